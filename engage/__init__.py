@@ -1,0 +1,121 @@
+"""Engage: hear your community on a draft plan, and show what you did with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import INSTANCE_DIR, Config, config_from_env
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+_DEVELOPMENT_ENVS = {"development", "testing"}
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at startup when the configuration cannot run safely."""
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the Engage application.
+
+    `config` is a config class, or a dict of overrides applied on top of the
+    class chosen by ENGAGE_ENV (tests use this to point at their database).
+    """
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+    )
+    if isinstance(config, type):
+        app.config.from_object(config())
+    else:
+        app.config.from_object(config_from_env()())
+        app.config.update(config or {})
+    _check_configuration(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    _init_extensions(app)
+    _import_models()
+    _register_blueprints(app)
+
+    from . import cli, errors, i18n, templating
+
+    errors.register_error_handlers(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    cli.register_commands(app)
+    return app
+
+
+def _check_configuration(app: Flask) -> None:
+    env = app.config.get("ENV_NAME", "production")
+    secret = app.config.get("SECRET_KEY")
+    if env not in _DEVELOPMENT_ENVS and (not secret or len(secret) < 32):
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a long random value outside development "
+            "(ENGAGE_ENV is %r). Generate one with:\n"
+            "  python -c 'import secrets; print(secrets.token_hex(32))'" % env
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+
+def _import_models() -> None:
+    """Every feature's models, so Alembic and create_all see the whole schema."""
+    from .accounts import models as _accounts  # noqa: F401
+    from .audit import models as _audit  # noqa: F401
+    from .mail import models as _mail  # noqa: F401
+    from .orgs import models as _orgs  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts import bp as accounts_bp
+    from .admin import bp as admin_bp
+    from .host import bp as host_bp
+    from .leadership import bp as leadership_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(host_bp, url_prefix="/host")
+    app.register_blueprint(leadership_bp, url_prefix="/leadership")

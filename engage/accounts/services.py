@@ -1,0 +1,292 @@
+"""Accounts: registration, verification, sign-in, password reset, profile, roles.
+
+Functions take plain arguments and return models; they commit their own
+transaction. Permission checks for managing other people live here too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from functools import cache
+
+from flask import current_app, url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..audit import services as audit
+from ..extensions import db
+from ..mail.services import send_email
+from ..models import utcnow
+from ..orgs.models import Membership
+from ..orgs.services import list_schools
+from ..permissions import Permission, Role, require
+from .models import ParticipantProfile, User, find_user_by_email, new_session_token, normalize_email
+from .tokens import TokenError, make_token, read_token
+
+VERIFY_PURPOSE = "verify-email"
+RESET_PURPOSE = "reset-password"
+EMAIL_CHANGE_PURPOSE = "change-email"
+
+class EmailTaken(Exception):
+    pass
+
+
+class WrongPassword(Exception):
+    pass
+
+
+# Registration and verification -------------------------------------------------
+
+
+def register_user(*, email: str, password: str, display_name: str, locale: str | None) -> User:
+    """Create a participant account and email a verification link."""
+    email = normalize_email(email)
+    if find_user_by_email(email):
+        raise EmailTaken(email)
+    user = User(email=email, display_name=display_name.strip(), locale=locale, role=Role.PARTICIPANT.value)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # two sign-ups with one address at the same moment
+        db.session.rollback()
+        raise EmailTaken(email) from exc
+    send_verification_email(user)
+    return user
+
+
+def send_verification_email(user: User) -> None:
+    token = make_token(VERIFY_PURPOSE, {"user": user.id, "email": user.email})
+    link = url_for("accounts.verify_email", token=token, _external=True)
+    send_email(user.email, "verify_email", locale=user.locale, user=user, link=link,
+               hours=current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600)
+
+
+def verify_email(token: str) -> User:
+    """Mark the account's address as verified. Raises TokenError/TokenExpired."""
+    payload = read_token(VERIFY_PURPOSE, token, current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
+    user = db.session.get(User, payload.get("user"))
+    if user is None or user.email != payload.get("email"):
+        raise TokenError()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.commit()
+    return user
+
+
+# Signing in --------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with this email and password, or None."""
+    user = find_user_by_email(email)
+    if user is None:
+        _spend_time_checking_a_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+@cache
+def _dummy_password_hash() -> str:
+    return generate_password_hash("no account has this password")
+
+
+def _spend_time_checking_a_password(password: str) -> None:
+    # A wrong email takes as long as a wrong password, so timing does not
+    # reveal who has an account.
+    check_password_hash(_dummy_password_hash(), password)
+
+
+def user_by_session_token(token: str) -> User | None:
+    return db.session.scalar(select(User).where(User.session_token == token))
+
+
+# Password reset ----------------------------------------------------------------
+
+
+def _password_fingerprint(user: User) -> str:
+    # A reset link stops working once the password it was issued for has changed.
+    return hmac.new(user.password_hash.encode(), b"reset", hashlib.sha256).hexdigest()[:16]
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists. Says nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = make_token(RESET_PURPOSE, {"user": user.id, "fp": _password_fingerprint(user)})
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    send_email(user.email, "reset_password", locale=user.locale, user=user, link=link,
+               hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+
+
+def user_for_reset_token(token: str) -> User:
+    payload = read_token(RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, payload.get("user"))
+    if user is None or not hmac.compare_digest(payload.get("fp", ""), _password_fingerprint(user)):
+        raise TokenError()
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    user.set_password(new_password)
+    # Receiving the reset link proves the address too.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.commit()
+    return user
+
+
+# Own account -------------------------------------------------------------------
+
+
+def update_account(user: User, *, display_name: str, locale: str | None) -> User:
+    user.display_name = display_name.strip()
+    user.locale = locale or None
+    db.session.commit()
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.commit()
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> User:
+    if not user.check_password(current_password):
+        raise WrongPassword()
+    user.set_password(new_password)
+    db.session.commit()
+    return user
+
+
+def request_email_change(user: User, *, new_email: str, current_password: str) -> None:
+    """Send a confirmation link to the new address; the change happens when it is followed."""
+    if not user.check_password(current_password):
+        raise WrongPassword()
+    new_email = normalize_email(new_email)
+    existing = find_user_by_email(new_email)
+    if existing is not None and existing.id != user.id:
+        raise EmailTaken(new_email)
+    token = make_token(EMAIL_CHANGE_PURPOSE, {"user": user.id, "email": new_email})
+    link = url_for("accounts.confirm_email_change", token=token, _external=True)
+    send_email(new_email, "confirm_email_change", locale=user.locale, user=user, link=link,
+               hours=current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600)
+
+
+def confirm_email_change(token: str) -> User:
+    payload = read_token(EMAIL_CHANGE_PURPOSE, token, current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
+    user = db.session.get(User, payload.get("user"))
+    new_email = payload.get("email")
+    if user is None or not isinstance(new_email, str):
+        raise TokenError()
+    if user.email == new_email:
+        return user
+    if find_user_by_email(new_email) is not None:
+        raise EmailTaken(new_email)
+    old_email = user.email
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    send_email(old_email, "email_changed", locale=user.locale, user=user, new_email=new_email)
+    return user
+
+
+# Profile -----------------------------------------------------------------------
+
+
+def update_profile(
+    user: User,
+    *,
+    relationship_to_district: str | None,
+    school_ids: Iterable[int],
+    preferred_language: str | None,
+    preferred_language_other: str | None,
+    race_ethnicity: Iterable[str],
+    race_ethnicity_self_described: str | None,
+    gender_self_described: str | None,
+) -> ParticipantProfile:
+    profile = user.profile or ParticipantProfile(user=user)
+    profile.relationship_to_district = relationship_to_district or None
+    wanted = set(school_ids)
+    profile.schools = [school for school in list_schools() if school.id in wanted]
+    profile.preferred_language = preferred_language or None
+    profile.preferred_language_other = (preferred_language_other or "").strip() or None
+    profile.race_ethnicity = sorted(set(race_ethnicity))
+    profile.race_ethnicity_self_described = (race_ethnicity_self_described or "").strip() or None
+    profile.gender_self_described = (gender_self_described or "").strip() or None
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def delete_profile(user: User) -> None:
+    """Erase every optional profile answer the person gave."""
+    if user.profile is not None:
+        db.session.delete(user.profile)
+        db.session.commit()
+
+
+# Managing people (admins) ------------------------------------------------------
+
+
+def list_users(actor, *, search: str = "", role: str = "", page: int = 1, per_page: int = 50):
+    require(actor, Permission.MANAGE_USERS)
+    query = select(User).options(selectinload(User.memberships).selectinload(Membership.organization))
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern)))
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == role)
+    query = query.order_by(User.display_name, User.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get_user(actor, user_id: int) -> User | None:
+    require(actor, Permission.MANAGE_USERS)
+    return db.session.get(User, user_id)
+
+
+class LastAdmin(Exception):
+    """The change would leave the district with no administrator."""
+
+
+def set_role(actor, user: User, role: Role, *, reason: str = "") -> User:
+    require(actor, Permission.MANAGE_USERS)
+    old = user.role
+    if old == role.value:
+        return user
+    if old == Role.ADMIN.value and _admin_count() <= 1:
+        raise LastAdmin()
+    user.role = role.value
+    audit.record(actor, "user.role_changed", "user", user.id, old=old, new=role.value, reason=reason)
+    db.session.commit()
+    return user
+
+
+def set_active(actor, user: User, active: bool, *, reason: str = "") -> User:
+    require(actor, Permission.MANAGE_USERS)
+    if user.active == active:
+        return user
+    if not active and user.role == Role.ADMIN.value and _admin_count() <= 1:
+        raise LastAdmin()
+    user.active = active
+    if not active:
+        user.session_token = new_session_token()
+    audit.record(actor, "user.activated" if active else "user.deactivated", "user", user.id, reason=reason)
+    db.session.commit()
+    return user
+
+
+def _admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.active)
+    ) or 0

@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import limiter, login_manager
+from ..i18n import SESSION_LOCALE_KEY, remember_locale, supported_locales
+from ..orgs.services import list_schools
+from ..urls import safe_next_url
+from . import bp, services
+from .forms import (
+    AccountForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from .tokens import TokenError, TokenExpired
+
+
+@login_manager.user_loader
+def load_user(session_token: str):
+    return services.user_by_session_token(session_token)
+
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message_category = "info"
+
+
+def _login_message():
+    return _("Please sign in to see that page.")
+
+
+login_manager.localize_callback = lambda message: _login_message()
+
+
+def _rate(name: str):
+    return lambda: current_app.config[name]
+
+
+def _submitted_email() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+def _language_choices():
+    return [("", _("Same as my browser"))] + [(code, label) for code, label in current_app.config["LANGUAGES"].items()]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_rate("RATELIMIT_REGISTER"), methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            services.register_user(
+                email=form.email.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                locale=session.get(SESSION_LOCALE_KEY),
+            )
+        except services.EmailTaken:
+            form.email.errors.append(
+                _("An account with this email address already exists. Sign in, or reset your password if you forgot it.")
+            )
+        else:
+            return render_template("accounts/check_email.html", email=form.email.data.strip())
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/verify/<token>")
+def verify_email(token: str):
+    try:
+        user = services.verify_email(token)
+    except TokenExpired:
+        return render_template("accounts/link_problem.html", expired=True), 400
+    except TokenError:
+        return render_template("accounts/link_problem.html", expired=False), 400
+    flash(_("Thank you, your email address is confirmed."), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("accounts.account"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit(_rate("RATELIMIT_PASSWORD_RESET"))
+def resend_verification():
+    if not current_user.is_verified:
+        services.send_verification_email(current_user)
+        flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_rate("RATELIMIT_LOGIN"), methods=["POST"])
+@limiter.limit(_rate("RATELIMIT_LOGIN_PER_ACCOUNT"), methods=["POST"], key_func=_submitted_email)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("That email and password do not match an account. Check both and try again."))
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s. You are signed in.", name=user.display_name), "success")
+            return redirect(safe_next_url())
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_rate("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data.strip())
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_rate("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except TokenExpired:
+        return render_template("accounts/link_problem.html", expired=True, reset=True), 400
+    except TokenError:
+        return render_template("accounts/link_problem.html", expired=False, reset=True), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        logout_user()
+        flash(_("Your password is changed. Sign in with your new password."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = AccountForm(obj=current_user)
+    form.locale.choices = _language_choices()
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+    if form.validate_on_submit():
+        services.update_account(current_user, display_name=form.display_name.data, locale=form.locale.data)
+        flash(_("Your account is saved."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(
+                current_user, new_email=form.new_email.data, current_password=form.current_password.data
+            )
+        except services.WrongPassword:
+            form.current_password.errors.append(_("That is not your current password."))
+        except services.EmailTaken:
+            form.new_email.errors.append(_("Another account already uses this email address."))
+        else:
+            flash(
+                _("We sent a confirmation link to %(email)s. Your address changes when you follow it.",
+                  email=form.new_email.data.strip()),
+                "success",
+            )
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_email.html", form=form)
+
+
+@bp.route("/account/email/confirm/<token>")
+def confirm_email_change(token: str):
+    try:
+        services.confirm_email_change(token)
+    except TokenExpired:
+        return render_template("accounts/link_problem.html", expired=True), 400
+    except (TokenError, services.EmailTaken):
+        return render_template("accounts/link_problem.html", expired=False), 400
+    flash(_("Your email address is changed."), "success")
+    return redirect(url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(
+                current_user, current_password=form.current_password.data, new_password=form.new_password.data
+            )
+        except services.WrongPassword:
+            form.current_password.errors.append(_("That is not your current password."))
+        else:
+            # The session token rotated; sign this browser in again with the new one.
+            login_user(user)
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    profile = current_user.profile
+    form = ProfileForm(obj=profile)
+    form.schools.choices = [(school.id, school.name) for school in list_schools()]
+    if request.method == "GET" and profile is not None:
+        form.schools.data = [school.id for school in profile.schools]
+        form.relationship_to_district.data = profile.relationship_to_district or ""
+        form.preferred_language.data = profile.preferred_language or ""
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            relationship_to_district=form.relationship_to_district.data,
+            school_ids=form.schools.data or [],
+            preferred_language=form.preferred_language.data,
+            preferred_language_other=form.preferred_language_other.data,
+            race_ethnicity=form.race_ethnicity.data or [],
+            race_ethnicity_self_described=form.race_ethnicity_self_described.data,
+            gender_self_described=form.gender_self_described.data,
+        )
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, has_profile=profile is not None)
+
+
+@bp.post("/account/profile/delete")
+@login_required
+def delete_profile():
+    services.delete_profile(current_user)
+    flash(_("Your profile answers are deleted."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/language")
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale in supported_locales():
+        remember_locale(locale)
+        if current_user.is_authenticated:
+            services.set_locale(current_user, locale)
+    return redirect(safe_next_url())

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import Email, InputRequired, Optional, URL
+
+from ..forms import max_length
+from ..orgs.models import OrganizationKind, SchoolLevel
+from ..permissions import Role
+
+ROLE_LABELS = {
+    Role.PARTICIPANT.value: _l("Participant"),
+    Role.MODERATOR.value: _l("Moderator"),
+    Role.LEADER.value: _l("Leader"),
+    Role.ADMIN.value: _l("Administrator"),
+}
+
+ORGANIZATION_KIND_LABELS = {
+    OrganizationKind.PTO: _l("Parent-teacher organization"),
+    OrganizationKind.PARTNER: _l("Community partner"),
+    OrganizationKind.STUDENT_GROUP: _l("Student organization"),
+    OrganizationKind.STAFF_GROUP: _l("Staff organization"),
+    OrganizationKind.DISTRICT_OFFICE: _l("District office"),
+}
+
+SCHOOL_LEVEL_LABELS = {
+    SchoolLevel.ELEMENTARY: _l("Elementary school"),
+    SchoolLevel.MIDDLE: _l("Middle school"),
+    SchoolLevel.HIGH: _l("High school"),
+    SchoolLevel.OTHER: _l("Other"),
+}
+
+
+class UserRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    reason = StringField(
+        _l("Reason for the change"),
+        description=_l("Kept in the audit log."),
+        validators=[Optional(), max_length(300)],
+    )
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search by name or email"), validators=[Optional(), max_length(200)])
+    role = SelectField(_l("Role"), choices=[("", _l("Any role"))] + list(ROLE_LABELS.items()), validators=[Optional()])
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(message=_l("Please enter a name.")), max_length(160)])
+    kind = SelectField(_l("Kind of organization"), choices=list(ORGANIZATION_KIND_LABELS.items()))
+    school_id = SelectField(_l("School"), coerce=int, description=_l("For a school's PTO or student group."))
+    description = TextAreaField(_l("Description"), validators=[Optional(), max_length(2000)])
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), max_length(300), URL(message=_l("Please enter a full web address starting with https://."))],
+    )
+    contact_email = EmailField(
+        _l("Contact email"),
+        validators=[Optional(), max_length(254), Email(message=_l("Please enter an email address like name@example.org."))],
+    )
+    hosts_conversations = BooleanField(_l("Members may host community conversations"), default=True)
+
+
+class AddMemberForm(FlaskForm):
+    email = EmailField(
+        _l("Email address of the person to add"),
+        description=_l("They need an Engage account first."),
+        validators=[
+            InputRequired(message=_l("Please enter an email address.")),
+            max_length(254),
+            Email(message=_l("Please enter an email address like name@example.org.")),
+        ],
+    )
+
+
+class SchoolForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(message=_l("Please enter a name.")), max_length(160)])
+    level = SelectField(_l("Level"), choices=list(SCHOOL_LEVEL_LABELS.items()))
+    address = StringField(_l("Address"), validators=[Optional(), max_length(300)])
+    active = BooleanField(_l("Open (shown to participants)"), default=True)

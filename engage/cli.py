@@ -1,0 +1,55 @@
+"""Commands: `flask --app engage demo`, `flask --app engage users create-admin`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .accounts.models import User, find_user_by_email
+from .extensions import db
+from .models import utcnow
+from .permissions import Role
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(demo_command)
+    app.cli.add_command(users_cli)
+
+
+@click.command("demo")
+def demo_command():
+    """Load the fictional demo district (safe to run again)."""
+    from .demo.data import DEMO_PASSWORD, ROLE_USERS, load_demo_data
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "The demo data has well-known passwords and is refused in production (ENGAGE_ENV=production)."
+        )
+    added = load_demo_data()
+    click.echo(
+        f"Demo data ready (added {added['schools']} schools, {added['organizations']} organizations, "
+        f"{added['users']} people)."
+    )
+    click.echo(f"Sign in with any of these, password {DEMO_PASSWORD}:")
+    for email, _name, role, org in ROLE_USERS:
+        click.echo(f"  {email:<26} {role.value}{' (host: ' + org + ')' if org and role == Role.PARTICIPANT else ''}")
+
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", show_default=True)
+@click.password_option(help="Prompted for when not given.")
+def create_admin(email: str, name: str, password: str):
+    """Create an administrator account, or make an existing account one."""
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=email.strip().lower(), display_name=name, email_verified_at=utcnow())
+        db.session.add(user)
+    user.set_password(password)
+    user.role = Role.ADMIN.value
+    db.session.commit()
+    click.echo(f"{user.email} is an administrator.")

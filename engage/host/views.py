@@ -1,0 +1,11 @@
+from flask import render_template
+from flask_login import current_user, login_required
+
+from ..orgs import services as orgs
+from . import bp
+
+
+@bp.route("/")
+@login_required
+def organizations():
+    return render_template("host/organizations.html", organizations=orgs.organizations_of(current_user))

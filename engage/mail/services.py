@@ -1,0 +1,72 @@
+"""Sending email: always recorded in the outbox; delivered by SMTP when configured."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale, get_locale
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import utcnow
+from ..permissions import Permission, require
+from .models import OutboxMessage
+
+
+def send_email(recipient: str, template: str, *, locale: str | None = None, **context) -> OutboxMessage:
+    """Render templates/email/<template>.txt in the recipient's language and send it.
+
+    The template's first line is the subject. The message is committed to the
+    outbox before delivery so a failing mail server never loses it.
+    """
+    with force_locale(locale or _sender_locale()):
+        rendered = render_template(f"email/{template}.txt", **context)
+    subject, _, body = rendered.strip().partition("\n")
+    message = OutboxMessage(recipient=recipient, subject=subject.strip(), body_text=body.strip() + "\n")
+    db.session.add(message)
+    db.session.commit()
+    if current_app.config["MAIL_SERVER"]:
+        _deliver(message)
+    return message
+
+
+def _sender_locale() -> str:
+    # Without a saved choice, write in the language the person is using now.
+    if has_request_context():
+        return str(get_locale())
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _deliver(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body_text)
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    try:
+        with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+            if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(email)
+        message.sent_at = utcnow()
+    except (OSError, smtplib.SMTPException) as exc:
+        current_app.logger.warning("email %s to %s failed: %s", message.id, message.recipient, exc)
+        message.error = str(exc)[:2000]
+    db.session.commit()
+
+
+def list_outbox(actor, *, page: int = 1, per_page: int = 50):
+    require(actor, Permission.VIEW_OUTBOX)
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get_outbox_message(actor, message_id: int) -> OutboxMessage | None:
+    require(actor, Permission.VIEW_OUTBOX)
+    return db.session.get(OutboxMessage, message_id)

@@ -1,0 +1,14 @@
+from flask import render_template
+
+from ..orgs.services import list_schools
+from . import bp
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html", schools=list_schools())
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
