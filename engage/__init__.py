@@ -34,11 +34,11 @@ class ConfigurationError(RuntimeError):
     """Raised at startup when the configuration cannot run safely."""
 
 
-def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the Engage application.
 
-    `config` is a config class, or a dict of overrides applied on top of the
-    class chosen by ENGAGE_ENV (tests use this to point at their database).
+    `config` is a config class (default: the one ENGAGE_ENV names); `overrides`
+    are applied on top of it (tests use them to point at their database).
     """
     app = Flask(
         __name__,
@@ -46,11 +46,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_DIR / "templates"),
         static_folder=str(PROJECT_DIR / "static"),
     )
-    if isinstance(config, type):
-        app.config.from_object(config())
-    else:
-        app.config.from_object(config_from_env()())
-        app.config.update(config or {})
+    app.config.from_object((config or config_from_env())())
+    app.config.update(overrides or {})
     _check_configuration(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -1,0 +1,57 @@
+# Engage: `make demo` to try it, `make test` to test it. Both set themselves up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app engage
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-postgres test-browser install translations extract-messages update-messages serve bench clean
+
+demo: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Engage is starting at http://$(HOST):$(PORT) (Ctrl+C to stop)."
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest --ignore=tests/browser $(PYTEST_ARGS)
+
+test-browser: install
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+serve: install
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+install: $(STAMP) translations
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Compiled catalogs (.mo) are built, not committed.
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d engage/translations
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o engage/translations/messages.pot .
+
+# After changing user-facing text: extract, update, then translate the new entries in es/messages.po.
+update-messages: extract-messages
+	$(BIN)/pybabel update --no-fuzzy-matching -i engage/translations/messages.pot -d engage/translations
+
+bench: install
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) instance *.egg-info .pytest_cache
