@@ -63,6 +63,9 @@ class Config:
     EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600
 
+    # werkzeug's strong default (scrypt); only the test suite picks a faster one.
+    PASSWORD_HASH_METHOD = "scrypt"
+
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
@@ -105,6 +108,7 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast: tests hash hundreds of passwords
     MAIL_SERVER = ""
     REDIS_URL = None
     SERVER_NAME = None

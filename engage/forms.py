@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, widgets
+from collections.abc import Iterable
+
+from wtforms import SelectChoice, SelectMultipleField, widgets
 from wtforms.validators import Length
 
 
@@ -12,6 +14,11 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select options."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def max_length(limit: int) -> Length:

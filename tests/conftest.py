@@ -13,6 +13,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -66,9 +67,19 @@ def database_url(tmp_path_factory):
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'engage-test.sqlite3'}"
 
 
+def _fresh_request_globals(sender, **_extra):
+    # Tests hold an app context so they can use the database directly; Flask
+    # then reuses it for test-client requests. A real server gives every
+    # request its own `g` (signed-in user, language), so start each request
+    # with an empty one.
+    for name in list(g):
+        g.pop(name)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
+    request_started.connect(_fresh_request_globals, app, weak=False)
     with app.app_context():
         upgrade()
     return app

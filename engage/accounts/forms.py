@@ -5,16 +5,21 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from ..forms import MultiCheckboxField, max_length
+from ..forms import MultiCheckboxField, choices, max_length
 from .models import EMAIL_MAX, NAME_MAX, Relationship
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
 
+def strip_whitespace(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email_field(label):
     return EmailField(
         label,
+        filters=[strip_whitespace],
         validators=[
             InputRequired(message=_l("Please enter your email address.")),
             max_length(EMAIL_MAX),
@@ -160,7 +165,7 @@ RACE_ETHNICITY_CHOICES = [
 class ProfileForm(FlaskForm):
     relationship_to_district = RadioField(
         _l("Your main connection to the district"),
-        choices=[("", _l("I'd rather not say"))] + RELATIONSHIP_CHOICES,
+        choices=choices([("", _l("I'd rather not say")), *RELATIONSHIP_CHOICES]),
         default="",
         validators=[Optional()],
     )
@@ -172,7 +177,7 @@ class ProfileForm(FlaskForm):
     )
     preferred_language = SelectField(
         _l("Language you prefer to speak at meetings"),
-        choices=[("", _l("I'd rather not say"))] + LANGUAGE_CHOICES,
+        choices=choices([("", _l("I'd rather not say")), *LANGUAGE_CHOICES]),
         validators=[Optional()],
     )
     preferred_language_other = StringField(
@@ -181,7 +186,7 @@ class ProfileForm(FlaskForm):
     race_ethnicity = MultiCheckboxField(
         _l("How do you describe your race or ethnicity?"),
         description=_l("Choose any that apply, or none."),
-        choices=RACE_ETHNICITY_CHOICES,
+        choices=choices(RACE_ETHNICITY_CHOICES),
         validators=[Optional()],
     )
     race_ethnicity_self_described = StringField(

@@ -15,7 +15,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..audit import services as audit
 from ..extensions import db
@@ -24,7 +24,14 @@ from ..models import utcnow
 from ..orgs.models import Membership
 from ..orgs.services import list_schools
 from ..permissions import Permission, Role, require
-from .models import ParticipantProfile, User, find_user_by_email, new_session_token, normalize_email
+from .models import (
+    ParticipantProfile,
+    User,
+    find_user_by_email,
+    hash_password,
+    new_session_token,
+    normalize_email,
+)
 from .tokens import TokenError, make_token, read_token
 
 VERIFY_PURPOSE = "verify-email"
@@ -96,7 +103,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 @cache
 def _dummy_password_hash() -> str:
-    return generate_password_hash("no account has this password")
+    return hash_password("no account has this password")
 
 
 def _spend_time_checking_a_password(password: str) -> None:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter, login_manager
+from ..forms import choices
 from ..i18n import SESSION_LOCALE_KEY, remember_locale, supported_locales
 from ..orgs.services import list_schools
 from ..urls import safe_next_url
@@ -47,7 +48,7 @@ def _submitted_email() -> str:
 
 
 def _language_choices():
-    return [("", _("Same as my browser"))] + [(code, label) for code, label in current_app.config["LANGUAGES"].items()]
+    return choices([("", _("Same as my browser")), *current_app.config["LANGUAGES"].items()])
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -206,7 +207,9 @@ def change_password():
     if form.validate_on_submit():
         try:
             user = services.change_password(
-                current_user, current_password=form.current_password.data, new_password=form.new_password.data
+                current_user._get_current_object(),
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
             )
         except services.WrongPassword:
             form.current_password.errors.append(_("That is not your current password."))
@@ -223,7 +226,7 @@ def change_password():
 def profile():
     profile = current_user.profile
     form = ProfileForm(obj=profile)
-    form.schools.choices = [(school.id, school.name) for school in list_schools()]
+    form.schools.choices = choices((school.id, school.name) for school in list_schools())
     if request.method == "GET" and profile is not None:
         form.schools.data = [school.id for school in profile.schools]
         form.relationship_to_district.data = profile.relationship_to_district or ""

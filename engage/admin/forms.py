@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import Email, InputRequired, Optional, URL
 
-from ..forms import max_length
+from ..forms import choices, max_length
 from ..orgs.models import OrganizationKind, SchoolLevel
 from ..permissions import Role
 
@@ -33,7 +33,7 @@ SCHOOL_LEVEL_LABELS = {
 
 
 class UserRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     reason = StringField(
         _l("Reason for the change"),
         description=_l("Kept in the audit log."),
@@ -46,12 +46,12 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search by name or email"), validators=[Optional(), max_length(200)])
-    role = SelectField(_l("Role"), choices=[("", _l("Any role"))] + list(ROLE_LABELS.items()), validators=[Optional()])
+    role = SelectField(_l("Role"), choices=choices([("", _l("Any role")), *ROLE_LABELS.items()]), validators=[Optional()])
 
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(message=_l("Please enter a name.")), max_length(160)])
-    kind = SelectField(_l("Kind of organization"), choices=list(ORGANIZATION_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind of organization"), choices=choices(ORGANIZATION_KIND_LABELS.items()))
     school_id = SelectField(_l("School"), coerce=int, description=_l("For a school's PTO or student group."))
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(2000)])
     website = URLField(
@@ -79,6 +79,6 @@ class AddMemberForm(FlaskForm):
 
 class SchoolForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(message=_l("Please enter a name.")), max_length(160)])
-    level = SelectField(_l("Level"), choices=list(SCHOOL_LEVEL_LABELS.items()))
+    level = SelectField(_l("Level"), choices=choices(SCHOOL_LEVEL_LABELS.items()))
     address = StringField(_l("Address"), validators=[Optional(), max_length(300)])
     active = BooleanField(_l("Open (shown to participants)"), default=True)

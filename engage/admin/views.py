@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..audit import services as audit
+from ..forms import choices
 from ..mail import services as mail
 from ..orgs import services as orgs
 from ..permissions import Permission, Role, require
@@ -89,7 +90,7 @@ def user_active(user_id: int):
 
 
 def _school_choices():
-    return [(0, _("No particular school"))] + [(s.id, s.name) for s in orgs.list_schools(include_inactive=True)]
+    return choices([(0, _("No particular school"))] + [(s.id, s.name) for s in orgs.list_schools(include_inactive=True)])
 
 
 def _organization_fields(form: OrganizationForm) -> dict:

@@ -6,9 +6,8 @@ import random
 from functools import cache
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from ..accounts.models import ParticipantProfile, Relationship, User, find_user_by_email
+from ..accounts.models import ParticipantProfile, Relationship, User, find_user_by_email, hash_password
 from ..extensions import db
 from ..models import utcnow
 from ..orgs.models import Membership, Organization, OrganizationKind, School, SchoolLevel
@@ -94,7 +93,7 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
 @cache
 def _demo_password_hash() -> str:
     # Hashing is slow on purpose; one hash serves every demo account.
-    return generate_password_hash(DEMO_PASSWORD)
+    return hash_password(DEMO_PASSWORD)
 
 
 def _demo_user(email: str, name: str, role: Role, added: dict[str, int], locale: str | None = None) -> User:

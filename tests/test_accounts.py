@@ -1,0 +1,247 @@
+"""Registration, email verification, sign-in, password reset and the account pages."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from engage.accounts.models import User, find_user_by_email
+from engage.extensions import db
+from engage.mail.models import OutboxMessage
+from tests.conftest import PASSWORD, log_in, make_user, post_form
+
+LINK_RE = re.compile(r"http://localhost(/\S+)")
+
+
+def register(client, **fields):
+    data = {
+        "display_name": "Rosa Diaz",
+        "email": "rosa@example.org",
+        "password": "a long enough password",
+        "confirm": "a long enough password",
+    }
+    data.update(fields)
+    return post_form(client, "/register", data, form_page="/register")
+
+
+def last_link_to(email: str) -> str:
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, f"no email to {email}"
+    return LINK_RE.search(message.body_text).group(1)
+
+
+def test_registering_creates_an_unverified_participant_and_emails_a_link(client):
+    response = register(client)
+    assert response.status_code == 200
+    assert b"Check your email" in response.data
+    user = find_user_by_email("rosa@example.org")
+    assert user.role == "participant" and not user.is_verified
+    assert user.password_hash != "a long enough password"
+    assert last_link_to("rosa@example.org").startswith("/verify/")
+
+
+def test_following_the_verification_link_verifies_the_address(client):
+    register(client)
+    response = client.get(last_link_to("rosa@example.org"))
+    assert response.status_code == 302
+    assert find_user_by_email("rosa@example.org").is_verified
+
+
+def test_a_tampered_verification_link_gets_a_friendly_page(client):
+    register(client)
+    response = client.get(last_link_to("rosa@example.org") + "x")
+    assert response.status_code == 400
+    assert b"This link does not work" in response.data
+    assert not find_user_by_email("rosa@example.org").is_verified
+
+
+def test_an_expired_verification_link_says_it_expired(app, client):
+    register(client)
+    link = last_link_to("rosa@example.org")
+    app.config["EMAIL_VERIFICATION_MAX_AGE"] = -1
+    try:
+        response = client.get(link)
+    finally:
+        app.config["EMAIL_VERIFICATION_MAX_AGE"] = 3 * 24 * 3600
+    assert response.status_code == 400
+    assert b"This link has expired" in response.data
+
+
+def test_registration_errors_show_beside_the_field_and_keep_what_was_typed(client):
+    response = register(client, email="not-an-email", password="short", confirm="different")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="email-error"' in html and "name@example.org" in html
+    assert 'id="password-error"' in html and "10 to 128 characters" in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="Rosa Diaz"' in html and 'value="not-an-email"' in html
+    assert db.session.scalar(select(User)) is None
+
+
+def test_registration_with_empty_fields_names_each_missing_field(client):
+    html = register(client, display_name="", email="", password="", confirm="").get_data(as_text=True)
+    for message in ("Please enter your name.", "Please enter your email address.", "Please choose a password."):
+        assert message in html
+
+
+def test_overlong_input_gets_a_message_not_an_error(client):
+    response = register(client, display_name="x" * 5000, email="a" * 300 + "@example.org")
+    assert response.status_code == 200
+    assert "Please keep this under 120 characters." in response.get_data(as_text=True)
+
+
+def test_a_registered_email_cannot_register_again_whatever_its_case(client):
+    make_user(email="rosa@example.org")
+    response = register(client, email="  ROSA@Example.org ")
+    assert "already exists" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(User)).all()) == 1
+
+
+def test_a_password_equal_to_the_email_is_refused(client):
+    response = register(client, email="longaddress@example.org", password="longaddress@example.org",
+                        confirm="longaddress@example.org")
+    assert "cannot be your email address" in response.get_data(as_text=True)
+
+
+def test_signing_in_with_the_right_password_works(client):
+    make_user(email="pat@example.org")
+    response = log_in(client, "pat@example.org")
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client):
+    make_user(email="pat@example.org")
+    wrong_password = log_in(client, "pat@example.org", "not the password").get_data(as_text=True)
+    unknown_email = log_in(client, "nobody@example.org", "not the password").get_data(as_text=True)
+    message = "That email and password do not match an account."
+    assert message in wrong_password and message in unknown_email
+    assert client.get("/account").status_code == 302
+
+
+def test_remember_me_sets_a_lasting_cookie(client):
+    make_user(email="pat@example.org")
+    log_in(client, "pat@example.org", remember="y")
+    assert client.get_cookie("remember_token") is not None
+
+
+def test_a_turned_off_account_cannot_sign_in(client):
+    user = make_user(email="pat@example.org")
+    user.active = False
+    db.session.commit()
+    assert log_in(client, "pat@example.org").status_code == 200
+    assert client.get("/account").status_code == 302
+
+
+def test_sign_in_only_redirects_to_pages_on_this_site(client):
+    make_user(email="pat@example.org")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = post_form(client, f"/login?next={target}",
+                             {"email": "pat@example.org", "password": PASSWORD, "next": target}, form_page="/login")
+        assert response.headers["Location"] == "/", target
+        post_form(client, "/logout")
+    response = post_form(client, "/login", {"email": "pat@example.org", "password": PASSWORD, "next": "/account"},
+                         form_page="/login")
+    assert response.headers["Location"] == "/account"
+
+
+def test_signing_out_needs_a_post_with_a_csrf_token(client):
+    make_user(email="pat@example.org")
+    log_in(client, "pat@example.org")
+    assert client.post("/logout").status_code == 400
+    assert client.get("/account").status_code == 200
+    post_form(client, "/logout")
+    assert client.get("/account").status_code == 302
+
+
+def test_password_reset_answers_the_same_for_unknown_addresses_and_sends_nothing(client):
+    make_user(email="pat@example.org")
+    known = post_form(client, "/password/forgot", {"email": "pat@example.org"}).get_data(as_text=True)
+    unknown = post_form(client, "/password/forgot", {"email": "who@example.org"}).get_data(as_text=True)
+    assert known.replace("pat@example.org", "X") == unknown.replace("who@example.org", "X")
+    recipients = db.session.scalars(select(OutboxMessage.recipient)).all()
+    assert recipients == ["pat@example.org"]
+
+
+def test_a_reset_link_sets_a_new_password_once(client):
+    make_user(email="pat@example.org")
+    post_form(client, "/password/forgot", {"email": "pat@example.org"})
+    link = last_link_to("pat@example.org")
+    data = {"password": "my brand new password", "confirm": "my brand new password"}
+    assert post_form(client, link, data, form_page=link).status_code == 302
+    assert log_in(client, "pat@example.org", "my brand new password").status_code == 302
+    post_form(client, "/logout")
+    again = client.get(link)
+    assert again.status_code == 400 and b"This link does not work" in again.data
+
+
+def test_an_expired_reset_link_offers_a_new_one(app, client):
+    make_user(email="pat@example.org")
+    post_form(client, "/password/forgot", {"email": "pat@example.org"})
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+    try:
+        response = client.get(last_link_to("pat@example.org"))
+    finally:
+        app.config["PASSWORD_RESET_MAX_AGE"] = 2 * 3600
+    assert response.status_code == 400
+    assert b"Ask for a new password link" in response.data
+
+
+def test_changing_the_password_signs_out_other_devices(app, client):
+    make_user(email="pat@example.org")
+    other_device = app.test_client()
+    log_in(client, "pat@example.org")
+    log_in(other_device, "pat@example.org", remember="y")
+    response = post_form(client, "/account/password", {
+        "current_password": PASSWORD, "new_password": "another long password", "confirm": "another long password",
+    }, form_page="/account/password")
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    other_device.delete_cookie("session")
+    assert other_device.get("/account").status_code == 302
+
+
+def test_changing_the_password_needs_the_current_one(client):
+    make_user(email="pat@example.org")
+    log_in(client, "pat@example.org")
+    response = post_form(client, "/account/password", {
+        "current_password": "wrong wrong wrong", "new_password": "another long password", "confirm": "another long password",
+    }, form_page="/account/password")
+    assert "That is not your current password." in response.get_data(as_text=True)
+
+
+def test_changing_email_takes_effect_when_the_new_address_confirms(client):
+    make_user(email="pat@example.org")
+    make_user(email="taken@example.org")
+    log_in(client, "pat@example.org")
+    taken = post_form(client, "/account/email", {"new_email": "taken@example.org", "current_password": PASSWORD},
+                      form_page="/account/email")
+    assert "Another account already uses this email address." in taken.get_data(as_text=True)
+    post_form(client, "/account/email", {"new_email": "pat.new@example.org", "current_password": PASSWORD},
+              form_page="/account/email")
+    assert find_user_by_email("pat@example.org") is not None
+    client.get(last_link_to("pat.new@example.org"))
+    assert find_user_by_email("pat.new@example.org") is not None
+    assert find_user_by_email("pat@example.org") is None
+    notice = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "pat@example.org")).all()
+    assert any("pat.new@example.org" in m.body_text for m in notice)
+
+
+def test_the_account_page_saves_name_and_language(client):
+    user = make_user(email="pat@example.org")
+    log_in(client, "pat@example.org")
+    post_form(client, "/account", {"display_name": "Patricia", "locale": "es"}, form_page="/account")
+    db.session.refresh(user)
+    assert (user.display_name, user.locale) == ("Patricia", "es")
+    assert 'lang="es"' in client.get("/").get_data(as_text=True)
+
+
+def test_resending_verification_sends_a_new_link(client):
+    make_user(email="pat@example.org", verified=False)
+    log_in(client, "pat@example.org")
+    assert "Please confirm your email address" in client.get("/account").get_data(as_text=True)
+    post_form(client, "/verify/resend", form_page="/account")
+    assert last_link_to("pat@example.org").startswith("/verify/")

@@ -1,0 +1,92 @@
+"""Who may open what: every role against every host, leader and admin route."""
+
+from __future__ import annotations
+
+import pytest
+
+from engage.permissions import Permission, PermissionDenied, can, require
+from tests.conftest import ROLES, post_form
+
+ADMIN = {"admin"}
+LEADERSHIP = {"leader", "admin"}
+HOSTS = {"host", "leader", "admin"}
+SIGNED_IN = set(ROLES) - {"anonymous"}
+
+# (method, path, roles allowed). Paths with {org} / {user} / {school} are filled per test.
+ROUTES = [
+    ("GET", "/account", SIGNED_IN),
+    ("GET", "/account/profile", SIGNED_IN),
+    ("GET", "/host/", HOSTS),
+    ("GET", "/leadership/participation", LEADERSHIP),
+    ("GET", "/admin/", ADMIN),
+    ("GET", "/admin/users", ADMIN),
+    ("GET", "/admin/users/{user}", ADMIN),
+    ("POST", "/admin/users/{user}", ADMIN),
+    ("POST", "/admin/users/{user}/active", ADMIN),
+    ("GET", "/admin/organizations", ADMIN),
+    ("GET", "/admin/organizations/new", ADMIN),
+    ("POST", "/admin/organizations/new", ADMIN),
+    ("GET", "/admin/organizations/{org}", ADMIN),
+    ("POST", "/admin/organizations/{org}", ADMIN),
+    ("POST", "/admin/organizations/{org}/members", ADMIN),
+    ("POST", "/admin/organizations/{org}/members/{user}/remove", ADMIN),
+    ("GET", "/admin/schools", ADMIN),
+    ("GET", "/admin/schools/new", ADMIN),
+    ("POST", "/admin/schools/new", ADMIN),
+    ("GET", "/admin/outbox", ADMIN),
+    ("GET", "/admin/audit", ADMIN),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_route_access_by_role(client_as, users, role, method, path, allowed):
+    client = client_as(role)
+    org = users["host"].memberships[0].organization_id
+    url = path.format(org=org, user=users["participant"].id)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = post_form(client, url, {})
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code in (200, 302, 400), response.status_code
+    else:
+        assert response.status_code == 403
+        assert "This page is not open to you" in response.get_data(as_text=True)
+
+
+ROLE_PERMISSIONS = {
+    "participant": set(),
+    "host": {Permission.HOST},
+    "moderator": {Permission.MODERATE},
+    "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST},
+    "admin": set(Permission),
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PERMISSIONS))
+@pytest.mark.parametrize("permission", list(Permission))
+def test_permission_table(users, role, permission):
+    user = users[role]
+    expected = permission in ROLE_PERMISSIONS[role]
+    assert can(user, permission) is expected
+    if not expected:
+        with pytest.raises(PermissionDenied):
+            require(user, permission)
+
+
+def test_nobody_signed_out_has_any_permission():
+    class Anonymous:
+        is_authenticated = False
+
+    assert not any(can(Anonymous(), permission) for permission in Permission)
+    assert not any(can(None, permission) for permission in Permission)
+
+
+def test_membership_of_a_non_hosting_organization_does_not_make_a_host(app):
+    from tests.conftest import make_organization, make_user
+
+    office = make_organization("Budget Office", hosts=False)
+    assert not can(make_user(organization=office), Permission.HOST)
