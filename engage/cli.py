@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
+from .accounts.forms import PASSWORD_MIN
 from .accounts.models import User, find_user_by_email
 from .extensions import db
 from .models import utcnow
@@ -18,6 +19,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load the fictional demo district (safe to run again)."""
     from .demo.data import DEMO_PASSWORD, ROLE_USERS, load_demo_data
@@ -45,6 +47,8 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.password_option(help="Prompted for when not given.")
 def create_admin(email: str, name: str, password: str):
     """Create an administrator account, or make an existing account one."""
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
     user = find_user_by_email(email)
     if user is None:
         user = User(email=email.strip().lower(), display_name=name, email_verified_at=utcnow())

@@ -221,10 +221,11 @@ def update_profile(
     race_ethnicity_self_described: str | None,
     gender_self_described: str | None,
 ) -> ParticipantProfile:
+    wanted = set(school_ids)
+    schools = [school for school in list_schools() if school.id in wanted]
     profile = user.profile or ParticipantProfile(user=user)
     profile.relationship_to_district = relationship_to_district or None
-    wanted = set(school_ids)
-    profile.schools = [school for school in list_schools() if school.id in wanted]
+    profile.schools = schools
     profile.preferred_language = preferred_language or None
     profile.preferred_language_other = (preferred_language_other or "").strip() or None
     profile.race_ethnicity = sorted(set(race_ethnicity))

@@ -1,0 +1,200 @@
+"""Browser tests: a real Chromium, driven by Playwright, against a live server.
+
+The app under test is the session `app` from tests/conftest.py, served by
+werkzeug on a free port, so it uses the same database as the rest of the suite
+and the autouse `_clean_state` fixture empties it after every test.
+
+Every page a test visits goes through `assert_accessible`, which runs axe-core
+(WCAG 2.0/2.1 A and AA rules) inside the page as it is really served: with its
+Content-Security-Policy. Playwright evaluates scripts through the DevTools
+protocol, which CSP does not govern, so nothing has to be relaxed for axe.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale, gettext
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, require_or_skip
+
+CHROMIUM = os.environ.get("ENGAGE_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TIMEOUT_MS = 10_000
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "engage" / "translations"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# Prerequisites -------------------------------------------------------------------
+
+
+def _import_playwright():
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        require_or_skip(f"browser tests need playwright and axe-playwright-python: {exc}")
+    return sync_playwright, Axe
+
+
+def _compile_stale_catalogs() -> None:
+    """Build each language's .mo from its .po when missing or older, as `make translations` does.
+
+    Written to a temporary file and renamed, so a server reading the catalog
+    never sees half of one.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parts[-3])
+        tmp_path = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+        with tmp_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        os.replace(tmp_path, mo_path)
+
+
+# Server and browser ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served over HTTP on 127.0.0.1; yields its base URL."""
+    _compile_stale_catalogs()
+    # Forget catalogs an earlier test may have loaded before they were compiled.
+    app.extensions["babel"].instance.domain_instance.cache.clear()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_playwright, _axe = _import_playwright()
+    if not Path(CHROMIUM).exists():
+        require_or_skip(f"Chromium is not installed at {CHROMIUM}")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    except Exception as exc:  # noqa: BLE001 - any launch problem means "no browser here"
+        playwright.stop()
+        require_or_skip(f"Chromium at {CHROMIUM} would not start: {exc}")
+    try:
+        yield browser
+    finally:
+        browser.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """new_context(locale="es", phone=True) -> a fresh browser context (own cookies) on the live server."""
+    contexts = []
+
+    def make(locale: str = "en", *, phone: bool = False):
+        options = {
+            "base_url": live_server,
+            "locale": locale,
+            "extra_http_headers": {"Accept-Language": f"{locale};q=1.0"},
+            "viewport": PHONE if phone else DESKTOP,
+        }
+        if phone:
+            options.update(is_mobile=True, has_touch=True, device_scale_factor=3)
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A desktop-sized page (1280x800) in English."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def phone_page(new_context):
+    """A phone-sized page (390x844, touch) in English."""
+    return new_context(phone=True).new_page()
+
+
+# Helpers ---------------------------------------------------------------------------
+
+
+def translated(text: str, locale: str = "es", **variables) -> str:
+    """`text` as the app shows it in `locale` (the English text while untranslated)."""
+    from flask import current_app
+
+    with current_app.test_request_context(), force_locale(locale):
+        return gettext(text, **variables)
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in with the form, in whatever language the page is in."""
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form.stacked button[type=submit]").click()
+    page.wait_for_load_state()
+    sign_out_button = page.locator("form[action='/logout'] button")
+    assert sign_out_button.count() == 1, f"could not sign in as {email}: {page.url}"
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A+AA violations on the page as it is now."""
+    _sync_playwright, Axe = _import_playwright()
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    return results.response["violations"]
+
+
+def describe_violations(where: str, violations: list[dict]) -> str:
+    lines = [f"{where}: {len(violations)} accessibility violation(s)"]
+    for violation in violations:
+        lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"]:
+            summary = re.sub(r"\s+", " ", node.get("failureSummary") or "").strip()
+            lines.append(f"      {' '.join(map(str, node['target']))}  {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """Fail with a readable list of every axe violation on the current page."""
+    violations = axe_violations(page)
+    where = f"{page.url} (lang={page.locator('html').get_attribute('lang')})"
+    assert not violations, describe_violations(where, violations)
