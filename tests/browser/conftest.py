@@ -87,7 +87,8 @@ def live_server(app):
     """The test app served over HTTP on 127.0.0.1; yields its base URL."""
     _compile_stale_catalogs()
     # Forget catalogs an earlier test may have loaded before they were compiled.
-    app.extensions["babel"].instance.domain_instance.cache.clear()
+    with app.app_context():
+        app.extensions["babel"].instance.domain_instance.cache.clear()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
