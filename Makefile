@@ -44,7 +44,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d engage/translations
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o engage/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.*' --sort-by-file -o engage/translations/messages.pot .
 
 # After changing user-facing text: extract, update, then translate the new entries in es/messages.po.
 update-messages: extract-messages
