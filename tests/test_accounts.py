@@ -100,6 +100,13 @@ def test_a_registered_email_cannot_register_again_whatever_its_case(client):
     assert len(db.session.scalars(select(User)).all()) == 1
 
 
+def test_a_double_submitted_registration_creates_one_account(client):
+    first, second = register(client), register(client)
+    assert b"Check your email" in first.data
+    assert "already exists" in second.get_data(as_text=True)
+    assert len(db.session.scalars(select(User)).all()) == 1
+
+
 def test_a_password_equal_to_the_email_is_refused(client):
     response = register(client, email="longaddress@example.org", password="longaddress@example.org",
                         confirm="longaddress@example.org")

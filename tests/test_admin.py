@@ -29,6 +29,8 @@ def test_admin_changes_a_role_and_the_change_is_audited(client_as, users):
     event = db.session.scalar(select(AuditEvent))
     assert (event.action, event.actor_id, event.details["new"], event.details["reason"]) == (
         "user.role_changed", users["admin"].id, "moderator", "Volunteered")
+    log = admin.get("/admin/audit").get_data(as_text=True)
+    assert "Changed a person's role" in log and "Volunteered" in log
 
 
 def test_an_unknown_role_is_refused_beside_the_field(client_as, users):

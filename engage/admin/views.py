@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..audit import services as audit
+from ..audit.labels import ACTION_LABELS, DETAIL_LABELS
 from ..forms import choices
 from ..mail import services as mail
 from ..orgs import services as orgs
@@ -201,4 +202,9 @@ def outbox_message(message_id: int):
 
 @bp.route("/audit")
 def audit_log():
-    return render_template("admin/audit.html", page=audit.list_events(current_user, page=_page()))
+    return render_template(
+        "admin/audit.html",
+        page=audit.list_events(current_user, page=_page()),
+        action_labels=ACTION_LABELS,
+        detail_labels=DETAIL_LABELS,
+    )

@@ -1,0 +1,23 @@
+"""How audit actions and their details read on the audit log page."""
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "user.role_changed": _l("Changed a person's role"),
+    "user.activated": _l("Turned an account on"),
+    "user.deactivated": _l("Turned an account off"),
+    "organization.created": _l("Added an organization"),
+    "organization.updated": _l("Edited an organization"),
+    "organization.member_added": _l("Added a member to an organization"),
+    "organization.member_removed": _l("Removed a member from an organization"),
+    "school.created": _l("Added a school"),
+    "school.updated": _l("Edited a school"),
+}
+
+DETAIL_LABELS = {
+    "old": _l("Before"),
+    "new": _l("After"),
+    "reason": _l("Reason"),
+    "changes": _l("Changes"),
+    "user_id": _l("Person (account number)"),
+}
