@@ -8,6 +8,7 @@ sharing PostgreSQL and Redis.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -21,13 +22,16 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def database_url_from_env(default: str) -> str:
-    """Read DATABASE_URL and point PostgreSQL URLs at the psycopg 3 driver."""
-    url = os.environ.get("DATABASE_URL", default)
+def with_psycopg_driver(url: str) -> str:
+    """Point a PostgreSQL URL at the psycopg 3 driver; leave others alone."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def database_url_from_env(default: str) -> str:
+    return with_psycopg_driver(os.environ.get("DATABASE_URL", default))
 
 
 class Config:
@@ -72,6 +76,14 @@ class Config:
     RATELIMIT_LOGIN_PER_ACCOUNT = "20 per hour"
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "10 per hour")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per 15 minutes")
+    # Sending a confirmation link (again, or to a new address).
+    RATELIMIT_SEND_LINK = os.environ.get("RATELIMIT_SEND_LINK", "5 per 15 minutes")
+
+    # Links in emails are built on this address, never on the request's Host
+    # header (which a stranger controls). Required in production.
+    BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
+    # Optional: comma-separated host names this server answers to.
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -79,6 +91,7 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     # Redirect http:// to https:// in the app; leave off when a proxy does it.
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
     # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
@@ -96,6 +109,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 
@@ -104,6 +118,7 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-not-secret"
+    BASE_URL = "http://localhost"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False

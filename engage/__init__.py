@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from .urls import IdConverter
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,7 +57,9 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
+    _enforce_sqlite_foreign_keys(app)
     _import_models()
     _register_blueprints(app)
 
@@ -71,11 +75,18 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
 def _check_configuration(app: Flask) -> None:
     env = app.config.get("ENV_NAME", "production")
     secret = app.config.get("SECRET_KEY")
-    if env not in _DEVELOPMENT_ENVS and (not secret or len(secret) < 32):
+    if env in _DEVELOPMENT_ENVS:
+        return
+    if not secret or len(secret) < 32:
         raise ConfigurationError(
             "SECRET_KEY must be set to a long random value outside development "
             "(ENGAGE_ENV is %r). Generate one with:\n"
             "  python -c 'import secrets; print(secrets.token_hex(32))'" % env
+        )
+    if not app.config.get("BASE_URL", "").startswith(("https://", "http://")):
+        raise ConfigurationError(
+            "BASE_URL must be set to the address people use to reach Engage, "
+            "for example BASE_URL=https://engage.example-district.org (links in emails are built on it)."
         )
 
 
@@ -94,6 +105,16 @@ def _init_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
+
+
+def _enforce_sqlite_foreign_keys(app: Flask) -> None:
+    """SQLite ignores ON DELETE rules unless asked, per connection."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _import_models() -> None:

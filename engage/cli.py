@@ -7,9 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .accounts.forms import PASSWORD_MIN
-from .accounts.models import User, find_user_by_email
-from .extensions import db
-from .models import utcnow
+from .accounts.services import make_administrator
 from .permissions import Role
 
 
@@ -49,11 +47,5 @@ def create_admin(email: str, name: str, password: str):
     """Create an administrator account, or make an existing account one."""
     if len(password) < PASSWORD_MIN:
         raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
-    user = find_user_by_email(email)
-    if user is None:
-        user = User(email=email.strip().lower(), display_name=name, email_verified_at=utcnow())
-        db.session.add(user)
-    user.set_password(password)
-    user.role = Role.ADMIN.value
-    db.session.commit()
+    user = make_administrator(email=email, display_name=name, password=password)
     click.echo(f"{user.email} is an administrator.")

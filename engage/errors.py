@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -39,6 +39,12 @@ def render_error(status: int, text=None):
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def reject_null_characters():
+        # No form field has a use for NUL, and PostgreSQL refuses to store it.
+        if any("\x00" in value for value in (*request.args.values(), *request.form.values())):
+            abort(400)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, CSRF_TEXT)

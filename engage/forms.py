@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from collections.abc import Iterable
 
-from wtforms import SelectChoice, SelectMultipleField, widgets
-from wtforms.validators import Length
+from wtforms import EmailField, SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -23,3 +23,39 @@ def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
 
 def max_length(limit: int) -> Length:
     return Length(max=limit, message=_l("Please keep this under %(max)d characters.", max=limit))
+
+
+def strip_whitespace(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+EMAIL_MAX = 254
+
+
+def email_field(label, *, required: bool = True, description=None, missing_message=None) -> EmailField:
+    """An email input: trimmed, checked, with our messages and no autocorrect."""
+    presence = (
+        InputRequired(message=missing_message or _l("Please enter an email address."))
+        if required
+        else Optional()
+    )
+    return EmailField(
+        label,
+        description=description,
+        filters=[strip_whitespace],
+        validators=[
+            presence,
+            max_length(EMAIL_MAX),
+            Email(message=_l("Please enter an email address like name@example.org."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
+    )
+
+
+def name_field(label, limit: int) -> StringField:
+    """A required name: spaces around it are dropped, and only spaces count as empty."""
+    return StringField(
+        label,
+        filters=[strip_whitespace],
+        validators=[DataRequired(message=_l("Please enter a name.")), max_length(limit)],
+    )

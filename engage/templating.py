@@ -8,12 +8,26 @@ from flask_babel import get_locale
 from .permissions import Permission, can
 
 
-def _safe_next_path() -> str:
+def _current_path() -> str:
+    """Where the language switcher returns to (checked again by safe_next_url)."""
     return request.full_path.rstrip("?") if request else "/"
+
+
+def aria_for(field) -> dict[str, str]:
+    """Attributes tying an input to its hint and error message."""
+    described_by = [f"{field.id}-hint"] if field.description else []
+    attrs = {}
+    if field.errors:
+        described_by.append(f"{field.id}-error")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return attrs
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["aria_for"] = aria_for
 
     @app.context_processor
     def inject_globals():
@@ -21,7 +35,7 @@ def init_app(app: Flask) -> None:
             "district_name": current_app.config["DISTRICT_NAME"],
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
-            "current_path": _safe_next_path(),
+            "current_path": _current_path(),
             "can": can,
             "Permission": Permission,
         }

@@ -4,7 +4,26 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import current_app, request, url_for
+from werkzeug.routing import IntegerConverter
+
+
+class IdConverter(IntegerConverter):
+    """<id:name>: a database id, 1 to 2**31 - 1; larger numbers are a 404, not an overflow."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for emails, built on BASE_URL.
+
+    Never on the request's Host header, which whoever sends the request
+    chooses; and it works outside a request too (background jobs, commands).
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def safe_next_url(default_endpoint: str = "main.home") -> str:

@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from config import TestingConfig, database_url_from_env
+from config import TestingConfig, with_psycopg_driver
 from engage import create_app
 from engage.accounts.models import User
 from engage.extensions import db, limiter
@@ -40,7 +40,7 @@ def require_or_skip(reason: str) -> None:
 
 @contextmanager
 def _postgres_test_database(server_url: str):
-    url = make_url(database_url_from_env(server_url) if "://" in server_url else server_url)
+    url = make_url(with_psycopg_driver(server_url))
     name = f"engage_test_{uuid.uuid4().hex[:10]}"
     admin_engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:

@@ -252,3 +252,83 @@ def test_resending_verification_sends_a_new_link(client):
     assert "Please confirm your email address" in client.get("/account").get_data(as_text=True)
     post_form(client, "/verify/resend", form_page="/account")
     assert last_link_to("pat@example.org").startswith("/verify/")
+
+
+def test_emailed_links_use_base_url_not_the_requests_host_header(client):
+    make_user(email="pat@example.org")
+    evil = {"base_url": "http://evil.example"}
+    html = client.get("/password/forgot", **evil).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post("/password/forgot", data={"email": "pat@example.org", "csrf_token": token}, **evil)
+    assert response.status_code == 200
+    body = db.session.scalar(select(OutboxMessage.body_text))
+    assert "evil.example" not in body
+    assert "http://localhost/password/reset/" in body
+
+
+def test_an_old_email_change_link_dies_when_the_address_changes_again(client):
+    make_user(email="pat@example.org")
+    log_in(client, "pat@example.org")
+    for address in ("typo@example.org", "right@example.org"):
+        post_form(client, "/account/email", {"new_email": address, "current_password": PASSWORD},
+                  form_page="/account/email")
+    stale = last_link_to("typo@example.org")
+    client.get(last_link_to("right@example.org"))
+    assert client.get(stale).status_code == 400
+    assert find_user_by_email("right@example.org") is not None
+    assert find_user_by_email("typo@example.org") is None
+
+
+def test_an_email_change_link_dies_when_the_password_changes(client):
+    make_user(email="pat@example.org")
+    log_in(client, "pat@example.org")
+    post_form(client, "/account/email", {"new_email": "new@example.org", "current_password": PASSWORD},
+              form_page="/account/email")
+    post_form(client, "/account/password", {"current_password": PASSWORD, "new_password": "another long password",
+                                            "confirm": "another long password"}, form_page="/account/password")
+    assert client.get(last_link_to("new@example.org")).status_code == 400
+    assert find_user_by_email("pat@example.org") is not None
+
+
+def test_a_turned_off_account_cannot_reset_its_password(client):
+    user = make_user(email="pat@example.org")
+    post_form(client, "/password/forgot", {"email": "pat@example.org"})
+    link = last_link_to("pat@example.org")
+    user.active = False
+    db.session.commit()
+    assert client.get(link).status_code == 400
+
+
+def test_remember_me_lasts_thirty_days(client):
+    from datetime import UTC, datetime, timedelta
+
+    make_user(email="pat@example.org")
+    log_in(client, "pat@example.org", remember="y")
+    expires = client.get_cookie("remember_token").expires
+    assert timedelta(days=29) < expires - datetime.now(UTC) <= timedelta(days=30, minutes=1)
+
+
+def test_signing_in_successfully_does_not_use_up_the_accounts_attempts(app, client):
+    make_user(email="pat@example.org")
+    app.config["RATELIMIT_LOGIN"] = "1000 per minute"
+    try:
+        for _ in range(25):
+            assert log_in(client, "pat@example.org").status_code == 302
+            post_form(client, "/logout")
+    finally:
+        app.config["RATELIMIT_LOGIN"] = "10 per minute;50 per hour"
+
+
+def test_names_of_only_spaces_are_empty(client):
+    response = register(client, display_name="     ")
+    assert "Please enter your name." in response.get_data(as_text=True)
+
+
+def test_password_changes_and_resets_are_audited(client):
+    from engage.audit.models import AuditEvent
+
+    make_user(email="pat@example.org")
+    log_in(client, "pat@example.org")
+    post_form(client, "/account/password", {"current_password": PASSWORD, "new_password": "another long password",
+                                            "confirm": "another long password"}, form_page="/account/password")
+    assert db.session.scalars(select(AuditEvent.action)).all() == ["user.password_changed"]

@@ -41,7 +41,7 @@ def test_every_demo_login_works_with_its_role(app, client):
 
 
 def test_demo_is_refused_in_production(tmp_path):
-    app = create_app(ProductionConfig, {"SECRET_KEY": "y" * 64,
+    app = create_app(ProductionConfig, {"SECRET_KEY": "y" * 64, "BASE_URL": "https://engage.example.org",
                                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0

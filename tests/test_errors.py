@@ -29,9 +29,37 @@ def test_missing_objects_in_admin_are_404(client_as):
 
 def test_nonsense_query_values_do_not_break_list_pages(client_as):
     admin = client_as("admin")
-    for path in ("/admin/users?page=abc", "/admin/users?page=-5", "/admin/users?page=99999&q=%00%ff",
-                 "/admin/outbox?page=0", "/admin/users?role=" + "x" * 5000):
+    for path in ("/admin/users?page=abc", "/admin/users?page=-5", "/admin/users?page=99999&q=%ff",
+                 "/admin/users?page=100000000000000000000000", "/admin/outbox?page=0",
+                 "/admin/users?role=" + "x" * 5000, "/admin/users?q=100%25_off"):
         assert admin.get(path).status_code == 200, path
+
+
+def test_huge_ids_are_not_found_rather_than_overflowing(client_as):
+    admin = client_as("admin")
+    for path in ("/admin/users/" + "9" * 25, "/admin/organizations/2147483648", "/admin/schools/0",
+                 "/admin/outbox/-1"):
+        assert admin.get(path).status_code == 404, path
+
+
+def test_null_characters_in_input_are_a_clear_400(client):
+    from tests.conftest import post_form
+
+    response = post_form(client, "/register", {"display_name": "a\x00b", "email": "x@example.org"}, form_page="/register")
+    assert response.status_code == 400
+    assert client.get("/?q=%00").status_code == 400
+
+
+def test_pagination_links_carry_only_query_values(client_as, users):
+    from tests.conftest import make_user
+
+    for n in range(55):
+        make_user(email=f"p{n}@example.org")
+    admin = client_as("admin")
+    response = admin.get("/admin/users?endpoint=x&_external=1&_anchor=y&q=example")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="/admin/users?endpoint=x&amp;_external=1&amp;_anchor=y&amp;q=example&amp;page=2"' in html
 
 
 def test_an_unexpected_error_shows_a_friendly_500_and_no_traceback(tmp_path):

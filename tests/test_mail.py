@@ -84,3 +84,19 @@ def test_an_unreachable_mail_server_keeps_the_message_and_notes_the_error(app, c
     assert response.status_code == 200
     message = db.session.scalar(select(OutboxMessage))
     assert message.sent_at is None and message.error
+
+
+def test_delivered_mail_keeps_no_usable_link_in_the_outbox(app, client, smtp_server):
+    make_user(email="pat@example.org")
+    host, port = smtp_server.server_address
+    app.config.update(MAIL_SERVER=host, MAIL_PORT=port, MAIL_USE_TLS=False)
+    try:
+        from tests.conftest import post_form
+
+        post_form(client, "/password/forgot", {"email": "pat@example.org"})
+    finally:
+        app.config.update(MAIL_SERVER="", MAIL_PORT=587, MAIL_USE_TLS=True)
+    assert "/password/reset/" in smtp_server.received[0]
+    kept = db.session.scalar(select(OutboxMessage))
+    assert kept.sent_at is not None
+    assert "[link removed after delivery]" in kept.body_text

@@ -33,7 +33,8 @@ def test_templates_have_no_inline_scripts_or_styles(client):
 
 def test_session_cookies_are_secure_outside_development(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
-    app = create_app(ProductionConfig, {"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(ProductionConfig, {"SECRET_KEY": "x" * 64, "BASE_URL": "https://engage.example.org",
+                                        "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"

@@ -2,31 +2,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from ..forms import MultiCheckboxField, choices, max_length
-from .models import EMAIL_MAX, NAME_MAX, Relationship
+from ..forms import MultiCheckboxField, choices, email_field, max_length, strip_whitespace
+from .models import NAME_MAX, DistrictRelationship
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
 
-def strip_whitespace(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _email_field(label):
-    return EmailField(
-        label,
-        filters=[strip_whitespace],
-        validators=[
-            InputRequired(message=_l("Please enter your email address.")),
-            max_length(EMAIL_MAX),
-            Email(message=_l("Please enter an email address like name@example.org."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
-    )
+    return email_field(label, missing_message=_l("Please enter your email address."))
 
 
 def _new_password_field(label):
@@ -60,7 +47,8 @@ def _display_name_field():
     return StringField(
         _l("Your name"),
         description=_l("Shown with anything you post, unless you choose to post anonymously."),
-        validators=[InputRequired(message=_l("Please enter your name.")), max_length(NAME_MAX)],
+        filters=[strip_whitespace],
+        validators=[DataRequired(message=_l("Please enter your name.")), max_length(NAME_MAX)],
         render_kw={"autocomplete": "name"},
     )
 
@@ -131,10 +119,10 @@ class ChangePasswordForm(FlaskForm):
 
 
 RELATIONSHIP_CHOICES = [
-    (Relationship.PARENT, _l("Parent or guardian of a student")),
-    (Relationship.STUDENT, _l("Student")),
-    (Relationship.STAFF, _l("District or school staff")),
-    (Relationship.COMMUNITY, _l("Community member")),
+    (DistrictRelationship.PARENT, _l("Parent or guardian of a student")),
+    (DistrictRelationship.STUDENT, _l("Student")),
+    (DistrictRelationship.STAFF, _l("District or school staff")),
+    (DistrictRelationship.COMMUNITY, _l("Community member")),
 ]
 
 LANGUAGE_CHOICES = [

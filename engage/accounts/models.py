@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Table, Text, select
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Table, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,7 +17,6 @@ from ..permissions import Role
 if TYPE_CHECKING:
     from ..orgs.models import Membership, School
 
-EMAIL_MAX = 254
 NAME_MAX = 120
 
 
@@ -29,7 +28,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True, index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
     display_name: Mapped[str] = mapped_column(String(NAME_MAX))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT.value)
@@ -87,14 +86,13 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-class Relationship:
+class DistrictRelationship:
     """A person's main connection to the district (optional)."""
 
     PARENT = "parent"
     STUDENT = "student"
     STAFF = "staff"
     COMMUNITY = "community"
-    ALL = (PARENT, STUDENT, STAFF, COMMUNITY)
 
 
 profile_schools = Table(
@@ -120,7 +118,6 @@ class ParticipantProfile(db.Model):
     race_ethnicity: Mapped[list[str]] = mapped_column(JSON, default=list)
     race_ethnicity_self_described: Mapped[str | None] = mapped_column(String(200))
     gender_self_described: Mapped[str | None] = mapped_column(String(200))
-    other_self_description: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")

@@ -11,7 +11,7 @@ import hmac
 from collections.abc import Iterable
 from functools import cache
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -24,6 +24,7 @@ from ..models import utcnow
 from ..orgs.models import Membership
 from ..orgs.services import list_schools
 from ..permissions import Permission, Role, require
+from ..urls import external_url
 from .models import (
     ParticipantProfile,
     User,
@@ -68,7 +69,7 @@ def register_user(*, email: str, password: str, display_name: str, locale: str |
 
 def send_verification_email(user: User) -> None:
     token = make_token(VERIFY_PURPOSE, {"user": user.id, "email": user.email})
-    link = url_for("accounts.verify_email", token=token, _external=True)
+    link = external_url("accounts.verify_email", token=token)
     send_email(user.email, "verify_email", locale=user.locale, user=user, link=link,
                hours=current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600)
 
@@ -120,7 +121,8 @@ def user_by_session_token(token: str) -> User | None:
 
 
 def _password_fingerprint(user: User) -> str:
-    # A reset link stops working once the password it was issued for has changed.
+    # A reset or email-change link stops working once the password it was
+    # issued under has changed.
     return hmac.new(user.password_hash.encode(), b"reset", hashlib.sha256).hexdigest()[:16]
 
 
@@ -129,8 +131,8 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = make_token(RESET_PURPOSE, {"user": user.id, "fp": _password_fingerprint(user)})
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    token = make_token(RESET_PURPOSE, {"user": user.id, "email": user.email, "fp": _password_fingerprint(user)})
+    link = external_url("accounts.reset_password", token=token)
     send_email(user.email, "reset_password", locale=user.locale, user=user, link=link,
                hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
 
@@ -138,7 +140,9 @@ def request_password_reset(email: str) -> None:
 def user_for_reset_token(token: str) -> User:
     payload = read_token(RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload.get("user"))
-    if user is None or not hmac.compare_digest(payload.get("fp", ""), _password_fingerprint(user)):
+    if user is None or not user.active or user.email != payload.get("email"):
+        raise TokenError()
+    if not hmac.compare_digest(str(payload.get("fp", "")), _password_fingerprint(user)):
         raise TokenError()
     return user
 
@@ -148,6 +152,7 @@ def reset_password(token: str, new_password: str) -> User:
     user.set_password(new_password)
     # Receiving the reset link proves the address too.
     user.email_verified_at = user.email_verified_at or utcnow()
+    audit.record(user, "user.password_reset", "user", user.id)
     db.session.commit()
     return user
 
@@ -171,6 +176,7 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     if not user.check_password(current_password):
         raise WrongPassword()
     user.set_password(new_password)
+    audit.record(user, "user.password_changed", "user", user.id)
     db.session.commit()
     return user
 
@@ -183,8 +189,11 @@ def request_email_change(user: User, *, new_email: str, current_password: str) -
     existing = find_user_by_email(new_email)
     if existing is not None and existing.id != user.id:
         raise EmailTaken(new_email)
-    token = make_token(EMAIL_CHANGE_PURPOSE, {"user": user.id, "email": new_email})
-    link = url_for("accounts.confirm_email_change", token=token, _external=True)
+    token = make_token(
+        EMAIL_CHANGE_PURPOSE,
+        {"user": user.id, "from": user.email, "email": new_email, "fp": _password_fingerprint(user)},
+    )
+    link = external_url("accounts.confirm_email_change", token=token)
     send_email(new_email, "confirm_email_change", locale=user.locale, user=user, link=link,
                hours=current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600)
 
@@ -197,12 +206,22 @@ def confirm_email_change(token: str) -> User:
         raise TokenError()
     if user.email == new_email:
         return user
+    # An older link must not undo a later change of address or password.
+    if user.email != payload.get("from") or not hmac.compare_digest(
+        str(payload.get("fp", "")), _password_fingerprint(user)
+    ):
+        raise TokenError()
     if find_user_by_email(new_email) is not None:
         raise EmailTaken(new_email)
     old_email = user.email
     user.email = new_email
     user.email_verified_at = utcnow()
-    db.session.commit()
+    audit.record(user, "user.email_changed", "user", user.id)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # the same address confirmed twice at once
+        db.session.rollback()
+        raise EmailTaken(new_email) from exc
     send_email(old_email, "email_changed", locale=user.locale, user=user, new_email=new_email)
     return user
 
@@ -249,9 +268,14 @@ def delete_profile(user: User) -> None:
 def list_users(actor, *, search: str = "", role: str = "", page: int = 1, per_page: int = 50):
     require(actor, Permission.MANAGE_USERS)
     query = select(User).options(selectinload(User.memberships).selectinload(Membership.organization))
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern)))
+    if search.strip():
+        term = search.strip().lower()
+        query = query.where(
+            or_(
+                func.lower(User.email).contains(term, autoescape=True),
+                func.lower(User.display_name).contains(term, autoescape=True),
+            )
+        )
     if role in {r.value for r in Role}:
         query = query.where(User.role == role)
     query = query.order_by(User.display_name, User.id)
@@ -272,7 +296,7 @@ def set_role(actor, user: User, role: Role, *, reason: str = "") -> User:
     old = user.role
     if old == role.value:
         return user
-    if old == Role.ADMIN.value and _admin_count() <= 1:
+    if old == Role.ADMIN.value and user.active and _admin_count() <= 1:
         raise LastAdmin()
     user.role = role.value
     audit.record(actor, "user.role_changed", "user", user.id, old=old, new=role.value, reason=reason)
@@ -290,6 +314,21 @@ def set_active(actor, user: User, active: bool, *, reason: str = "") -> User:
     if not active:
         user.session_token = new_session_token()
     audit.record(actor, "user.activated" if active else "user.deactivated", "user", user.id, reason=reason)
+    db.session.commit()
+    return user
+
+
+def make_administrator(*, email: str, display_name: str, password: str) -> User:
+    """Create an administrator, or promote an existing account (the `users create-admin` command)."""
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=normalize_email(email), display_name=display_name, email_verified_at=utcnow())
+        db.session.add(user)
+    user.set_password(password)
+    user.role = Role.ADMIN.value
+    user.active = True
+    db.session.flush()
+    audit.record(None, "user.made_admin_by_command", "user", user.id)
     db.session.commit()
     return user
 

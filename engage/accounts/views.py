@@ -47,6 +47,11 @@ def _submitted_email() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
 
 
+def _link_problem(error: Exception, *, reset: bool = False):
+    """The page for an emailed link that is expired, used, or damaged."""
+    return render_template("accounts/link_problem.html", expired=isinstance(error, TokenExpired), reset=reset), 400
+
+
 def _language_choices():
     return choices([("", _("Same as my browser")), *current_app.config["LANGUAGES"].items()])
 
@@ -78,10 +83,8 @@ def register():
 def verify_email(token: str):
     try:
         user = services.verify_email(token)
-    except TokenExpired:
-        return render_template("accounts/link_problem.html", expired=True), 400
-    except TokenError:
-        return render_template("accounts/link_problem.html", expired=False), 400
+    except TokenError as error:
+        return _link_problem(error)
     flash(_("Thank you, your email address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("accounts.account"))
@@ -90,7 +93,7 @@ def verify_email(token: str):
 
 @bp.post("/verify/resend")
 @login_required
-@limiter.limit(_rate("RATELIMIT_PASSWORD_RESET"))
+@limiter.limit(_rate("RATELIMIT_SEND_LINK"))
 def resend_verification():
     if not current_user.is_verified:
         services.send_verification_email(current_user)
@@ -100,7 +103,13 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_rate("RATELIMIT_LOGIN"), methods=["POST"])
-@limiter.limit(_rate("RATELIMIT_LOGIN_PER_ACCOUNT"), methods=["POST"], key_func=_submitted_email)
+@limiter.limit(
+    _rate("RATELIMIT_LOGIN_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=_submitted_email,
+    # Only failed attempts count, so nobody can lock a person out by signing in as them.
+    deduct_when=lambda response: response.status_code != 302,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next_url())
@@ -138,10 +147,8 @@ def forgot_password():
 def reset_password(token: str):
     try:
         services.user_for_reset_token(token)
-    except TokenExpired:
-        return render_template("accounts/link_problem.html", expired=True, reset=True), 400
-    except TokenError:
-        return render_template("accounts/link_problem.html", expired=False, reset=True), 400
+    except TokenError as error:
+        return _link_problem(error, reset=True)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
@@ -167,12 +174,15 @@ def account():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_rate("RATELIMIT_SEND_LINK"), methods=["POST"])
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
             services.request_email_change(
-                current_user, new_email=form.new_email.data, current_password=form.current_password.data
+                current_user._get_current_object(),
+                new_email=form.new_email.data,
+                current_password=form.current_password.data,
             )
         except services.WrongPassword:
             form.current_password.errors.append(_("That is not your current password."))
@@ -192,10 +202,8 @@ def change_email():
 def confirm_email_change(token: str):
     try:
         services.confirm_email_change(token)
-    except TokenExpired:
-        return render_template("accounts/link_problem.html", expired=True), 400
-    except (TokenError, services.EmailTaken):
-        return render_template("accounts/link_problem.html", expired=False), 400
+    except (TokenError, services.EmailTaken) as error:
+        return _link_problem(error)
     flash(_("Your email address is changed."), "success")
     return redirect(url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.login"))
 

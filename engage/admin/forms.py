@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import Email, InputRequired, Optional, URL
+from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, Optional
 
-from ..forms import choices, max_length
+from ..forms import choices, email_field, max_length, name_field
 from ..orgs.models import OrganizationKind, SchoolLevel
 from ..permissions import Role
 
@@ -50,7 +50,7 @@ class UserSearchForm(FlaskForm):
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(message=_l("Please enter a name.")), max_length(160)])
+    name = name_field(_l("Name"), 160)
     kind = SelectField(_l("Kind of organization"), choices=choices(ORGANIZATION_KIND_LABELS.items()))
     school_id = SelectField(_l("School"), coerce=int, description=_l("For a school's PTO or student group."))
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(2000)])
@@ -58,27 +58,16 @@ class OrganizationForm(FlaskForm):
         _l("Website"),
         validators=[Optional(), max_length(300), URL(message=_l("Please enter a full web address starting with https://."))],
     )
-    contact_email = EmailField(
-        _l("Contact email"),
-        validators=[Optional(), max_length(254), Email(message=_l("Please enter an email address like name@example.org."))],
-    )
+    contact_email = email_field(_l("Contact email"), required=False)
     hosts_conversations = BooleanField(_l("Members may host community conversations"), default=True)
 
 
 class AddMemberForm(FlaskForm):
-    email = EmailField(
-        _l("Email address of the person to add"),
-        description=_l("They need an Engage account first."),
-        validators=[
-            InputRequired(message=_l("Please enter an email address.")),
-            max_length(254),
-            Email(message=_l("Please enter an email address like name@example.org.")),
-        ],
-    )
+    email = email_field(_l("Email address of the person to add"), description=_l("They need an Engage account first."))
 
 
 class SchoolForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(message=_l("Please enter a name.")), max_length(160)])
+    name = name_field(_l("Name"), 160)
     level = SelectField(_l("Level"), choices=choices(SCHOOL_LEVEL_LABELS.items()))
     address = StringField(_l("Address"), validators=[Optional(), max_length(300)])
     active = BooleanField(_l("Open (shown to participants)"), default=True)

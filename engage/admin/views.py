@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
@@ -25,14 +26,20 @@ from .forms import (
 from .services import overview
 
 
+LAST_ADMIN_MESSAGE = _l("Engage needs at least one administrator. Make someone else an administrator first.")
+
+
 @bp.before_request
 @login_required
 def require_sign_in():
     """Every admin page needs a signed-in person; services check the role."""
 
 
+MAX_PAGE = 10_000
+
+
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def _found(obj):
@@ -59,7 +66,7 @@ def users():
     return render_template("admin/users.html", form=form, page=page, role_labels=ROLE_LABELS)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def user(user_id: int):
     person = _found(accounts.get_user(current_user, user_id))
     form = UserRoleForm(role=person.role)
@@ -67,21 +74,21 @@ def user(user_id: int):
         try:
             accounts.set_role(current_user, person, Role(form.role.data), reason=form.reason.data or "")
         except accounts.LastAdmin:
-            form.role.errors.append(_("Engage needs at least one administrator. Make someone else an administrator first."))
+            form.role.errors.append(LAST_ADMIN_MESSAGE)
         else:
             flash(_("%(name)s is now: %(role)s.", name=person.display_name, role=ROLE_LABELS[person.role]), "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return render_template("admin/user.html", person=person, form=form, role_labels=ROLE_LABELS)
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post("/users/<id:user_id>/active")
 def user_active(user_id: int):
     person = _found(accounts.get_user(current_user, user_id))
     make_active = request.form.get("active") == "1"
     try:
-        accounts.set_active(current_user, person, make_active)
+        accounts.set_active(current_user, person, make_active, reason=request.form.get("reason", "")[:300])
     except accounts.LastAdmin:
-        flash(_("Engage needs at least one administrator. Make someone else an administrator first."), "error")
+        flash(LAST_ADMIN_MESSAGE, "error")
     else:
         flash(_("The account is turned on.") if make_active else _("The account is turned off."), "success")
     return redirect(url_for("admin.user", user_id=person.id))
@@ -90,8 +97,14 @@ def user_active(user_id: int):
 # Organizations -----------------------------------------------------------------
 
 
-def _school_choices():
-    return choices([(0, _("No particular school"))] + [(s.id, s.name) for s in orgs.list_schools(include_inactive=True)])
+def _organization_form(org, **kwargs) -> OrganizationForm:
+    form = OrganizationForm(obj=org, **kwargs)
+    form.school_id.choices = choices(
+        [(0, _("No particular school"))] + [(s.id, s.name) for s in orgs.list_schools(include_inactive=True)]
+    )
+    if org is not None and (request.method == "GET" or kwargs.get("formdata", True) is None):
+        form.school_id.data = org.school_id or 0
+    return form
 
 
 def _organization_fields(form: OrganizationForm) -> dict:
@@ -110,14 +123,11 @@ def organizations():
 
 
 @bp.route("/organizations/new", methods=["GET", "POST"])
-@bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@bp.route("/organizations/<id:organization_id>", methods=["GET", "POST"])
 def organization(organization_id: int | None = None):
     org = _found(orgs.get_organization(current_user, organization_id)) if organization_id else None
     require(current_user, Permission.MANAGE_ORGANIZATIONS)  # before showing an empty form
-    form = OrganizationForm(obj=org)
-    form.school_id.choices = _school_choices()
-    if request.method == "GET" and org is not None:
-        form.school_id.data = org.school_id or 0
+    form = _organization_form(org)
     if form.validate_on_submit():
         try:
             saved = orgs.save_organization(current_user, org, **_organization_fields(form))
@@ -131,7 +141,7 @@ def organization(organization_id: int | None = None):
     )
 
 
-@bp.post("/organizations/<int:organization_id>/members")
+@bp.post("/organizations/<id:organization_id>/members")
 def add_member(organization_id: int):
     org = _found(orgs.get_organization(current_user, organization_id))
     member_form = AddMemberForm()
@@ -145,13 +155,11 @@ def add_member(organization_id: int):
         else:
             flash(_("%(name)s is now a member.", name=membership.user.display_name), "success")
             return redirect(url_for("admin.organization", organization_id=org.id))
-    form = OrganizationForm(obj=org, formdata=None)
-    form.school_id.choices = _school_choices()
-    form.school_id.data = org.school_id or 0
-    return render_template("admin/organization.html", org=org, form=form, member_form=member_form), 400
+    return render_template("admin/organization.html", org=org, form=_organization_form(org, formdata=None),
+                           member_form=member_form)
 
 
-@bp.post("/organizations/<int:organization_id>/members/<int:user_id>/remove")
+@bp.post("/organizations/<id:organization_id>/members/<id:user_id>/remove")
 def remove_member(organization_id: int, user_id: int):
     org = _found(orgs.get_organization(current_user, organization_id))
     orgs.remove_member(current_user, org, user_id)
@@ -171,7 +179,7 @@ def schools():
 
 
 @bp.route("/schools/new", methods=["GET", "POST"])
-@bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
+@bp.route("/schools/<id:school_id>", methods=["GET", "POST"])
 def school(school_id: int | None = None):
     existing = _found(orgs.get_school(current_user, school_id)) if school_id else None
     require(current_user, Permission.MANAGE_SCHOOLS)  # before showing an empty form
@@ -195,7 +203,7 @@ def outbox():
     return render_template("admin/outbox.html", page=mail.list_outbox(current_user, page=_page()))
 
 
-@bp.route("/outbox/<int:message_id>")
+@bp.route("/outbox/<id:message_id>")
 def outbox_message(message_id: int):
     return render_template("admin/outbox_message.html", message=_found(mail.get_outbox_message(current_user, message_id)))
 

@@ -7,7 +7,7 @@ from functools import cache
 
 from sqlalchemy import select
 
-from ..accounts.models import ParticipantProfile, Relationship, User, find_user_by_email, hash_password
+from ..accounts.models import ParticipantProfile, DistrictRelationship, User, find_user_by_email, hash_password
 from ..extensions import db
 from ..models import utcnow
 from ..orgs.models import Membership, Organization, OrganizationKind, School, SchoolLevel
@@ -110,7 +110,7 @@ def _demo_user(email: str, name: str, role: Role, added: dict[str, int], locale:
 def _generated_participants(count: int, schools: list[School], added: dict[str, int]) -> None:
     """Families, students, staff and neighbours with varied, optional profiles."""
     rng = random.Random(2026)
-    relationships = [Relationship.PARENT] * 6 + [Relationship.STUDENT, Relationship.STAFF] * 2 + [Relationship.COMMUNITY]
+    relationships = [DistrictRelationship.PARENT] * 6 + [DistrictRelationship.STUDENT, DistrictRelationship.STAFF] * 2 + [DistrictRelationship.COMMUNITY]
     for n in range(1, count + 1):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         spanish = rng.random() < 0.3

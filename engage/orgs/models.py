@@ -18,7 +18,6 @@ class SchoolLevel:
     MIDDLE = "middle"
     HIGH = "high"
     OTHER = "other"
-    ALL = (ELEMENTARY, MIDDLE, HIGH, OTHER)
 
 
 class School(db.Model):
@@ -41,7 +40,6 @@ class OrganizationKind:
     STUDENT_GROUP = "student_group"
     STAFF_GROUP = "staff_group"
     DISTRICT_OFFICE = "district_office"
-    ALL = (PTO, PARTNER, STUDENT_GROUP, STAFF_GROUP, DISTRICT_OFFICE)
 
 
 class Organization(db.Model):

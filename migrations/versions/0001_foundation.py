@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:59:23.136589
+Create Date: 2026-11-23 12:24:34.094115
 
 """
 from alembic import op
@@ -98,7 +98,6 @@ def upgrade():
     sa.Column('race_ethnicity', sa.JSON(), nullable=False),
     sa.Column('race_ethnicity_self_described', sa.String(length=200), nullable=True),
     sa.Column('gender_self_described', sa.String(length=200), nullable=True),
-    sa.Column('other_self_description', sa.Text(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_participant_profiles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_participant_profiles'))
