@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db
 from .permissions import PermissionDenied
@@ -48,6 +48,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, CSRF_TEXT)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # The Host header is not one of TRUSTED_HOSTS: no page can be built for it.
+        return "Bad Request: this server does not answer to that host name.\n", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(PermissionDenied)
     def permission_denied(error):

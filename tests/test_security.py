@@ -146,3 +146,11 @@ def test_rate_limits_are_shared_through_redis_by_separate_app_servers(tmp_path):
         assert app_server(1) == ["429"]
     finally:
         store.flushdb()
+
+
+def test_trusted_hosts_refuse_other_host_headers_plainly(tmp_path):
+    app = create_app(TestingConfig, {"TRUSTED_HOSTS": ["engage.example.org"],
+                                     "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 't.sqlite3'}"})
+    client = app.test_client()
+    assert client.get("/privacy", base_url="http://evil.example").status_code == 400
+    assert client.get("/privacy", base_url="http://engage.example.org").status_code == 200
