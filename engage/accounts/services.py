@@ -67,11 +67,17 @@ def register_user(*, email: str, password: str, display_name: str, locale: str |
     return user
 
 
+def _email_signed_link(recipient: str, user: User, *, purpose: str, payload: dict, endpoint: str,
+                       template: str, max_age_setting: str) -> None:
+    link = external_url(endpoint, token=make_token(purpose, payload))
+    send_email(recipient, template, locale=user.locale, user=user, link=link,
+               hours=current_app.config[max_age_setting] // 3600)
+
+
 def send_verification_email(user: User) -> None:
-    token = make_token(VERIFY_PURPOSE, {"user": user.id, "email": user.email})
-    link = external_url("accounts.verify_email", token=token)
-    send_email(user.email, "verify_email", locale=user.locale, user=user, link=link,
-               hours=current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600)
+    _email_signed_link(user.email, user, purpose=VERIFY_PURPOSE, payload={"user": user.id, "email": user.email},
+                       endpoint="accounts.verify_email", template="verify_email",
+                       max_age_setting="EMAIL_VERIFICATION_MAX_AGE")
 
 
 def verify_email(token: str) -> User:
@@ -131,10 +137,10 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = make_token(RESET_PURPOSE, {"user": user.id, "email": user.email, "fp": _password_fingerprint(user)})
-    link = external_url("accounts.reset_password", token=token)
-    send_email(user.email, "reset_password", locale=user.locale, user=user, link=link,
-               hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+    _email_signed_link(user.email, user, purpose=RESET_PURPOSE,
+                       payload={"user": user.id, "email": user.email, "fp": _password_fingerprint(user)},
+                       endpoint="accounts.reset_password", template="reset_password",
+                       max_age_setting="PASSWORD_RESET_MAX_AGE")
 
 
 def user_for_reset_token(token: str) -> User:
@@ -189,13 +195,11 @@ def request_email_change(user: User, *, new_email: str, current_password: str) -
     existing = find_user_by_email(new_email)
     if existing is not None and existing.id != user.id:
         raise EmailTaken(new_email)
-    token = make_token(
-        EMAIL_CHANGE_PURPOSE,
-        {"user": user.id, "from": user.email, "email": new_email, "fp": _password_fingerprint(user)},
-    )
-    link = external_url("accounts.confirm_email_change", token=token)
-    send_email(new_email, "confirm_email_change", locale=user.locale, user=user, link=link,
-               hours=current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600)
+    _email_signed_link(new_email, user, purpose=EMAIL_CHANGE_PURPOSE,
+                       payload={"user": user.id, "from": user.email, "email": new_email,
+                                "fp": _password_fingerprint(user)},
+                       endpoint="accounts.confirm_email_change", template="confirm_email_change",
+                       max_age_setting="EMAIL_VERIFICATION_MAX_AGE")
 
 
 def confirm_email_change(token: str) -> User:

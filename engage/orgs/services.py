@@ -35,7 +35,12 @@ def _clean(value):
     return value
 
 
-def _save_named(actor, obj, fields: dict, allowed: tuple[str, ...], action: str, target_type: str):
+def _save_named(actor, model, existing, fields: dict, allowed: tuple[str, ...], target_type: str):
+    """Create or update an organization or school whose name is unique regardless of case."""
+    if _name_in_use(model, fields["name"], existing.id if existing else None):
+        raise NameTaken(fields["name"])
+    action = f"{target_type}.{'updated' if existing else 'created'}"
+    obj = existing or model()
     changes = {}
     for name in allowed:
         if name in fields:
@@ -92,10 +97,7 @@ def get_organization(actor, organization_id: int) -> Organization | None:
 def save_organization(actor, organization: Organization | None, **fields) -> Organization:
     """Create (organization=None) or update an organization."""
     require(actor, Permission.MANAGE_ORGANIZATIONS)
-    if _name_in_use(Organization, fields["name"], organization.id if organization else None):
-        raise NameTaken(fields["name"])
-    action = "organization.updated" if organization else "organization.created"
-    return _save_named(actor, organization or Organization(), fields, ORGANIZATION_FIELDS, action, "organization")
+    return _save_named(actor, Organization, organization, fields, ORGANIZATION_FIELDS, "organization")
 
 
 def add_member(actor, organization: Organization, email: str) -> Membership:
@@ -164,7 +166,4 @@ def get_school(actor, school_id: int) -> School | None:
 def save_school(actor, school: School | None, **fields) -> School:
     """Create (school=None) or update a school."""
     require(actor, Permission.MANAGE_SCHOOLS)
-    if _name_in_use(School, fields["name"], school.id if school else None):
-        raise NameTaken(fields["name"])
-    action = "school.updated" if school else "school.created"
-    return _save_named(actor, school or School(), fields, SCHOOL_FIELDS, action, "school")
+    return _save_named(actor, School, school, fields, SCHOOL_FIELDS, "school")
