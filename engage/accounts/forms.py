@@ -178,10 +178,10 @@ class ProfileForm(FlaskForm):
         validators=[Optional()],
     )
     race_ethnicity_self_described = StringField(
-        _l("In your own words (optional)"), validators=[Optional(), max_length(200)]
+        _l("In your own words"), validators=[Optional(), max_length(200)]
     )
     gender_self_described = StringField(
-        _l("How do you describe your gender? (optional)"), validators=[Optional(), max_length(200)]
+        _l("How do you describe your gender?"), validators=[Optional(), max_length(200)]
     )
 
     def validate_preferred_language_other(self, field):

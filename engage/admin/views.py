@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..audit import services as audit
-from ..audit.labels import ACTION_LABELS, DETAIL_LABELS
+from ..audit.labels import ACTION_LABELS, DETAIL_LABELS, FIELD_LABELS
 from ..forms import choices
 from ..mail import services as mail
 from ..orgs import services as orgs
@@ -215,4 +215,5 @@ def audit_log():
         page=audit.list_events(current_user, page=_page()),
         action_labels=ACTION_LABELS,
         detail_labels=DETAIL_LABELS,
+        field_labels=FIELD_LABELS,
     )

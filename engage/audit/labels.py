@@ -18,6 +18,19 @@ ACTION_LABELS = {
     "school.updated": _l("Edited a school"),
 }
 
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "kind": _l("Kind of organization"),
+    "description": _l("Description"),
+    "website": _l("Website"),
+    "contact_email": _l("Contact email"),
+    "hosts_conversations": _l("Hosts conversations"),
+    "school_id": _l("School"),
+    "level": _l("Level"),
+    "address": _l("Address"),
+    "active": _l("Status"),
+}
+
 DETAIL_LABELS = {
     "old": _l("Before"),
     "new": _l("After"),
