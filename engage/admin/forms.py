@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, Optional
+from wtforms.validators import URL, InputRequired, Optional
 
 from ..forms import choices, email_field, max_length, name_field
 from ..orgs.models import OrganizationKind, SchoolLevel
@@ -33,7 +33,7 @@ SCHOOL_LEVEL_LABELS = {
 
 
 class UserRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()), validators=[InputRequired()])
     reason = StringField(
         _l("Reason for the change"),
         description=_l("Kept in the audit log."),
@@ -51,7 +51,8 @@ class UserSearchForm(FlaskForm):
 
 class OrganizationForm(FlaskForm):
     name = name_field(_l("Name"), 160)
-    kind = SelectField(_l("Kind of organization"), choices=choices(ORGANIZATION_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind of organization"), choices=choices(ORGANIZATION_KIND_LABELS.items()),
+                       validators=[InputRequired()])
     school_id = SelectField(_l("School"), coerce=int, description=_l("For a school's PTO or student group."))
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(2000)])
     website = URLField(
@@ -68,6 +69,6 @@ class AddMemberForm(FlaskForm):
 
 class SchoolForm(FlaskForm):
     name = name_field(_l("Name"), 160)
-    level = SelectField(_l("Level"), choices=choices(SCHOOL_LEVEL_LABELS.items()))
+    level = SelectField(_l("Level"), choices=choices(SCHOOL_LEVEL_LABELS.items()), validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[Optional(), max_length(300)])
     active = BooleanField(_l("Open (shown to participants)"), default=True)
