@@ -123,6 +123,7 @@ def _import_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401
+    from .plans import models as _plans  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -131,9 +132,11 @@ def _register_blueprints(app: Flask) -> None:
     from .host import bp as host_bp
     from .leadership import bp as leadership_bp
     from .main import bp as main_bp
+    from .plans import bp as plans_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(host_bp, url_prefix="/host")
     app.register_blueprint(leadership_bp, url_prefix="/leadership")
+    app.register_blueprint(plans_bp, url_prefix="/plans")

@@ -26,12 +26,15 @@ class Permission(StrEnum):
     VIEW_PARTICIPATION = "view_participation"
     MODERATE = "moderate"
     HOST = "host"
+    MANAGE_PLANS = "manage_plans"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PARTICIPANT: frozenset(),
     Role.MODERATOR: frozenset({Permission.MODERATE}),
-    Role.LEADER: frozenset({Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST}),
+    Role.LEADER: frozenset(
+        {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -6,6 +6,7 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 
 from .permissions import Permission, can
+from .text import formatted_text_to_html, plain_text_to_html
 
 
 def _current_path() -> str:
@@ -28,6 +29,8 @@ def aria_for(field) -> dict[str, str]:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["aria_for"] = aria_for
+    app.jinja_env.filters["formatted"] = formatted_text_to_html
+    app.jinja_env.filters["plain"] = plain_text_to_html
 
     @app.context_processor
     def inject_globals():

@@ -9,6 +9,7 @@ from engage.mail.models import OutboxMessage
 from engage.orgs.models import School
 from engage.permissions import Permission, PermissionDenied, can, require
 from tests.conftest import ROLES, post_form
+from tests.plans.factories import make_plan
 
 ADMIN = {"admin"}
 LEADERSHIP = {"leader", "admin"}
@@ -21,6 +22,9 @@ ROUTES = [
     ("GET", "/account/profile", SIGNED_IN),
     ("GET", "/host/", HOSTS),
     ("GET", "/leadership/participation", LEADERSHIP),
+    ("GET", "/plans/manage", LEADERSHIP),
+    ("GET", "/plans/{plan}/preview", LEADERSHIP),
+    ("POST", "/plans/{plan}/publish", LEADERSHIP),
     ("GET", "/admin/", ADMIN),
     ("GET", "/admin/users", ADMIN),
     ("GET", "/admin/users/{user}", ADMIN),
@@ -53,7 +57,8 @@ def test_route_access_by_role(client_as, users, role, method, path, allowed):
     message = OutboxMessage(recipient="x@example.org", subject="Hello", body_text="Hi")
     db.session.add_all([school, message])
     db.session.commit()
-    url = path.format(org=org, user=users["participant"].id, school=school.id, message=message.id)
+    plan = make_plan()
+    url = path.format(org=org, user=users["participant"].id, school=school.id, message=message.id, plan=plan.id)
     if method == "GET":
         response = client.get(url)
     else:
@@ -71,7 +76,7 @@ ROLE_PERMISSIONS = {
     "participant": set(),
     "host": {Permission.HOST},
     "moderator": {Permission.MODERATE},
-    "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST},
+    "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS},
     "admin": set(Permission),
 }
 

@@ -1,12 +1,13 @@
 from flask import render_template
 
 from ..orgs.services import list_schools
+from ..plans.services import list_published_plans
 from . import bp
 
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", schools=list_schools())
+    return render_template("main/home.html", schools=list_schools(), plans=list_published_plans())
 
 
 @bp.route("/privacy")

@@ -1,0 +1,223 @@
+"""Plans: importing, publishing immutable versions, and reading them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..audit import services as audit
+from ..extensions import db
+from ..models import utcnow
+from ..permissions import Permission, require
+from .models import Plan, PlanAction, PlanIndicator, PlanSection, PlanStatus, PlanVersion
+
+if TYPE_CHECKING:
+    from .importers import ImportedPlan
+
+
+class NothingToPublish(Exception):
+    """The plan has no actions yet."""
+
+
+# Import ------------------------------------------------------------------------
+
+
+def create_plan_from_import(imported: ImportedPlan, *, actor=None, owner_school_id: int | None = None) -> Plan:
+    """Store an imported file as a new draft plan, in one transaction.
+
+    The command line passes no actor (whoever runs it operates the server);
+    anyone else needs permission to manage plans.
+    """
+    if actor is not None:
+        require(actor, Permission.MANAGE_PLANS)
+    plan = Plan(
+        title=imported.title[:200],
+        summary=imported.summary,
+        timeline_months=list(imported.timeline_months),
+        owner_school_id=owner_school_id,
+        status=PlanStatus.DRAFT,
+        created_by_id=getattr(actor, "id", None),
+    )
+    for s_pos, imported_section in enumerate(imported.sections):
+        section = PlanSection(position=s_pos, title=imported_section.title[:300])
+        for a_pos, item in enumerate(imported_section.actions):
+            action = PlanAction(
+                position=a_pos,
+                number=item.number or "",
+                title=item.title[:500],
+                description=item.description,
+                responsible_office=item.responsible_office[:200],
+                months=list(item.months),
+            )
+            action.indicators = [
+                PlanIndicator(position=i, text=ind.text, deadline_text=ind.deadline_text[:100],
+                              deadline=ind.deadline, metric=ind.metric)
+                for i, ind in enumerate(item.indicators)
+            ]
+            section.actions.append(action)
+        plan.sections.append(section)
+    db.session.add(plan)
+    db.session.flush()
+    audit.record(actor, "plan.imported", "plan", plan.id, format=imported.source_format)
+    db.session.commit()
+    return plan
+
+
+# Versions ----------------------------------------------------------------------
+
+
+def snapshot(plan: Plan) -> dict:
+    """Everything a reader sees of the plan, as plain data."""
+    return {
+        "title": plan.title,
+        "summary": plan.summary,
+        "owner_school": plan.owner_school.name if plan.owner_school else None,
+        "timeline_months": list(plan.timeline_months or []),
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "intro": section.intro,
+                "actions": [
+                    {
+                        "key": action.key,
+                        "number": action.number,
+                        "title": action.title,
+                        "description": action.description,
+                        "responsible_office": action.responsible_office,
+                        "months": list(action.months or []),
+                        "indicators": [
+                            {
+                                "text": indicator.text,
+                                "deadline_text": indicator.deadline_text,
+                                "deadline": indicator.deadline.isoformat() if indicator.deadline else None,
+                                "metric": indicator.metric,
+                            }
+                            for indicator in action.indicators
+                        ],
+                    }
+                    for action in section.actions
+                ],
+            }
+            for section in plan.sections
+        ],
+    }
+
+
+def _load_plan_for_snapshot(plan_id: int) -> Plan | None:
+    return db.session.scalar(
+        select(Plan)
+        .where(Plan.id == plan_id)
+        .options(
+            selectinload(Plan.owner_school),
+            selectinload(Plan.sections).selectinload(PlanSection.actions).selectinload(PlanAction.indicators),
+        )
+    )
+
+
+def draft_snapshot(actor, plan: Plan) -> dict:
+    """The unpublished draft as readers would see it, for leaders to check."""
+    require(actor, Permission.MANAGE_PLANS)
+    return snapshot(_load_plan_for_snapshot(plan.id))
+
+
+def list_all_plans(actor) -> list[Plan]:
+    """Every plan, published or not, for the people who edit them."""
+    require(actor, Permission.MANAGE_PLANS)
+    return list(
+        db.session.scalars(
+            select(Plan).options(selectinload(Plan.versions), selectinload(Plan.owner_school)).order_by(Plan.title)
+        )
+    )
+
+
+def publish_version(actor, plan: Plan, *, status: str, change_note: str = "") -> PlanVersion:
+    """Freeze the current draft as the next version, readable by everyone."""
+    require(actor, Permission.MANAGE_PLANS)
+    if status not in PlanStatus.ORDER:
+        raise ValueError(f"unknown plan status {status!r}")
+    plan = _load_plan_for_snapshot(plan.id)
+    content = snapshot(plan)
+    if not any(section["actions"] for section in content["sections"]):
+        raise NothingToPublish()
+    number = (db.session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == plan.id)) or 0) + 1
+    version = PlanVersion(plan_id=plan.id, number=number, status=status, change_note=change_note.strip(),
+                          snapshot=content, published_by_id=actor.id)
+    plan.status = status
+    db.session.add(version)
+    db.session.flush()
+    audit.record(actor, "plan.published", "plan", plan.id, version=number, status=status)
+    db.session.commit()
+    return version
+
+
+# Reading -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanListing:
+    plan: Plan
+    latest: PlanVersion
+
+
+def list_published_plans() -> list[PlanListing]:
+    """Every plan with at least one published version, district plans first."""
+    latest_number = (
+        select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
+        .group_by(PlanVersion.plan_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Plan, PlanVersion)
+        .join(latest_number, latest_number.c.plan_id == Plan.id)
+        .join(PlanVersion, (PlanVersion.plan_id == Plan.id) & (PlanVersion.number == latest_number.c.number))
+        .options(selectinload(Plan.owner_school))
+        .order_by(Plan.owner_school_id.is_not(None), Plan.title)
+    )
+    return [PlanListing(plan, version) for plan, version in rows]
+
+
+def get_plan(plan_id: int) -> Plan | None:
+    return db.session.scalar(
+        select(Plan).where(Plan.id == plan_id).options(selectinload(Plan.versions), selectinload(Plan.owner_school))
+    )
+
+
+def get_version(plan: Plan, number: int | None = None) -> PlanVersion | None:
+    """The numbered version, or the latest one."""
+    if not plan.versions:
+        return None
+    if number is None:
+        return plan.versions[-1]
+    return next((v for v in plan.versions if v.number == number), None)
+
+
+class FeedbackWindow:
+    NOT_COLLECTING = "not_collecting"
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def feedback_window_state(plan: Plan, now: datetime | None = None) -> str:
+    """Whether comments are taken now: the plan's status and its window together."""
+    if plan.status not in PlanStatus.OPEN_FOR_FEEDBACK:
+        return FeedbackWindow.NOT_COLLECTING
+    now = now or utcnow()
+    opens, closes = _aware(plan.feedback_opens_at), _aware(plan.feedback_closes_at)
+    if opens and now < opens:
+        return FeedbackWindow.NOT_YET_OPEN
+    if closes and now >= closes:
+        return FeedbackWindow.CLOSED
+    return FeedbackWindow.OPEN
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
