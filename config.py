@@ -76,6 +76,8 @@ class Config:
     RATELIMIT_LOGIN_PER_ACCOUNT = "20 per hour"
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "10 per hour")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per 15 minutes")
+    # Posting comments, per account.
+    RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute;200 per day")
     # Sending a confirmation link (again, or to a new address).
     RATELIMIT_SEND_LINK = os.environ.get("RATELIMIT_SEND_LINK", "5 per 15 minutes")
 

@@ -121,6 +121,7 @@ def _import_models() -> None:
     """Every feature's models, so Alembic and create_all see the whole schema."""
     from .accounts import models as _accounts  # noqa: F401
     from .audit import models as _audit  # noqa: F401
+    from .comments import models as _comments  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401
     from .plans import models as _plans  # noqa: F401
@@ -129,6 +130,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
+    from .comments import bp as comments_bp
     from .host import bp as host_bp
     from .leadership import bp as leadership_bp
     from .main import bp as main_bp
@@ -140,3 +142,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(host_bp, url_prefix="/host")
     app.register_blueprint(leadership_bp, url_prefix="/leadership")
     app.register_blueprint(plans_bp, url_prefix="/plans")
+    app.register_blueprint(comments_bp)

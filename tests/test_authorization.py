@@ -13,6 +13,7 @@ from tests.plans.factories import make_plan
 
 ADMIN = {"admin"}
 LEADERSHIP = {"leader", "admin"}
+MODERATORS = {"moderator", "leader", "admin"}
 HOSTS = {"host", "leader", "admin"}
 SIGNED_IN = set(ROLES) - {"anonymous"}
 
@@ -22,6 +23,7 @@ ROUTES = [
     ("GET", "/account/profile", SIGNED_IN),
     ("GET", "/host/", HOSTS),
     ("GET", "/leadership/participation", LEADERSHIP),
+    ("GET", "/moderation/", MODERATORS),
     ("GET", "/plans/manage", LEADERSHIP),
     ("GET", "/plans/{plan}/preview", LEADERSHIP),
     ("POST", "/plans/{plan}/publish", LEADERSHIP),

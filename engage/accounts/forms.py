@@ -95,6 +95,7 @@ class ResetPasswordForm(FlaskForm):
 class AccountForm(FlaskForm):
     display_name = _display_name_field()
     locale = SelectField(_l("Language for pages and emails"), validators=[Optional()])
+    notify_on_replies = BooleanField(_l("Email me when someone replies to my comments or posts an official response"))
 
 
 class ChangeEmailForm(FlaskForm):

@@ -166,9 +166,10 @@ def reset_password(token: str, new_password: str) -> User:
 # Own account -------------------------------------------------------------------
 
 
-def update_account(user: User, *, display_name: str, locale: str | None) -> User:
+def update_account(user: User, *, display_name: str, locale: str | None, notify_on_replies: bool = True) -> User:
     user.display_name = display_name.strip()
     user.locale = locale or None
+    user.notify_on_replies = notify_on_replies
     db.session.commit()
     return user
 

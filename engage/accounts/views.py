@@ -166,7 +166,8 @@ def account():
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
     if form.validate_on_submit():
-        services.update_account(current_user, display_name=form.display_name.data, locale=form.locale.data)
+        services.update_account(current_user, display_name=form.display_name.data, locale=form.locale.data,
+                                notify_on_replies=form.notify_on_replies.data)
         flash(_("Your account is saved."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form)

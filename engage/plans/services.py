@@ -34,8 +34,9 @@ def create_plan_from_import(imported: ImportedPlan, *, actor=None, owner_school_
     """
     if actor is not None:
         require(actor, Permission.MANAGE_PLANS)
+    title = imported.title or (imported.sections[0].title if imported.sections else "") or "Untitled plan"
     plan = Plan(
-        title=imported.title[:200],
+        title=title[:200],
         summary=imported.summary,
         timeline_months=list(imported.timeline_months),
         owner_school_id=owner_school_id,

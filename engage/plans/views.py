@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..comments.services import comment_counts
 from ..permissions import Permission, can, require
 from . import bp, services
 from .diff import diff_snapshots
@@ -46,6 +47,7 @@ def show(plan_id: int):
         window=services.feedback_window_state(plan),
         months=month_names(),
         short_months=month_names("abbreviated"),
+        comment_counts=comment_counts(plan.id),
     )
 
 

@@ -1,0 +1,270 @@
+"""Comments: threads, window, duplicates, edit/delete, anonymity, support, flags, moderation, notices."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from engage.audit.models import AuditEvent
+from engage.comments import services
+from engage.comments.models import Comment
+from engage.extensions import db
+from engage.mail.models import OutboxMessage
+from engage.models import utcnow
+from engage.permissions import PermissionDenied
+from engage.plans import services as plans
+from engage.plans.models import PlanStatus
+from tests.conftest import count_queries, make_user, post_form
+from tests.plans.factories import make_plan
+from tests.test_xss import PAYLOADS, active_content
+
+
+@pytest.fixture
+def plan(users):
+    plan = make_plan(feedback_opens_at=utcnow() - timedelta(days=1), feedback_closes_at=utcnow() + timedelta(days=7))
+    plans.publish_version(users["leader"], plan, status=PlanStatus.DRAFT)
+    return plan
+
+
+def section_key(plan) -> str:
+    return plan.versions[-1].snapshot["sections"][0]["key"]
+
+
+def post(author, plan, body="Buses leave too early for our kids.", **kwargs):
+    kwargs.setdefault("submission_token", secrets.token_hex(8))
+    return services.post_comment(author, plan, body=body, **kwargs)
+
+
+def comment_form(client, plan, body, **extra):
+    page = f"/plans/{plan.id}/comments"
+    html = client.get(page).get_data(as_text=True)
+    token = html.split('name="submission_token" type="hidden" value="')[1].split('"')[0]
+    return post_form(client, page, {"body": body, "submission_token": token, **extra}, form_page=page)
+
+
+def test_a_parent_comments_on_a_section_through_the_page(client_as, users, plan):
+    parent = client_as("participant")
+    key = section_key(plan)
+    response = comment_form(parent, plan, "Please add later start times.", section_key=key)
+    assert response.status_code == 302
+    listing = parent.get(f"/plans/{plan.id}/comments?section={key}").get_data(as_text=True)
+    assert "Please add later start times." in listing and "Pat" in listing and "on version 1" in listing
+    page = parent.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "1 comment on this section" in page
+
+
+def test_sending_the_same_form_twice_makes_one_comment(client_as, users, plan):
+    parent = client_as("participant")
+    page = f"/plans/{plan.id}/comments"
+    html = parent.get(page).get_data(as_text=True)
+    token = html.split('name="submission_token" type="hidden" value="')[1].split('"')[0]
+    for _ in range(2):
+        post_form(parent, page, {"body": "Twice", "submission_token": token}, form_page=page)
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_comments_are_refused_outside_the_window_and_the_page_says_so(client_as, users, plan):
+    plan.feedback_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    with pytest.raises(services.CommentsClosed):
+        post(users["participant"], plan)
+    html = client_as("participant").get(f"/plans/{plan.id}/comments").get_data(as_text=True)
+    assert "not taking comments right now" in html and "Post comment" not in html
+
+
+def test_a_final_plan_takes_no_comments(users, plan):
+    plans.publish_version(users["leader"], plan, status=PlanStatus.FINAL)
+    with pytest.raises(services.CommentsClosed):
+        post(users["participant"], plan)
+
+
+def test_people_who_did_not_confirm_their_email_cannot_comment(users, plan):
+    with pytest.raises(services.EmailNotConfirmed):
+        post(make_user(verified=False), plan)
+
+
+def test_an_unknown_section_is_refused(users, plan):
+    with pytest.raises(services.BadAnchor):
+        post(users["participant"], plan, section_key="nope")
+    with pytest.raises(services.BadAnchor):
+        post(users["participant"], plan, section_key=section_key(plan), action_key="nope")
+
+
+def test_replies_nest_to_a_fixed_depth(users, plan):
+    comment = post(users["participant"], plan)
+    chain = [comment]
+    for _ in range(services.MAX_DEPTH + 2):
+        chain.append(post(users["moderator"], plan, "Reply", parent=chain[-1]))
+    assert [c.depth for c in chain] == [0, 1, 2, 3, 3, 3]
+    assert all(c.root_id == comment.id for c in chain[1:])
+    threads = services.list_threads(plan, None)
+    assert len(threads.threads) == 1
+    node, depth = threads.threads[0], 0
+    while node.replies:
+        node, depth = node.replies[0], depth + 1
+    assert depth == services.MAX_DEPTH
+
+
+def test_a_reply_emails_the_author_unless_they_opted_out(users, plan):
+    comment = post(users["participant"], plan)
+    post(users["moderator"], plan, "Thanks for this.", parent=comment)
+    post(users["participant"], plan, "Replying to myself", parent=comment)
+    mail = db.session.scalars(select(OutboxMessage)).all()
+    assert [(m.recipient, m.subject) for m in mail] == [("participant@example.org", "Someone replied to your comment")]
+    users["participant"].notify_on_replies = False
+    db.session.commit()
+    post(users["moderator"], plan, "Another reply", parent=comment)
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_hosts_post_official_responses_and_participants_cannot(client_as, users, plan):
+    comment = post(users["participant"], plan)
+    with pytest.raises(PermissionDenied):
+        post(users["moderator"], plan, "Not official", parent=comment, official=True)
+    response = post(users["host"], plan, "We will add a later bus.", parent=comment, official=True)
+    assert response.official
+    html = client_as("anonymous").get(f"/plans/{plan.id}/comments/{comment.id}").get_data(as_text=True)
+    assert "Official response" in html and "comment-official" in html
+    assert db.session.scalar(select(OutboxMessage.subject)) == "An official response to your comment"
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.target_type == "comment")) == \
+        "comment.official_response"
+
+
+def test_official_responses_may_come_after_the_window_closes(users, plan):
+    comment = post(users["participant"], plan)
+    plan.feedback_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert post(users["leader"], plan, "Here is what we will do.", parent=comment, official=True).official
+
+
+def test_authors_edit_within_fifteen_minutes_only(users, plan):
+    comment = post(users["participant"], plan)
+    services.edit_comment(users["participant"], comment, body="Fixed a typo")
+    assert comment.body == "Fixed a typo" and comment.edited_at is not None
+    with pytest.raises(PermissionDenied):
+        services.edit_comment(users["moderator"], comment, body="Not mine")
+    comment.created_at = utcnow() - timedelta(minutes=16)
+    db.session.commit()
+    with pytest.raises(services.EditWindowPassed):
+        services.edit_comment(users["participant"], comment, body="Too late")
+
+
+def test_deleting_hides_a_lone_comment_and_marks_one_with_replies(client, users, plan):
+    lone = post(users["participant"], plan, "Lonely words")
+    answered = post(users["participant"], plan, "Answered words")
+    post(users["moderator"], plan, "An answer", parent=answered)
+    with pytest.raises(PermissionDenied):
+        services.delete_comment(users["moderator"], lone)
+    services.delete_comment(users["participant"], lone)
+    services.delete_comment(users["participant"], answered)
+    html = client.get(f"/plans/{plan.id}/comments").get_data(as_text=True)
+    assert "Lonely words" not in html and "Answered words" not in html
+    assert html.count("Removed by its author.") == 1 and "An answer" in html
+
+
+def test_anonymous_comments_hide_the_name_from_the_public_but_not_moderators(client_as, users, plan):
+    post(users["participant"], plan, "Quietly said", anonymous=True)
+    public = client_as("anonymous").get(f"/plans/{plan.id}/comments").get_data(as_text=True)
+    assert "A community member" in public and "Pat" not in public.split("<main")[1]
+    moderator = client_as("moderator").get(f"/plans/{plan.id}/comments").get_data(as_text=True)
+    assert "written by Pat" in moderator
+
+
+def test_support_toggles_once_per_person_and_sorts(users, plan):
+    quiet = post(users["participant"], plan, "Quiet")
+    popular = post(users["participant"], plan, "Popular")
+    for role in ("host", "moderator", "leader"):
+        assert services.toggle_support(users[role], popular) is True
+    assert services.toggle_support(users["host"], popular) is False
+    db.session.refresh(popular)
+    assert popular.support_count == 2
+    ordered = services.list_threads(plan, users["host"], sort="support").threads
+    assert [n.comment.id for n in ordered] == [popular.id, quiet.id]
+    assert services.list_threads(plan, users["moderator"]).supported_ids == {popular.id}
+
+
+def test_sorting_by_replies_and_oldest_and_pagination(users, plan):
+    first = post(users["participant"], plan, "First")
+    second = post(users["participant"], plan, "Second")
+    post(users["moderator"], plan, "Reply", parent=first)
+    assert services.list_threads(plan, None, sort="replies").threads[0].comment.id == first.id
+    assert services.list_threads(plan, None, sort="oldest").threads[0].comment.id == first.id
+    assert services.list_threads(plan, None, sort="newest").threads[0].comment.id == second.id
+    for n in range(25):
+        post(users["participant"], plan, f"Comment {n}")
+    page = services.list_threads(plan, None, page=2, per_page=20)
+    assert (page.page, page.pages, page.total, len(page.threads)) == (2, 2, 27, 7)
+
+
+def test_flag_then_a_moderator_hides_with_a_reason_shown_in_place(client_as, users, plan):
+    comment = post(users["participant"], plan, "Something rude")
+    reporter = client_as("host")
+    post_form(reporter, f"/comments/{comment.id}/flag", {"reason": "Insulting"}, form_page=f"/comments/{comment.id}/flag")
+    assert client_as("participant").get("/moderation/").status_code == 403
+    moderator = client_as("moderator")
+    assert "Insulting" in moderator.get("/moderation/").get_data(as_text=True)
+    response = post_form(moderator, f"/comments/{comment.id}/moderate", {"reason": "Personal attack", "decision": "hide"},
+                         form_page=f"/comments/{comment.id}/moderate")
+    assert response.status_code == 302
+    public = client_as("anonymous").get(f"/plans/{plan.id}/comments").get_data(as_text=True)
+    assert "Hidden by a moderator: Personal attack" in public and "Something rude" not in public
+    assert "Nothing is waiting" in moderator.get("/moderation/").get_data(as_text=True)
+    services.restore_comment(users["moderator"], comment, reason="On reflection, fine")
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_type == "comment")
+                                 .order_by(AuditEvent.id)).all()
+    assert actions == ["comment.hidden", "comment.restored"]
+
+
+def test_participants_cannot_moderate(users, plan):
+    comment = post(users["participant"], plan)
+    with pytest.raises(PermissionDenied):
+        services.hide_comment(users["host"], comment, reason="no")
+
+
+def test_posting_is_rate_limited_per_account(app, client_as, users, plan):
+    parent = client_as("participant")
+    statuses = [comment_form(parent, plan, f"Comment number {n}").status_code for n in range(11)]
+    assert statuses[:10] == [302] * 10 and statuses[10] == 429
+
+
+def test_hostile_comments_render_inert(client, users, plan):
+    root = post(users["participant"], plan, " ".join(PAYLOADS))
+    for payload in PAYLOADS:
+        post(users["moderator"], plan, payload, parent=root)
+    for path in (f"/plans/{plan.id}/comments", f"/plans/{plan.id}/comments/{root.id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert active_content(html[html.index("<main"):html.index("</main>")]) == [], path
+
+
+@pytest.mark.parametrize("path", ["/plans/{plan}/comments", "/plans/{plan}", "/plans/{plan}/comments?sort=support"])
+def test_comment_pages_run_the_same_queries_with_10_or_1000_comments(client_as, users, plan, path):
+    viewer = client_as("moderator")
+    version_id = plan.versions[-1].id
+    author_ids = [users[r].id for r in ("participant", "host", "leader")]
+
+    def add(count: int) -> None:
+        rows = [{"plan_id": plan.id, "version_id": version_id, "section_key": section_key(plan), "author_id":
+                 author_ids[n % 3], "body": f"Comment {n}", "submission_token": secrets.token_hex(8),
+                 "created_at": utcnow()} for n in range(count)]
+        db.session.execute(insert(Comment), rows)
+        db.session.commit()
+        roots = db.session.scalars(select(Comment.id).where(Comment.parent_id.is_(None))).all()
+        replies = [{"plan_id": plan.id, "version_id": version_id, "section_key": section_key(plan), "author_id":
+                    author_ids[n % 3], "body": "Reply", "submission_token": secrets.token_hex(8), "parent_id": root,
+                    "root_id": root, "depth": 1, "created_at": utcnow()} for n, root in enumerate(roots[-count // 2:])]
+        db.session.execute(insert(Comment), replies)
+        db.session.commit()
+
+    def queries() -> int:
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert viewer.get(path.format(plan=plan.id)).status_code == 200
+        return counter.count
+
+    add(10)
+    few = queries()
+    add(990)
+    assert queries() == few
