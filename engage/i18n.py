@@ -7,6 +7,9 @@ Accept-Language preference.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app, request, session
 from flask_login import current_user
 
@@ -39,3 +42,19 @@ def remember_locale(locale: str) -> None:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def local_to_utc(moment: datetime | None) -> datetime | None:
+    """A time typed in the district's time zone (naive), as aware UTC for storing."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=ZoneInfo(select_timezone())).astimezone(UTC)
+
+
+def utc_to_local(moment: datetime | None) -> datetime | None:
+    """A stored UTC time as the naive district-local time a form field shows."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(select_timezone())).replace(tzinfo=None)

@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from wtforms import DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..forms import choices, max_length, strip_whitespace
+from ..forms import MultiCheckboxField, choices, max_length, name_field, strip_whitespace
 from .models import PlanStatus
+
+FORMATTING_HINT = _l(
+    "Plain text. Leave a blank line between paragraphs, start a line with \"- \" for a bullet, "
+    "and put **two stars** around words to make them bold."
+)
 
 STATUS_LABELS = {
     PlanStatus.DRAFT: _l("Draft, open for feedback"),
@@ -26,3 +31,63 @@ class PublishForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[Optional(), max_length(2000)],
     )
+
+
+SCHOOL_YEAR_MONTHS = (8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7)
+
+
+class PlanForm(FlaskForm):
+    title = name_field(_l("Title"), 200)
+    summary = TextAreaField(
+        _l("Summary"),
+        description=FORMATTING_HINT,
+        filters=[strip_whitespace],
+        validators=[Optional(), max_length(20000)],
+    )
+    owner_school_id = SelectField(_l("Whose plan is it?"), coerce=int)
+    feedback_opens_at = DateTimeLocalField(
+        _l("Feedback opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+        description=_l("In the district's time zone. Leave empty to open as soon as a draft is published."),
+    )
+    feedback_closes_at = DateTimeLocalField(
+        _l("Feedback closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+        description=_l("Leave empty to keep taking feedback until the plan is final."),
+    )
+    timeline_months = MultiCheckboxField(_l("Months on the plan's timeline"), coerce=int, validators=[Optional()])
+    implements = MultiCheckboxField(
+        _l("District actions this plan carries out"),
+        description=_l("For a school's plan: the actions of the district's plans it implements."),
+        coerce=int,
+        validators=[Optional()],
+    )
+
+    def validate_feedback_closes_at(self, field):
+        if field.data and self.feedback_opens_at.data and field.data <= self.feedback_opens_at.data:
+            raise ValidationError(_l("The closing time must be after the opening time."))
+
+
+class SectionForm(FlaskForm):
+    title = name_field(_l("Section title"), 300)
+    intro = TextAreaField(_l("Introduction"), description=FORMATTING_HINT, filters=[strip_whitespace],
+                          validators=[Optional(), max_length(20000)])
+
+
+class IndicatorForm(Form):
+    text = TextAreaField(_l("Interim indicator of success"), filters=[strip_whitespace],
+                         validators=[Optional(), max_length(2000)])
+    deadline_text = StringField(_l("Target deadline"), filters=[strip_whitespace],
+                                description=_l("For example: June 10, 2027 or September 2027"),
+                                validators=[Optional(), max_length(100)])
+    metric = StringField(_l("Performance metric"), filters=[strip_whitespace], validators=[Optional(), max_length(2000)])
+
+
+class ActionForm(FlaskForm):
+    number = StringField(_l("Number"), filters=[strip_whitespace], validators=[Optional(), max_length(20)])
+    title = StringField(_l("Title"), filters=[strip_whitespace],
+                        validators=[DataRequired(message=_l("Please give the action a title.")), max_length(500)])
+    description = TextAreaField(_l("Description"), description=FORMATTING_HINT, filters=[strip_whitespace],
+                                validators=[Optional(), max_length(20000)])
+    responsible_office = StringField(_l("Responsible office"), filters=[strip_whitespace],
+                                     validators=[Optional(), max_length(200)])
+    months = MultiCheckboxField(_l("Months when this action is active"), coerce=int, validators=[Optional()])
+    indicators = FieldList(FormField(IndicatorForm), min_entries=1)

@@ -115,6 +115,8 @@ def _load_plan_for_snapshot(plan_id: int) -> Plan | None:
         .where(Plan.id == plan_id)
         .options(
             selectinload(Plan.owner_school),
+            selectinload(Plan.versions),
+            selectinload(Plan.implements),
             selectinload(Plan.sections).selectinload(PlanSection.actions).selectinload(PlanAction.indicators),
         )
     )
@@ -222,3 +224,106 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+# Editing the draft ---------------------------------------------------------------
+
+PLAN_FIELDS = ("title", "summary", "owner_school_id", "feedback_opens_at", "feedback_closes_at", "timeline_months")
+
+
+def _edited(actor, plan: Plan, what: str) -> None:
+    plan.updated_at = utcnow()
+    audit.record(actor, "plan.edited", "plan", plan.id, what=what)
+    db.session.commit()
+
+
+def save_plan(actor, plan: Plan | None, *, implements: list[int] | None = None, **fields) -> Plan:
+    """Create (plan=None) or update a plan's settings. Content goes in sections and actions."""
+    require(actor, Permission.MANAGE_PLANS)
+    if plan is None:
+        plan = Plan(created_by_id=actor.id, status=PlanStatus.DRAFT)
+        db.session.add(plan)
+    for name in PLAN_FIELDS:
+        if name in fields:
+            setattr(plan, name, fields[name])
+    if implements is not None:
+        plan.implements = list(db.session.scalars(
+            select(PlanAction).join(PlanSection).join(Plan)
+            .where(PlanAction.id.in_(implements), Plan.owner_school_id.is_(None), Plan.id != plan.id)
+        )) if plan.owner_school_id else []
+    db.session.flush()
+    _edited(actor, plan, "settings")
+    return plan
+
+
+def district_actions() -> list[tuple[Plan, PlanAction]]:
+    """Actions of the district's own plans, which school plans may carry out."""
+    rows = db.session.execute(
+        select(Plan, PlanAction).join(PlanSection, PlanSection.plan_id == Plan.id)
+        .join(PlanAction, PlanAction.section_id == PlanSection.id)
+        .where(Plan.owner_school_id.is_(None))
+        .order_by(Plan.title, PlanSection.position, PlanAction.position)
+    )
+    return [(plan, action) for plan, action in rows]
+
+
+def get_section(plan: Plan, section_id: int) -> PlanSection | None:
+    return next((s for s in plan.sections if s.id == section_id), None)
+
+
+def get_action(plan: Plan, action_id: int) -> PlanAction | None:
+    return next((a for s in plan.sections for a in s.actions if a.id == action_id), None)
+
+
+def save_section(actor, plan: Plan, section: PlanSection | None, *, title: str, intro: str) -> PlanSection:
+    require(actor, Permission.MANAGE_PLANS)
+    if section is None:
+        section = PlanSection(position=len(plan.sections))
+        plan.sections.append(section)
+    section.title, section.intro = title, intro or ""
+    _edited(actor, plan, "section")
+    return section
+
+
+def save_action(actor, plan: Plan, section: PlanSection, action: PlanAction | None, *, number: str, title: str,
+                description: str, responsible_office: str, months: list[int],
+                indicators: list[dict]) -> PlanAction:
+    """Create or update an action with its indicators (rows without text are dropped)."""
+    from .importers import parse_deadline
+
+    require(actor, Permission.MANAGE_PLANS)
+    if action is None:
+        action = PlanAction(position=len(section.actions))
+        section.actions.append(action)
+    action.number, action.title = number or "", title
+    action.description, action.responsible_office = description or "", responsible_office or ""
+    action.months = [m for m in months if 1 <= m <= 12]
+    action.indicators = [
+        PlanIndicator(position=i, text=row["text"], deadline_text=row.get("deadline_text") or "",
+                      deadline=parse_deadline(row.get("deadline_text") or ""), metric=row.get("metric") or "")
+        for i, row in enumerate(r for r in indicators if (r.get("text") or "").strip())
+    ]
+    _edited(actor, plan, "action")
+    return action
+
+
+def delete_part(actor, plan: Plan, part: PlanSection | PlanAction) -> None:
+    """Remove a section or an action from the draft; published versions keep theirs."""
+    require(actor, Permission.MANAGE_PLANS)
+    siblings = plan.sections if isinstance(part, PlanSection) else part.section.actions
+    siblings.remove(part)
+    for position, item in enumerate(siblings):
+        item.position = position
+    _edited(actor, plan, "removed " + type(part).__name__)
+
+
+def move_part(actor, plan: Plan, part: PlanSection | PlanAction, offset: int) -> None:
+    """Move a section or an action up (-1) or down (+1) among its siblings."""
+    require(actor, Permission.MANAGE_PLANS)
+    siblings = plan.sections if isinstance(part, PlanSection) else part.section.actions
+    index = siblings.index(part)
+    target = index + offset
+    if 0 <= target < len(siblings):
+        siblings[index].position, siblings[target].position = target, index
+        siblings.sort(key=lambda item: item.position)
+        _edited(actor, plan, "order")
