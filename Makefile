@@ -52,6 +52,7 @@ update-messages: extract-messages
 
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/plan_page.py
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache
