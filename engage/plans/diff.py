@@ -123,15 +123,19 @@ def _pair_by_key(old_items: list[dict], new_items: list[dict]):
             yield item, None
 
 
+def _compare(fields, old: dict | None, new: dict | None) -> tuple[str, list[FieldChange]]:
+    """What happened to one section or action, and the changes to show for it."""
+    if old is None:
+        return ADDED, _whole(fields, new, ADDED)
+    if new is None:
+        return REMOVED, _whole(fields, old, REMOVED)
+    changes = _field_changes(fields, old, new)
+    return (CHANGED if changes else SAME), changes
+
+
 def _diff_action(old: dict | None, new: dict | None, fields) -> ActionDiff:
     current = new or old
-    if old is None:
-        kind, changes = ADDED, _whole(fields, new, ADDED)
-    elif new is None:
-        kind, changes = REMOVED, _whole(fields, old, REMOVED)
-    else:
-        changes = _field_changes(fields, old, new)
-        kind = CHANGED if changes else SAME
+    kind, changes = _compare(fields, old, new)
     return ActionDiff(current["key"], kind, current.get("number", ""), current.get("title", ""), changes)
 
 
@@ -145,12 +149,6 @@ def diff_snapshots(old: dict, new: dict, *, month_name: Callable[[int], str] = s
             _diff_action(a, b, action_fields)
             for a, b in _pair_by_key((old_section or {}).get("actions", []), (new_section or {}).get("actions", []))
         ]
-        if old_section is None:
-            kind, changes = ADDED, _whole(_SECTION_FIELDS, new_section, ADDED)
-        elif new_section is None:
-            kind, changes = REMOVED, _whole(_SECTION_FIELDS, old_section, REMOVED)
-        else:
-            changes = _field_changes(_SECTION_FIELDS, old_section, new_section)
-            kind = CHANGED if changes else SAME
+        kind, changes = _compare(_SECTION_FIELDS, old_section, new_section)
         sections.append(SectionDiff(current["key"], kind, current.get("title", ""), changes, actions))
     return PlanDiff(_field_changes(_PLAN_FIELDS, old, new), sections)
