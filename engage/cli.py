@@ -31,7 +31,8 @@ def demo_command():
     added = load_demo_data()
     click.echo(
         f"Demo data ready (added {added['schools']} schools, {added['organizations']} organizations, "
-        f"{added['users']} people)."
+        f"{added['users']} people, {added['plans']} plans ({added['plan_versions']} versions), "
+        f"{added['comments']} comments, {added['supports']} agreements, {added['flags']} flags)."
     )
     click.echo(f"Sign in with any of these, password {DEMO_PASSWORD}:")
     for email, _name, role, org in ROLE_USERS:

@@ -209,7 +209,7 @@ def toggle_support(user, comment: Comment) -> bool:
 
 
 def flag_comment(user, comment: Comment, *, reason: str) -> CommentFlag:
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.id == comment.author_id:
         raise PermissionDenied("flag")
     existing = db.session.scalar(
         select(CommentFlag).where(CommentFlag.comment_id == comment.id, CommentFlag.user_id == user.id)
@@ -291,7 +291,8 @@ class ThreadPage:
     threads: list[ThreadNode]
     page: int
     pages: int
-    total: int
+    total: int  # threads, for paging
+    comment_total: int  # threads and their replies
     supported_ids: set[int]
 
 
@@ -302,18 +303,22 @@ def _listed():
 
 def list_threads(plan: Plan, viewer, *, section_key: str | None = None, action_key: str | None = None,
                  sort: str = "newest", page: int = 1, per_page: int = 20) -> ThreadPage:
-    """A page of top-level comments with all their replies, in four queries."""
-    where = [Comment.plan_id == plan.id, Comment.parent_id.is_(None), _listed()]
+    """A page of top-level comments with all their replies, in five queries."""
+    anchored = [Comment.plan_id == plan.id]
     if section_key:
-        where.append(Comment.section_key == section_key)
+        anchored.append(Comment.section_key == section_key)
     if action_key:
-        where.append(Comment.action_key == action_key)
+        anchored.append(Comment.action_key == action_key)
+    where = [*anchored, Comment.parent_id.is_(None), _listed()]
     order = {
         "oldest": [Comment.created_at.asc()],
         "replies": [Comment.reply_count.desc(), Comment.created_at.desc()],
         "support": [Comment.support_count.desc(), Comment.created_at.desc()],
     }.get(sort, [Comment.created_at.desc()])
     total = db.session.scalar(select(func.count()).select_from(Comment).where(*where)) or 0
+    comment_total = db.session.scalar(
+        select(func.count()).select_from(Comment).where(*anchored, Comment.status == CommentStatus.VISIBLE)
+    ) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     roots = db.session.scalars(
@@ -332,7 +337,7 @@ def list_threads(plan: Plan, viewer, *, section_key: str | None = None, action_k
         parent = nodes.get(reply.parent_id)
         if parent is not None:
             parent.replies.append(nodes[reply.id])
-    return ThreadPage([nodes[c.id] for c in roots], page, pages, total, supported)
+    return ThreadPage([nodes[c.id] for c in roots], page, pages, total, comment_total, supported)
 
 
 def supported_ids(viewer, root_ids: list[int]) -> set[int]:

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 from functools import cache
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ParticipantProfile, DistrictRelationship, User, find_user_by_email, hash_password
+from ..comments import services as comments
+from ..comments.models import Comment, CommentSupport
 from ..extensions import db
 from ..models import utcnow
 from ..orgs.models import Membership, Organization, OrganizationKind, School, SchoolLevel
 from ..permissions import Role
+from ..plans import services as plans
+from ..plans.importers import parse_plan_file
+from ..plans.models import Plan, PlanAction, PlanStatus
+from .comment_writer import Person, write_comments
 
 DEMO_PASSWORD = "engage-demo-2026"
 
@@ -56,10 +65,34 @@ FIRST_NAMES = ["Ana", "Ben", "Carmen", "Dario", "Elena", "Femi", "Grace", "Hugo"
                "Kim", "Lucia", "Malik", "Nora", "Omar", "Paula", "Quinn", "Rosa", "Sam", "Tariq"]
 LAST_NAMES = ["Alvarez", "Brooks", "Chen", "Diaz", "Evans", "Flores", "Garcia", "Hughes", "Ibrahim", "Johnson"]
 
+PLAN_FILES = Path(__file__).parent / "plans"
+# The district's draft plan, open for feedback, and a school's plan that puts it into practice.
+OPEN_PLAN_FILE = "riverbend_equity_policy_plan.txt"
+SCHOOL_PLAN_FILE, SCHOOL_PLAN_OWNER = "cedar_grove_action_plan.txt", "Cedar Grove Elementary School"
+SCHOOL_PLAN_IMPLEMENTS = ("2", "5")  # the district actions (by number) the school's plan carries out
+FEEDBACK_OPENED_DAYS_AGO, FEEDBACK_CLOSES_IN_DAYS = 10, 30
+# Version 2 of the open plan answers the first days of feedback.
+REVISED_DAYS_AGO = 4
+REVISION_NOTE = (
+    "Revised after the first week of feedback: action 5 now names Vietnamese and Chinese, the languages "
+    "families asked for most after Spanish, and action 3 adds a family guide to the revised code of conduct."
+)
+REVISION_NEW_INDICATOR = {
+    "text": "Family guide to the revised code of conduct published in English and Spanish",
+    "deadline_text": "April 2027",
+    "metric": "Guide posted; families reached at school meetings",
+}
+REVISED_TRANSLATION_ACTION = (
+    "Make every district and school message to families available in Spanish, Vietnamese and Chinese, offer "
+    "interpretation at every family meeting and conference, and answer translation requests for other languages "
+    "within five school days."
+)
+
 
 def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     """Create the demo district. Returns how many rows of each kind were added."""
-    added = {"schools": 0, "organizations": 0, "users": 0}
+    added = {"schools": 0, "organizations": 0, "users": 0, "plans": 0, "plan_versions": 0, "comments": 0,
+             "supports": 0, "flags": 0}
     schools = {}
     for name, level, address in SCHOOLS:
         school = db.session.scalar(select(School).where(School.name == name))
@@ -87,6 +120,15 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
 
     _generated_participants(generated_participants, list(schools.values()), added)
     db.session.commit()
+
+    leader = find_user_by_email("leader@example.org")
+    open_plan = _demo_plan(OPEN_PLAN_FILE, None, leader, added, opened_days_ago=FEEDBACK_OPENED_DAYS_AGO)
+    carried_out = [a for section in open_plan.sections for a in section.actions if a.number in SCHOOL_PLAN_IMPLEMENTS]
+    _demo_plan(SCHOOL_PLAN_FILE, schools[SCHOOL_PLAN_OWNER].id, leader, added, opened_days_ago=None,
+               implements=carried_out)
+    _demo_comments(open_plan, leader, find_user_by_email("host@example.org"), added)
+    if len(open_plan.versions) < 2:  # when comments were skipped, the revision is still due
+        _revise_open_plan(open_plan, leader, added, at=utcnow() - timedelta(days=REVISED_DAYS_AGO))
     return added
 
 
@@ -127,3 +169,136 @@ def _generated_participants(count: int, schools: list[School], added: dict[str, 
         )
         profile.schools = rng.sample(schools, k=rng.choice([1, 1, 2]))
         db.session.add(profile)
+
+
+def _demo_plan(filename: str, owner_school_id: int | None, leader: User, added: dict[str, int], *,
+               opened_days_ago: int | None, implements: list[PlanAction] | None = None) -> Plan:
+    """Import a plan file once and publish it as version 1, a draft.
+
+    With ``opened_days_ago``, the draft has been taking feedback for that many
+    days; a school's plan names the district actions it ``implements``.
+    """
+    imported = parse_plan_file(PLAN_FILES / filename)
+    plan = db.session.scalar(select(Plan).where(Plan.title == imported.title))
+    if plan is not None:
+        return plan
+    plan = plans.create_plan_from_import(imported, owner_school_id=owner_school_id)
+    added["plans"] += 1
+    # Published when feedback opened (the school's plan: weeks ago), not while the demo loads.
+    published_at = utcnow() - timedelta(days=30)
+    settings = {}
+    if opened_days_ago is not None:
+        on_the_hour = utcnow().replace(minute=0, second=0, microsecond=0)
+        published_at = on_the_hour - timedelta(days=opened_days_ago)
+        settings = {"feedback_opens_at": published_at,
+                    "feedback_closes_at": on_the_hour + timedelta(days=FEEDBACK_CLOSES_IN_DAYS)}
+    if settings or implements:
+        plans.save_plan(leader, plan, implements=[action.id for action in implements or []], **settings)
+    version = plans.publish_version(leader, plan, status=PlanStatus.DRAFT)
+    version.published_at = published_at
+    added["plan_versions"] += 1
+    db.session.commit()
+    return plan
+
+
+def _revise_open_plan(plan: Plan, leader: User, added: dict[str, int], *, at: datetime) -> None:
+    """Edit the draft the way a leader would after early feedback, and publish version 2."""
+    actions = {action.number: action for section in plan.sections for action in section.actions}
+    _save_action(leader, plan, actions["5"], description=REVISED_TRANSLATION_ACTION)
+    _save_action(leader, plan, actions["3"], more_indicators=(REVISION_NEW_INDICATOR,))
+    version = plans.publish_version(leader, plan, status=PlanStatus.REVISED_DRAFT, change_note=REVISION_NOTE)
+    version.published_at = at
+    added["plan_versions"] += 1
+    db.session.commit()
+
+
+def _save_action(leader: User, plan: Plan, action: PlanAction, *, description: str | None = None,
+                 more_indicators: tuple[dict, ...] = ()) -> None:
+    """Change one thing about an action through the plan editor's service, keeping the rest."""
+    indicators = [{"text": i.text, "deadline_text": i.deadline_text, "metric": i.metric} for i in action.indicators]
+    plans.save_action(
+        leader, plan, action.section, action, number=action.number, title=action.title,
+        description=action.description if description is None else description,
+        responsible_office=action.responsible_office, months=list(action.months or []),
+        indicators=[*indicators, *more_indicators],
+    )
+
+
+def _demo_comments(plan: Plan, leader: User, host: User, added: dict[str, int]) -> None:
+    """Several hundred comments, replies, "I agree"s and flags from the demo participants.
+
+    Posted through the comments service as their authors, in the order they
+    were "written" over the days the plan has been open; the plan is revised
+    part-way, so later comments are on version 2. Skipped when the plan already
+    has comments, or when its feedback window has closed since the demo was loaded.
+    """
+    if db.session.scalar(select(func.count()).select_from(Comment).where(Comment.plan_id == plan.id)):
+        return
+    if plans.feedback_window_state(plan) != plans.FeedbackWindow.OPEN:
+        return
+    now = utcnow()
+    opened = plan.feedback_opens_at or now - timedelta(days=FEEDBACK_OPENED_DAYS_AGO)
+    opened = opened if opened.tzinfo else opened.replace(tzinfo=UTC)  # SQLite returns naive UTC times
+    participants = db.session.scalars(
+        select(User).where(User.email.like("family%@example.org")).order_by(User.email)
+        .options(selectinload(User.profile).selectinload(ParticipantProfile.schools))
+    ).all()
+    people = [
+        Person(
+            key=user.id,
+            spanish=user.locale == "es",
+            relationship=user.profile.relationship_to_district if user.profile else None,
+            schools=tuple((_short_name(school.name), school.level) for school in user.profile.schools)
+            if user.profile else (),
+        )
+        for user in participants
+    ]
+    drafts = write_comments(random.Random(2026), people, start=opened + timedelta(minutes=30),
+                            end=now - timedelta(minutes=10), leader=leader.id, host=host.id)
+    del participants
+    content = plan.versions[-1].snapshot
+    anchors = [(section["key"], action["key"]) for section in content["sections"] for action in section["actions"]]
+    revised_at = max(now - timedelta(days=REVISED_DAYS_AGO), opened)
+    # Only ids are kept: every commit expires what the session holds, and holding
+    # hundreds of people and comments would make each of the hundreds of commits slower.
+    posted: list[int] = []
+    for number, draft in enumerate(drafts):
+        if draft.at >= revised_at and len(plan.versions) < 2:
+            _revise_open_plan(plan, leader, added, at=revised_at)
+        section_key, action_key = anchors[draft.action % len(anchors)] if draft.action is not None else (None, None)
+        if draft.on_section:
+            section_key = content["sections"][0]["key"]
+        comment = comments.post_comment(
+            db.session.get(User, draft.author), plan, body=draft.body, submission_token=f"demo-{number}",
+            section_key=section_key, action_key=action_key,
+            parent=db.session.get(Comment, posted[draft.parent]) if draft.parent is not None else None,
+            anonymous=draft.anonymous, official=draft.official, language=draft.language,
+        )
+        comment.created_at = draft.at
+        posted.append(comment.id)
+    db.session.commit()
+    added["comments"] += len(posted)
+
+    # "I agree" changes nothing but its own row and the count, so the supports go
+    # in together: one toggle_support per support would cost hundreds of commits.
+    for draft, comment_id in zip(drafts, posted, strict=True):
+        db.session.add_all(CommentSupport(comment_id=comment_id, user_id=supporter) for supporter in draft.supporters)
+        added["supports"] += len(draft.supporters)
+    db.session.flush()
+    db.session.execute(
+        update(Comment).where(Comment.plan_id == plan.id).values(
+            support_count=select(func.count()).where(CommentSupport.comment_id == Comment.id).scalar_subquery()
+        )
+    )
+    db.session.commit()
+    for draft, comment_id in zip(drafts, posted, strict=True):
+        for flagger, reason in draft.flags:
+            comments.flag_comment(db.session.get(User, flagger), db.session.get(Comment, comment_id), reason=reason)
+            added["flags"] += 1
+
+
+def _short_name(school_name: str) -> str:
+    """What people call a school: "Cedar Grove", "Riverbend High"."""
+    for suffix in (" Elementary School", " Middle School", " School"):
+        school_name = school_name.removesuffix(suffix)
+    return school_name

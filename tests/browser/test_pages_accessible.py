@@ -4,21 +4,31 @@ and the error pages.
 
 One test per role and language: it signs in once with the form, then walks
 through that role's pages and reports every violation on every page together.
+Plan and comment pages, which change by role only in the menu (checked on every
+page) and in what one role may do there, are visited once per language, by the
+role that sees the most on them.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
+from engage.comments import services as comments
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
+from engage.models import utcnow
 from engage.orgs import services as orgs
 from engage.orgs.models import SchoolLevel
+from engage.plans import services as plans
+from engage.plans.models import PlanStatus
 from tests.browser.conftest import axe_violations, describe_violations, expect, sign_in
 from tests.conftest import ROLES, make_user
+from tests.plans.factories import make_plan
 
 PUBLIC = ["/", "/privacy", "/password/forgot"]
 SIGNED_OUT_ONLY = ["/login", "/register"]
@@ -50,14 +60,25 @@ VISIBLE = {
     "leader": PUBLIC + ACCOUNT + HOSTING + LEADERSHIP,
     "admin": PUBLIC + ACCOUNT + HOSTING + LEADERSHIP + ADMINISTRATION,
 }
+# Plans and comments, each page once per language: signed out, the plan pages
+# and the invitation to sign in; a participant, the comment form, the actions on
+# comments, a reply and a report; a moderator, the queue, a decision and hidden
+# comments as moderators see them; a leader, managing and previewing plans.
+PLAN_PAGES = {
+    "anonymous": ["/plans/", "/plans/{plan}", "/plans/{plan}/compare", "/plans/{plan}/comments"],
+    "participant": ["/plans/{plan}/comments", "/plans/{plan}/comments/{thread}", "/comments/{comment}/reply",
+                    "/comments/{comment}/flag"],
+    "moderator": ["/moderation/", "/comments/{comment}/moderate", "/plans/{plan}/comments/{thread}"],
+    "leader": ["/plans/manage", "/plans/{plan}/preview"],
+}
 FORBIDDEN = {"participant": "/host/", "host": "/leadership/participation", "moderator": "/host/", "leader": "/admin/"}
 
 # Forms submitted empty, to check the error summary and the fields' error messages.
 EMPTY_FORMS = {
     "anonymous": ["/register", "/login"],
-    "participant": ["/account/password"],
+    "participant": ["/account/password", "/plans/{plan}/comments", "/comments/{comment}/reply"],
     "host": ["/account/email"],
-    "moderator": ["/account/password"],
+    "moderator": ["/account/password", "/comments/{comment}/moderate"],
     "leader": ["/account/email"],
     "admin": ["/admin/organizations/new", "/admin/schools/new"],
 }
@@ -81,7 +102,7 @@ class Visit:
 
     def submit_empty(self, path: str) -> None:
         self.page.goto(path)
-        self.page.locator("main form.stacked").first.locator("button[type=submit]").click()
+        self.page.locator("main form.stacked").first.locator("button[type=submit]").first.click()
         expect(self.page.locator(".error-summary")).to_be_visible()
         self.check(f"{path} submitted empty")
 
@@ -101,7 +122,29 @@ def site(users):
     db.session.add(message)
     db.session.commit()
     return {"school": school.id, "organization": organization.id, "unconfirmed_user": unconfirmed.id,
-            "message": message.id}
+            "message": message.id, **conversation(users)}
+
+
+def conversation(users) -> dict:
+    """A plan open for feedback in two versions, and a thread on it: a reply that was
+    reported and waits for a moderator, one shown without its author's name, one hidden."""
+    plan = make_plan(feedback_opens_at=utcnow() - timedelta(days=1), feedback_closes_at=utcnow() + timedelta(days=7))
+    plans.publish_version(users["leader"], plan, status=PlanStatus.DRAFT)
+    plan.sections[0].actions[0].title = "Later bus routes for middle schools"
+    db.session.commit()
+    plans.publish_version(users["leader"], plan, status=PlanStatus.DRAFT, change_note="Later bus routes.")
+
+    def post(author, body, **kwargs):
+        return comments.post_comment(users[author], plan, body=body, submission_token=secrets.token_hex(8), **kwargs)
+
+    thread = post("participant", "Buses leave too early for our kids.",
+                  section_key=plan.versions[-1].snapshot["sections"][0]["key"])
+    reported = post("host", "We could share rides from the library.", parent=thread)
+    post("host", "Our street needs a crossing guard.", parent=thread, anonymous=True)
+    hidden = post("leader", "Something unkind.", parent=thread)
+    comments.hide_comment(users["moderator"], hidden, reason="Personal attack")
+    comments.flag_comment(users["participant"], reported, reason="Looks like an advertisement")
+    return {"plan": plan.id, "thread": thread.id, "comment": reported.id}
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
@@ -113,14 +156,14 @@ def test_every_page_a_role_can_reach_has_no_wcag_violations(role, locale, new_co
     if role != "anonymous":
         sign_in(page, users[role].email)
         visit.check(f"{page.url} after signing in")
-    for path in VISIBLE[role]:
+    for path in VISIBLE[role] + PLAN_PAGES.get(role, []):
         visit.open(path.format(**site))
         expect(page.locator("html")).to_have_attribute("lang", locale)
     if role in FORBIDDEN:
         visit.open(FORBIDDEN[role], 403)
     visit.open(NOT_FOUND, 404)
     for path in EMPTY_FORMS[role]:
-        visit.submit_empty(path)
+        visit.submit_empty(path.format(**site))
     assert not visit.problems, "\n\n".join(visit.problems)
 
 
