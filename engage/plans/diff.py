@@ -86,6 +86,12 @@ def _indicators_text(action: dict) -> str:
     )
 
 
+def action_label(action: dict, length: int = 90) -> str:
+    """An action's title, or the start of its description when it has none (as in imported tables)."""
+    text = action.get("title") or " ".join((action.get("description") or "").split())
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _action_fields(month_name: Callable[[int], str]) -> dict[str, Callable[[dict], str]]:
     return {
         "number": lambda a: a.get("number", ""),
@@ -136,7 +142,7 @@ def _compare(fields, old: dict | None, new: dict | None) -> tuple[str, list[Fiel
 def _diff_action(old: dict | None, new: dict | None, fields) -> ActionDiff:
     current = new or old
     kind, changes = _compare(fields, old, new)
-    return ActionDiff(current["key"], kind, current.get("number", ""), current.get("title", ""), changes)
+    return ActionDiff(current["key"], kind, current.get("number", ""), action_label(current), changes)
 
 
 def diff_snapshots(old: dict, new: dict, *, month_name: Callable[[int], str] = str) -> PlanDiff:
