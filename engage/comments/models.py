@@ -13,7 +13,7 @@ from ..models import utcnow
 
 if TYPE_CHECKING:
     from ..accounts.models import User
-    from ..plans.models import PlanVersion
+    from ..plans.models import Plan, PlanVersion
 
 
 class CommentStatus:
@@ -54,6 +54,7 @@ class Comment(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     author: Mapped[User] = relationship()
+    plan: Mapped[Plan] = relationship()
     version: Mapped[PlanVersion] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
 

@@ -94,7 +94,7 @@ def post_comment(
     if version is None:
         raise CommentsClosed()
     if parent is not None:
-        if parent.plan_id != plan.id or parent.status == CommentStatus.DELETED:
+        if parent.plan_id != plan.id or parent.status != CommentStatus.VISIBLE:
             raise BadAnchor()
         section_key, action_key = parent.section_key, parent.action_key
         attach_to = parent if parent.depth < MAX_DEPTH else parent.parent
@@ -151,11 +151,13 @@ def _notify_reply(parent: Comment, reply: Comment) -> None:
 
 
 def can_edit(user, comment: Comment) -> bool:
+    """Authors may fix a visible comment for 15 minutes, while the plan takes comments."""
     created = comment.created_at if comment.created_at.tzinfo else comment.created_at.replace(tzinfo=UTC)
     return (
         getattr(user, "id", None) == comment.author_id
         and comment.status == CommentStatus.VISIBLE
         and utcnow() - created <= EDIT_WINDOW
+        and (comment.official or feedback_window_state(comment.plan) == FeedbackWindow.OPEN)
     )
 
 
@@ -172,11 +174,20 @@ def edit_comment(user, comment: Comment, *, body: str) -> Comment:
 
 def delete_comment(user, comment: Comment) -> None:
     """The author takes their comment back; the words are erased, replies stay."""
-    if getattr(user, "id", None) != comment.author_id:
+    if getattr(user, "id", None) != comment.author_id or comment.status != CommentStatus.VISIBLE:
         raise PermissionDenied("delete comment")
     comment.status = CommentStatus.DELETED
     comment.body = ""
+    _recount_replies(comment.parent_id)
     db.session.commit()
+
+
+def _recount_replies(comment_id: int | None) -> None:
+    """A comment's reply count covers its visible replies only."""
+    if comment_id is None:
+        return
+    visible = select(func.count()).where(Comment.parent_id == comment_id, Comment.status == CommentStatus.VISIBLE)
+    db.session.execute(update(Comment).where(Comment.id == comment_id).values(reply_count=visible.scalar_subquery()))
 
 
 # Support -----------------------------------------------------------------------
@@ -184,7 +195,7 @@ def delete_comment(user, comment: Comment) -> None:
 
 def toggle_support(user, comment: Comment) -> bool:
     """Mark or unmark "I agree". Returns whether the person supports it now."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or comment.status != CommentStatus.VISIBLE:
         raise PermissionDenied("support")
     removed = db.session.execute(
         delete(CommentSupport).where(CommentSupport.comment_id == comment.id, CommentSupport.user_id == user.id)
@@ -209,7 +220,7 @@ def toggle_support(user, comment: Comment) -> bool:
 
 
 def flag_comment(user, comment: Comment, *, reason: str) -> CommentFlag:
-    if not user.is_authenticated or user.id == comment.author_id:
+    if not user.is_authenticated or user.id == comment.author_id or comment.status == CommentStatus.DELETED:
         raise PermissionDenied("flag")
     existing = db.session.scalar(
         select(CommentFlag).where(CommentFlag.comment_id == comment.id, CommentFlag.user_id == user.id)
@@ -226,10 +237,10 @@ def flag_comment(user, comment: Comment, *, reason: str) -> CommentFlag:
 
 def _moderate(moderator, comment: Comment, *, status: str, reason: str, action: str) -> Comment:
     require(moderator, Permission.MODERATE)
-    if comment.status == CommentStatus.DELETED:
-        return comment
-    comment.status = status
-    comment.moderation_reason = reason.strip() or None
+    if comment.status != CommentStatus.DELETED:  # the author's own removal stands
+        comment.status = status
+        comment.moderation_reason = reason.strip() or None
+        _recount_replies(comment.parent_id)
     db.session.execute(
         update(CommentFlag)
         .where(CommentFlag.comment_id == comment.id, CommentFlag.resolved_at.is_(None))

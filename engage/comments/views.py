@@ -72,7 +72,12 @@ def index(plan_id: int):
 def create(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = CommentForm()
-    parent = services.get_comment(request.form.get("parent_id", type=int)) if form.parent_id.data else None
+    parent = None
+    if form.parent_id.data:
+        parent_id = request.form.get("parent_id", type=int)
+        parent = services.get_comment(parent_id) if parent_id and 0 < parent_id < 2**31 else None
+        if parent is None:
+            abort(400)
     if form.validate_on_submit():
         try:
             comment = services.post_comment(

@@ -61,9 +61,18 @@ class PlanForm(FlaskForm):
         validators=[Optional()],
     )
 
+    def validate_feedback_opens_at(self, field):
+        _check_year(field)
+
     def validate_feedback_closes_at(self, field):
+        _check_year(field)
         if field.data and self.feedback_opens_at.data and field.data <= self.feedback_opens_at.data:
             raise ValidationError(_l("The closing time must be after the opening time."))
+
+
+def _check_year(field) -> None:
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Please enter a date between the years 2000 and 2100."))
 
 
 class SectionForm(FlaskForm):
@@ -90,4 +99,4 @@ class ActionForm(FlaskForm):
     responsible_office = StringField(_l("Responsible office"), filters=[strip_whitespace],
                                      validators=[Optional(), max_length(200)])
     months = MultiCheckboxField(_l("Months when this action is active"), coerce=int, validators=[Optional()])
-    indicators = FieldList(FormField(IndicatorForm), min_entries=1)
+    indicators = FieldList(FormField(IndicatorForm), min_entries=1, max_entries=50)

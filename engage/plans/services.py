@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
@@ -152,7 +153,12 @@ def publish_version(actor, plan: Plan, *, status: str, change_note: str = "") ->
                           snapshot=content, published_by_id=actor.id)
     plan.status = status
     db.session.add(version)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same publish sent twice at once: the first one stands
+        db.session.rollback()
+        return db.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan.id,
+                                                           PlanVersion.number == number))
     audit.record(actor, "plan.published", "plan", plan.id, version=number, status=status)
     db.session.commit()
     return version

@@ -268,3 +268,48 @@ def test_comment_pages_run_the_same_queries_with_10_or_1000_comments(client_as, 
     few = queries()
     add(990)
     assert queries() == few
+
+
+def test_hidden_and_deleted_comments_take_no_replies_support_or_author_deletion(client_as, users, plan):
+    hidden = post(users["participant"], plan, "Secret words")
+    services.hide_comment(users["moderator"], hidden, reason="Private information")
+    with pytest.raises(services.BadAnchor):
+        post(users["host"], plan, "Reply", parent=hidden)
+    with pytest.raises(PermissionDenied):
+        services.toggle_support(users["host"], hidden)
+    with pytest.raises(PermissionDenied):
+        services.delete_comment(users["participant"], hidden)
+    reply_page = client_as("host").get(f"/comments/{hidden.id}/reply").get_data(as_text=True)
+    assert "Secret words" not in reply_page
+
+
+def test_a_bad_parent_is_a_clear_400(client_as, users, plan):
+    parent = client_as("participant")
+    for value in ("abc", "-1", "999999", "9" * 25):
+        assert comment_form(parent, plan, "Reply", parent_id=value).status_code == 400, value
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+def test_reply_counts_follow_deletion_and_moderation(users, plan):
+    root = post(users["participant"], plan)
+    first = post(users["host"], plan, "One", parent=root)
+    post(users["leader"], plan, "Two", parent=root)
+    services.delete_comment(users["host"], first)
+    db.session.refresh(root)
+    assert root.reply_count == 1
+
+
+def test_flags_on_a_comment_its_author_deleted_can_be_closed(users, plan):
+    comment = post(users["participant"], plan)
+    services.flag_comment(users["host"], comment, reason="Spam")
+    services.delete_comment(users["participant"], comment)
+    services.dismiss_flags(users["moderator"], comment)
+    assert services.moderation_queue(users["moderator"]) == []
+
+
+def test_comments_cannot_be_edited_after_the_window_closes(users, plan):
+    comment = post(users["participant"], plan)
+    plan.feedback_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    with pytest.raises(services.EditWindowPassed):
+        services.edit_comment(users["participant"], comment, body="Changed after closing")

@@ -137,3 +137,11 @@ def test_the_real_seed_plans_import_publish_and_render(app, client, users):
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "Contents" in html
         assert all(str(escape(section.title)) in html for section in plan.sections)
+
+
+def test_dates_far_outside_a_school_year_are_refused_not_crashed(client_as):
+    response = post_form(client_as("leader"), "/plans/new", {"title": "T", "owner_school_id": "0",
+                                                             "feedback_opens_at": "9999-12-31T23:59"},
+                         form_page="/plans/new")
+    assert response.status_code == 200
+    assert "between the years 2000 and 2100" in response.get_data(as_text=True)
