@@ -1,5 +1,6 @@
 """Flask extensions, created once and bound to the app in create_app."""
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,4 +32,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(get_remote_address)
+
+
+def limit_from_config(name: str):
+    """A rate limit read from the app's config when the request comes, so deployments can tune it."""
+    return lambda: current_app.config[name]
 talisman = Talisman()

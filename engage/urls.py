@@ -26,7 +26,7 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def safe_next_url(default_endpoint: str = "main.home") -> str:
+def safe_next_url(default: str | None = None) -> str:
     """The `next` form or query value when it is a path on this site, else a default.
 
     Anything with a scheme or host (or that a browser would read as one) is
@@ -36,4 +36,4 @@ def safe_next_url(default_endpoint: str = "main.home") -> str:
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and "\\" not in target and not parts.scheme and not parts.netloc:
         return target
-    return url_for(default_endpoint)
+    return default or url_for("main.home")

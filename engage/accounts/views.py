@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter, login_manager
+from ..extensions import limit_from_config, limiter, login_manager
 from ..forms import choices
 from ..i18n import SESSION_LOCALE_KEY, remember_locale, supported_locales
 from ..orgs.services import list_schools
@@ -39,10 +39,6 @@ def _login_message():
 login_manager.localize_callback = lambda message: _login_message()
 
 
-def _rate(name: str):
-    return lambda: current_app.config[name]
-
-
 def _submitted_email() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
 
@@ -57,7 +53,7 @@ def _language_choices():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_rate("RATELIMIT_REGISTER"), methods=["POST"])
+@limiter.limit(limit_from_config("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -93,7 +89,7 @@ def verify_email(token: str):
 
 @bp.post("/verify/resend")
 @login_required
-@limiter.limit(_rate("RATELIMIT_SEND_LINK"))
+@limiter.limit(limit_from_config("RATELIMIT_SEND_LINK"))
 def resend_verification():
     if not current_user.is_verified:
         services.send_verification_email(current_user)
@@ -102,9 +98,9 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_rate("RATELIMIT_LOGIN"), methods=["POST"])
+@limiter.limit(limit_from_config("RATELIMIT_LOGIN"), methods=["POST"])
 @limiter.limit(
-    _rate("RATELIMIT_LOGIN_PER_ACCOUNT"),
+    limit_from_config("RATELIMIT_LOGIN_PER_ACCOUNT"),
     methods=["POST"],
     key_func=_submitted_email,
     # Only failed attempts count, so nobody can lock a person out by signing in as them.
@@ -133,7 +129,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_rate("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+@limiter.limit(limit_from_config("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -143,7 +139,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_rate("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+@limiter.limit(limit_from_config("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
 def reset_password(token: str):
     try:
         services.user_for_reset_token(token)
@@ -175,7 +171,7 @@ def account():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_rate("RATELIMIT_SEND_LINK"), methods=["POST"])
+@limiter.limit(limit_from_config("RATELIMIT_SEND_LINK"), methods=["POST"])
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():

@@ -394,8 +394,3 @@ def comment_counts(plan_id: int) -> dict[str | None, int]:
     )
     return defaultdict(int, {key: count for key, count in rows})
 
-
-def set_reply_notifications(user: User, enabled: bool) -> None:
-    user.notify_on_replies = enabled
-    db.session.commit()
-

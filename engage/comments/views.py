@@ -5,9 +5,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import limiter
+from ..extensions import limit_from_config, limiter
 from ..permissions import Permission, PermissionDenied, can
 from ..plans import services as plans
+from ..urls import safe_next_url
 from . import bp, services
 from .forms import CommentForm, EditCommentForm, FlagForm, ReasonForm
 
@@ -39,12 +40,6 @@ def _anchor_titles(plan, section_key: str | None, action_key: str | None) -> tup
     return None, None
 
 
-def _comment_rate():
-    from flask import current_app
-
-    return current_app.config["RATELIMIT_COMMENT"]
-
-
 def _render_index(plan, form, status=200):
     section_key = request.values.get("section_key") or request.args.get("section") or None
     action_key = request.values.get("action_key") or request.args.get("action") or None
@@ -68,7 +63,7 @@ def index(plan_id: int):
 
 @bp.post("/plans/<id:plan_id>/comments")
 @login_required
-@limiter.limit(_comment_rate, key_func=lambda: f"comment:{current_user.get_id()}")
+@limiter.limit(limit_from_config("RATELIMIT_COMMENT"), key_func=lambda: f"comment:{current_user.get_id()}")
 def create(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = CommentForm()
@@ -156,9 +151,8 @@ def support(comment_id: int):
     comment = _comment_or_404(comment_id)
     now_supported = services.toggle_support(current_user, comment)
     flash(_("You agree with this comment.") if now_supported else _("You no longer mark this comment."), "success")
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/") and
-                    not request.form.get("back", "").startswith("//") else
-                    url_for("comments.thread", plan_id=comment.plan_id, comment_id=comment.root_id or comment.id))
+    return redirect(safe_next_url(
+        url_for("comments.thread", plan_id=comment.plan_id, comment_id=comment.root_id or comment.id)))
 
 
 @bp.route("/comments/<id:comment_id>/flag", methods=["GET", "POST"])

@@ -110,7 +110,8 @@ def snapshot(plan: Plan) -> dict:
     }
 
 
-def _load_plan_for_snapshot(plan_id: int) -> Plan | None:
+def load_full_plan(plan_id: int) -> Plan | None:
+    """A plan with its sections, actions, indicators and versions, for snapshots and the editor."""
     return db.session.scalar(
         select(Plan)
         .where(Plan.id == plan_id)
@@ -126,7 +127,7 @@ def _load_plan_for_snapshot(plan_id: int) -> Plan | None:
 def draft_snapshot(actor, plan: Plan) -> dict:
     """The unpublished draft as readers would see it, for leaders to check."""
     require(actor, Permission.MANAGE_PLANS)
-    return snapshot(_load_plan_for_snapshot(plan.id))
+    return snapshot(load_full_plan(plan.id))
 
 
 def list_all_plans(actor) -> list[Plan]:
@@ -144,7 +145,7 @@ def publish_version(actor, plan: Plan, *, status: str, change_note: str = "") ->
     require(actor, Permission.MANAGE_PLANS)
     if status not in PlanStatus.ORDER:
         raise ValueError(f"unknown plan status {status!r}")
-    plan = _load_plan_for_snapshot(plan.id)
+    plan = load_full_plan(plan.id)
     content = snapshot(plan)
     if not any(section["actions"] for section in content["sections"]):
         raise NothingToPublish()

@@ -116,7 +116,7 @@ def manage():
 
 def _editable_plan(plan_id: int):
     require(current_user, Permission.MANAGE_PLANS)
-    plan = services._load_plan_for_snapshot(plan_id)
+    plan = services.load_full_plan(plan_id)
     if plan is None:
         abort(404)
     return plan

@@ -30,7 +30,7 @@ def test_a_leader_writes_a_plan_from_scratch_and_publishes_it(client_as, client)
     assert plan.feedback_opens_at.hour == 14 and plan.timeline_months == [9, 10]
     post_form(leader, f"/plans/{plan.id}/sections/new", {"title": "Buses", "intro": "Getting there on time."},
               form_page=f"/plans/{plan.id}/sections/new")
-    section = services._load_plan_for_snapshot(plan.id).sections[0]
+    section = services.load_full_plan(plan.id).sections[0]
     post_form(leader, f"/plans/{plan.id}/sections/{section.id}/actions/new", {
         "number": "1", "title": "Later first bell", "description": "Start middle school at 8:30.",
         "responsible_office": "Transportation", "months": ["9"],
@@ -38,7 +38,7 @@ def test_a_leader_writes_a_plan_from_scratch_and_publishes_it(client_as, client)
         "indicators-0-metric": "Responses", "indicators-1-text": "", "indicators-1-deadline_text": "",
         "indicators-1-metric": "",
     }, form_page=f"/plans/{plan.id}/sections/{section.id}/actions/new")
-    action = services._load_plan_for_snapshot(plan.id).sections[0].actions[0]
+    action = services.load_full_plan(plan.id).sections[0].actions[0]
     assert (action.title, action.months, len(action.indicators)) == ("Later first bell", [9], 1)
     assert action.indicators[0].deadline == date(2026, 10, 15)
     post_form(leader, f"/plans/{plan.id}/publish", {"status": "draft"}, form_page=f"/plans/{plan.id}/preview")
@@ -64,11 +64,11 @@ def test_sections_and_actions_move_and_leave_the_draft_only(client_as, users):
     first, second = plan.sections
     post_form(leader, f"/plans/{plan.id}/parts/section/{second.id}", {"change": "up"}, form_page="/plans/")
     db.session.expire_all()
-    assert [s.title for s in services._load_plan_for_snapshot(plan.id).sections] == ["Goal 2", "Goal 1"]
-    action = services._load_plan_for_snapshot(plan.id).sections[0].actions[0]
+    assert [s.title for s in services.load_full_plan(plan.id).sections] == ["Goal 2", "Goal 1"]
+    action = services.load_full_plan(plan.id).sections[0].actions[0]
     post_form(leader, f"/plans/{plan.id}/parts/action/{action.id}", {"change": "remove"}, form_page="/plans/")
     db.session.expire_all()
-    assert len(services._load_plan_for_snapshot(plan.id).sections[0].actions) == 1
+    assert len(services.load_full_plan(plan.id).sections[0].actions) == 1
     assert len(services.get_plan(plan.id).versions[0].snapshot["sections"][1]["actions"]) == 2
 
 
