@@ -125,6 +125,7 @@ def _import_models() -> None:
     from .mail import models as _mail  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401
     from .plans import models as _plans  # noqa: F401
+    from .surveys import models as _surveys  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from .leadership import bp as leadership_bp
     from .main import bp as main_bp
     from .plans import bp as plans_bp
+    from .surveys import bp as surveys_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -143,3 +145,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(leadership_bp, url_prefix="/leadership")
     app.register_blueprint(plans_bp, url_prefix="/plans")
     app.register_blueprint(comments_bp)
+    app.register_blueprint(surveys_bp, url_prefix="/surveys")

@@ -27,13 +27,15 @@ class Permission(StrEnum):
     MODERATE = "moderate"
     HOST = "host"
     MANAGE_PLANS = "manage_plans"
+    MANAGE_SURVEYS = "manage_surveys"  # build surveys, read results, export
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PARTICIPANT: frozenset(),
     Role.MODERATOR: frozenset({Permission.MODERATE}),
     Role.LEADER: frozenset(
-        {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS}
+        {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
+         Permission.MANAGE_SURVEYS}
     ),
     Role.ADMIN: frozenset(Permission),
 }

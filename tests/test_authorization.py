@@ -78,7 +78,8 @@ ROLE_PERMISSIONS = {
     "participant": set(),
     "host": {Permission.HOST},
     "moderator": {Permission.MODERATE},
-    "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS},
+    "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
+               Permission.MANAGE_SURVEYS},
     "admin": set(Permission),
 }
 
