@@ -1,4 +1,4 @@
-"""The feedback read model carries each comment with its support count and the author's shared profile."""
+"""The feedback read model: comments and survey text answers, with the facts people shared."""
 
 from __future__ import annotations
 
@@ -7,11 +7,19 @@ from datetime import timedelta
 from engage.accounts.models import ParticipantProfile
 from engage.comments import services as comments
 from engage.extensions import db
-from engage.feedback.services import comment_items
+from engage.feedback.services import (
+    FeedbackSource,
+    Visibility,
+    comment_items,
+    plan_feedback_items,
+    survey_answer_items,
+)
 from engage.models import utcnow
 from engage.plans import services as plans
+from engage.surveys.models import OTHER_OPTION_KEY, QuestionKind, SurveyAnonymity, SurveyAnswer, SurveyStatus
 from tests.conftest import count_queries
 from tests.plans.factories import make_plan
+from tests.surveys.factories import add_response, make_school, make_survey, question_of
 
 
 def test_comment_items_carry_support_language_and_profile(users):
@@ -30,3 +38,71 @@ def test_comment_items_carry_support_language_and_profile(users):
     assert counter.count <= 3
     assert [(i.text, i.support_count, i.language, i.relationship, i.preferred_language) for i in items] == [
         ("Más autobuses", 2, "es", "parent", "es")]
+
+
+# Survey answers ------------------------------------------------------------------
+
+
+
+def _plan_survey(**fields):
+    plan = make_plan()
+    survey = make_survey(plan_id=plan.id, **fields)
+    long_text = question_of(survey, QuestionKind.LONG_TEXT)
+    long_text.section_key, long_text.action_key = "sec1", "act1"
+    db.session.commit()
+    return plan, survey
+
+
+def test_survey_text_answers_and_other_texts_become_leadership_items(users):
+    plan, survey = _plan_survey()
+    school = make_school()
+    add_response(survey, {
+        question_of(survey, QuestionKind.LONG_TEXT): "More buses, please",
+        question_of(survey, QuestionKind.SHORT_TEXT): "   ",
+        question_of(survey, QuestionKind.SINGLE_CHOICE): "a",
+        question_of(survey, QuestionKind.MULTIPLE_CHOICE): ["a", (OTHER_OPTION_KEY, "Tutoring")],
+    }, respondent=users["participant"], relationship="parent", language="es", schools=[school])
+
+    items = survey_answer_items(survey_id=survey.id)
+
+    assert sorted(item.text for item in items) == ["More buses, please", "Tutoring"]
+    buses = next(item for item in items if item.text == "More buses, please")
+    assert (buses.source, buses.visibility, buses.plan_id, buses.section_key, buses.action_key) == (
+        FeedbackSource.SURVEY_ANSWER, Visibility.LEADERSHIP, plan.id, "sec1", "act1")
+    assert (buses.relationship, buses.language, buses.school_ids, buses.survey_id) == (
+        "parent", "es", (school.id,), survey.id)
+
+
+def test_draft_surveys_give_no_feedback_items(users):
+    _, survey = _plan_survey(status=SurveyStatus.DRAFT)
+    add_response(survey, {question_of(survey, QuestionKind.LONG_TEXT): "Not yet published"})
+    assert survey_answer_items(survey_id=survey.id) == []
+
+
+def test_anonymous_survey_items_carry_no_account(users):
+    _, survey = _plan_survey(anonymity=SurveyAnonymity.ANONYMOUS)
+    add_response(survey, {question_of(survey, QuestionKind.LONG_TEXT): "Anonymous idea"}, respondent=users["participant"])
+    [item] = survey_answer_items(survey_id=survey.id)
+    values = {getattr(item, name) for name in item.__dataclass_fields__}
+    assert users["participant"].id not in values - {item.source_id, item.survey_id, item.question_id, item.plan_id}
+    assert item.text == "Anonymous idea"
+
+
+def test_plan_feedback_reads_comments_and_survey_answers_in_few_queries(users):
+    plan, survey = _plan_survey()
+    plan.feedback_opens_at = utcnow() - timedelta(days=1)
+    plans.publish_version(users["leader"], plan, status="draft")
+    comments.post_comment(users["participant"], plan, body="A comment", submission_token="c")
+    schools = [make_school("North"), make_school("South")]
+    long_text = question_of(survey, QuestionKind.LONG_TEXT)
+
+    def count_for(responses: int) -> int:
+        for n in range(responses):
+            add_response(survey, {long_text: f"Idea {n}"}, schools=schools[: n % 3], commit=False)
+        db.session.commit()
+        with count_queries() as counter:
+            items = plan_feedback_items(plan.id)
+        assert len(items) == db.session.query(SurveyAnswer).count() + 1
+        return counter.count
+
+    assert count_for(3) == count_for(60) <= 6

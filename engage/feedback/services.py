@@ -1,21 +1,39 @@
-"""Feedback items: what the theme analysis and leadership read, whatever the source."""
+"""Feedback items: what the theme analysis and leadership read, whatever the source.
+
+Each source (plan comments, survey text answers, and later conversation notes
+and paper comment cards) has a function that turns its rows into
+FeedbackItems in a constant number of queries. Sources depend on nothing
+here; this module reads them.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ParticipantProfile, User
 from ..comments.models import Comment, CommentStatus
 from ..extensions import db
+from ..surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyStatus, survey_response_schools
+
+
+class FeedbackSource:
+    COMMENT = "comment"
+    SURVEY_ANSWER = "survey_answer"
+
+
+class Visibility:
+    PUBLIC = "public"  # anyone can read it where it was posted (plan comments)
+    LEADERSHIP = "leadership"  # only people who read results (survey answers)
 
 
 @dataclass(frozen=True)
 class FeedbackItem:
-    source: str  # "comment", later "survey_answer", "conversation_note", "paper_card"
+    source: str  # a FeedbackSource
     source_id: int
     text: str
     language: str | None
@@ -23,12 +41,17 @@ class FeedbackItem:
     section_key: str | None
     action_key: str | None
     created_at: datetime
-    support_count: int
-    # Profile facts the person chose to share; only ever shown as suppressed totals.
+    visibility: str
+    support_count: int = 0
+    # Facts the person chose to share (profile or survey answers); only ever
+    # shown as suppressed totals, never next to the text.
     relationship: str | None = None
     preferred_language: str | None = None
     school_ids: tuple[int, ...] = field(default_factory=tuple)
     official: bool = False
+    # Where it came from, for links: the survey and question of a survey answer.
+    survey_id: int | None = None
+    question_id: int | None = None
 
 
 def comment_items(plan_id: int) -> list[FeedbackItem]:
@@ -43,7 +66,7 @@ def comment_items(plan_id: int) -> list[FeedbackItem]:
     ).all()
     return [
         FeedbackItem(
-            source="comment",
+            source=FeedbackSource.COMMENT,
             source_id=comment.id,
             text=comment.body,
             language=comment.language,
@@ -51,6 +74,7 @@ def comment_items(plan_id: int) -> list[FeedbackItem]:
             section_key=comment.section_key,
             action_key=comment.action_key,
             created_at=comment.created_at,
+            visibility=Visibility.PUBLIC,
             support_count=comment.support_count,
             relationship=profile.relationship_to_district if profile else None,
             preferred_language=profile.preferred_language if profile else None,
@@ -59,3 +83,67 @@ def comment_items(plan_id: int) -> list[FeedbackItem]:
         )
         for comment, profile in rows
     ]
+
+
+def survey_answer_items(*, plan_id: int | None = None, survey_id: int | None = None) -> list[FeedbackItem]:
+    """Text answers (and words typed for "Other") of published surveys, in three queries.
+
+    Pass plan_id for every survey linked to that plan, or survey_id for one
+    survey. The respondent's account is never read, so anonymous surveys give
+    exactly what identified ones do: the text and the facts on the response.
+    """
+    if (plan_id is None) == (survey_id is None):
+        raise ValueError("pass exactly one of plan_id and survey_id")
+    scope = Survey.plan_id == plan_id if plan_id is not None else Survey.id == survey_id
+    rows = db.session.execute(
+        select(SurveyAnswer.id, SurveyAnswer.text, SurveyAnswer.response_id, SurveyQuestion.id,
+               SurveyQuestion.section_key, SurveyQuestion.action_key, Survey.id, Survey.plan_id,
+               SurveyResponse.language, SurveyResponse.relationship_to_district, SurveyResponse.submitted_at)
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .where(scope, Survey.status != SurveyStatus.DRAFT, func.length(func.trim(SurveyAnswer.text)) > 0)
+        .order_by(SurveyResponse.submitted_at, SurveyAnswer.id)
+    ).all()
+    schools = _response_schools(scope)
+    return [
+        FeedbackItem(
+            source=FeedbackSource.SURVEY_ANSWER,
+            source_id=answer_id,
+            text=text.strip(),
+            language=language,
+            plan_id=linked_plan_id,
+            section_key=section_key,
+            action_key=action_key,
+            created_at=submitted_at,
+            visibility=Visibility.LEADERSHIP,
+            relationship=relationship,
+            preferred_language=language,
+            school_ids=schools.get(response_id, ()),
+            survey_id=answer_survey_id,
+            question_id=question_id,
+        )
+        for (answer_id, text, response_id, question_id, section_key, action_key, answer_survey_id, linked_plan_id,
+             language, relationship, submitted_at) in rows
+    ]
+
+
+def _response_schools(scope) -> dict[int, tuple[int, ...]]:
+    """The schools on every response of the surveys in scope, in one query."""
+    found: dict[int, list[int]] = defaultdict(list)
+    rows = db.session.execute(
+        select(survey_response_schools.c.response_id, survey_response_schools.c.school_id)
+        .join(SurveyResponse, SurveyResponse.id == survey_response_schools.c.response_id)
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .where(scope)
+        .order_by(survey_response_schools.c.school_id)
+    ).all()
+    for response_id, school_id in rows:
+        found[response_id].append(school_id)
+    return {response_id: tuple(ids) for response_id, ids in found.items()}
+
+
+def plan_feedback_items(plan_id: int) -> list[FeedbackItem]:
+    """Everything heard about a plan, oldest first: comments and survey text answers."""
+    items = comment_items(plan_id) + survey_answer_items(plan_id=plan_id)
+    return sorted(items, key=lambda item: item.created_at)
