@@ -78,6 +78,8 @@ class Config:
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per 15 minutes")
     # Posting comments, per account.
     RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute;200 per day")
+    # Sending or saving survey answers, per account (or browser, or address); page turns are free.
+    RATELIMIT_SURVEY_RESPONSE = os.environ.get("RATELIMIT_SURVEY_RESPONSE", "30 per hour")
     # Sending a confirmation link (again, or to a new address).
     RATELIMIT_SEND_LINK = os.environ.get("RATELIMIT_SEND_LINK", "5 per 15 minutes")
 

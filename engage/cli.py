@@ -32,7 +32,8 @@ def demo_command():
     click.echo(
         f"Demo data ready (added {added['schools']} schools, {added['organizations']} organizations, "
         f"{added['users']} people, {added['plans']} plans ({added['plan_versions']} versions), "
-        f"{added['comments']} comments, {added['supports']} agreements, {added['flags']} flags)."
+        f"{added['comments']} comments, {added['supports']} agreements, {added['flags']} flags, "
+        f"{added['surveys']} survey with {added['survey_responses']} responses)."
     )
     click.echo(f"Sign in with any of these, password {DEMO_PASSWORD}:")
     for email, _name, role, org in ROLE_USERS:

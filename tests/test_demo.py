@@ -23,8 +23,12 @@ from engage.orgs.models import Organization, School
 from engage.permissions import Permission, can
 from engage.plans.models import Plan, PlanVersion
 from engage.plans.services import FeedbackWindow, feedback_window_state
+from engage.feedback.services import survey_answer_items
+from engage.surveys.models import QuestionKind, Survey, SurveyParticipation, SurveyResponse
+from engage.surveys.services import SurveyState, survey_state
 
-DEMO_MODELS = (User, School, Organization, Plan, PlanVersion, Comment, CommentSupport, CommentFlag, OutboxMessage)
+DEMO_MODELS = (User, School, Organization, Plan, PlanVersion, Comment, CommentSupport, CommentFlag, OutboxMessage,
+               Survey, SurveyResponse)
 
 
 def counts():
@@ -184,3 +188,19 @@ def test_every_demo_page_answers(demo, client):
     assert "Vietnamese" in compare
     log_in(client, "moderator@example.org", DEMO_PASSWORD)
     assert "555-0147" in client.get("/moderation/").get_data(as_text=True)
+
+
+def test_demo_survey_on_the_open_plan_has_hundreds_of_anonymous_responses(demo):
+    survey = db.session.scalar(select(Survey))
+    assert survey.plan_id == open_plan().id and survey.is_anonymous and survey.paged
+    assert survey_state(survey) == SurveyState.OPEN
+    assert {q.kind for q in survey.questions} == set(QuestionKind.ALL)
+    responses = db.session.scalars(select(SurveyResponse)).all()
+    assert 250 <= len(responses) <= 400
+    assert all(r.respondent_id is None for r in responses)
+    assert {r.language for r in responses} >= {"en", "es"}
+    signed_in = db.session.scalar(select(func.count()).select_from(SurveyParticipation)
+                                  .where(SurveyParticipation.user_id.is_not(None)))
+    assert 50 <= signed_in < len(responses)
+    texts = survey_answer_items(survey_id=survey.id)
+    assert len(texts) > 100 and {item.language for item in texts} == {"en", "es"}

@@ -21,6 +21,7 @@ from ..plans import services as plans
 from ..plans.importers import parse_plan_file
 from ..plans.models import Plan, PlanAction, PlanStatus
 from .comment_writer import Person, write_comments
+from .survey import load_demo_survey
 
 DEMO_PASSWORD = "engage-demo-2026"
 
@@ -92,7 +93,7 @@ REVISED_TRANSLATION_ACTION = (
 def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     """Create the demo district. Returns how many rows of each kind were added."""
     added = {"schools": 0, "organizations": 0, "users": 0, "plans": 0, "plan_versions": 0, "comments": 0,
-             "supports": 0, "flags": 0}
+             "supports": 0, "flags": 0, "surveys": 0, "survey_responses": 0}
     schools = {}
     for name, level, address in SCHOOLS:
         school = db.session.scalar(select(School).where(School.name == name))
@@ -129,6 +130,7 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     _demo_comments(open_plan, leader, find_user_by_email("host@example.org"), added)
     if len(open_plan.versions) < 2:  # when comments were skipped, the revision is still due
         _revise_open_plan(open_plan, leader, added, at=utcnow() - timedelta(days=REVISED_DAYS_AGO))
+    load_demo_survey(open_plan, leader, added)
     return added
 
 
