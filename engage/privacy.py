@@ -1,13 +1,23 @@
 """Small-group suppression for any count shown about people.
 
 A group with fewer than SMALL_GROUP_THRESHOLD people is shown as "fewer than
-10". When exactly one group in a breakdown would be hidden, the next smallest
-is hidden too, so nobody can recover it by subtracting from the total.
+10". Zero is shown: an empty group tells nothing about anyone.
+
+When groups in a breakdown add up to a total that is shown (or that another
+view shows), hiding only the small groups is not enough: the total minus the
+groups still shown would reveal them. So more groups are hidden, smallest
+first ("complementary suppression"), until the hidden groups together hold
+no one or at least SMALL_GROUP_THRESHOLD people, and never a single group on
+its own.
+
+Counts shown in two views that differ by a filter can be subtracted too
+("differencing"): two groups may both be shown only if their sizes differ by
+0 or by at least SMALL_GROUP_THRESHOLD (see differs_safely).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 SMALL_GROUP_THRESHOLD = 10
@@ -23,15 +33,48 @@ class GroupCount:
         return self.count is None
 
 
-def suppress_small_groups(counts: Mapping[str, int], threshold: int = SMALL_GROUP_THRESHOLD) -> list[GroupCount]:
-    """Return the groups largest first, with small ones (and a complement) hidden."""
+def is_small(count: int, threshold: int = SMALL_GROUP_THRESHOLD) -> bool:
+    """1 to threshold - 1 people: a group that may not be shown or recovered."""
+    return 0 < count < threshold
+
+
+def differs_safely(count: int, others: Iterable[int], threshold: int = SMALL_GROUP_THRESHOLD) -> bool:
+    """True when subtracting count from (or adding it to) any other count reveals no small group."""
+    return not any(is_small(abs(other - count), threshold) for other in others)
+
+
+def suppressed_counts(counts: Mapping, *, threshold: int = SMALL_GROUP_THRESHOLD, hide: Iterable = (),
+                      complement: bool = True) -> dict:
+    """Each key's count, or None where it is hidden, in the order given.
+
+    Groups of 1 to threshold - 1 are hidden, and so is every key in `hide`
+    (hidden for a reason found elsewhere, such as differencing). With
+    complement (for groups that partition a total someone can see), the
+    smallest groups still shown are hidden too until the hidden groups hold
+    0 or at least threshold people and are not a single group on its own.
+    """
+    hidden = {key for key, count in counts.items() if is_small(count, threshold)}
+    hidden.update(key for key in hide if key in counts)
+    if complement:
+        candidates = sorted((count, str(key), key) for key, count in counts.items() if key not in hidden)
+        while hidden and candidates:
+            hidden_total = sum(counts[key] for key in hidden)
+            if len(hidden) > 1 and not is_small(hidden_total, threshold):
+                break
+            # Hiding an empty group adds no doubt when the hidden total is all
+            # that is left to guess; hide a group with people in it first.
+            pick = next((c for c in candidates if c[0] > 0), candidates[0])
+            candidates.remove(pick)
+            hidden.add(pick[2])
+    return {key: None if key in hidden else count for key, count in counts.items()}
+
+
+def suppress_small_groups(counts: Mapping[str, int], threshold: int = SMALL_GROUP_THRESHOLD, *,
+                          complement: bool = True) -> list[GroupCount]:
+    """Return the groups largest first, with small ones (and complements) hidden."""
+    shown = suppressed_counts(counts, threshold=threshold, complement=complement)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    hidden = {key for key, count in ordered if 0 < count < threshold}
-    if len(hidden) == 1 and len(ordered) > 1:
-        visible = [(key, count) for key, count in ordered if key not in hidden and count > 0]
-        if visible:
-            hidden.add(visible[-1][0])
-    return [GroupCount(key, None if key in hidden else count) for key, count in ordered]
+    return [GroupCount(key, shown[key]) for key, _count in ordered]
 
 
 def suppress_total(total: int, threshold: int = SMALL_GROUP_THRESHOLD) -> int | None:

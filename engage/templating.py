@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import get_locale
+from babel.dates import get_datetime_format
+from flask_babel import format_date, format_time, get_locale
 
 from .permissions import Permission, can
 from .text import formatted_text_to_html, plain_text_to_html
@@ -26,11 +27,24 @@ def aria_for(field) -> dict[str, str]:
     return attrs
 
 
+def format_when(moment) -> str:
+    """A date and time people read: "December 23, 2026, 8:00 AM" in the district's time zone.
+
+    Babel's long date-and-time format adds seconds and the UTC offset, which
+    nobody needs to see on a closing time.
+    """
+    if moment is None:
+        return ""
+    pattern = get_datetime_format("long", locale=get_locale()).replace("'", "")
+    return pattern.format(format_time(moment, "short"), format_date(moment, "long"))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["aria_for"] = aria_for
     app.jinja_env.filters["formatted"] = formatted_text_to_html
     app.jinja_env.filters["plain"] = plain_text_to_html
+    app.jinja_env.filters["when"] = format_when
 
     @app.context_processor
     def inject_globals():

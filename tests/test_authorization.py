@@ -10,6 +10,7 @@ from engage.orgs.models import School
 from engage.permissions import Permission, PermissionDenied, can, require
 from tests.conftest import ROLES, post_form
 from tests.plans.factories import make_plan
+from tests.surveys.factories import make_survey
 
 ADMIN = {"admin"}
 LEADERSHIP = {"leader", "admin"}
@@ -27,6 +28,14 @@ ROUTES = [
     ("GET", "/plans/manage", LEADERSHIP),
     ("GET", "/plans/{plan}/preview", LEADERSHIP),
     ("POST", "/plans/{plan}/publish", LEADERSHIP),
+    ("GET", "/surveys/manage", LEADERSHIP),
+    ("GET", "/surveys/new", LEADERSHIP),
+    ("GET", "/surveys/{survey}/edit", LEADERSHIP),
+    ("GET", "/surveys/{survey}/preview", LEADERSHIP),
+    ("POST", "/surveys/{survey}/close", LEADERSHIP),
+    ("GET", "/surveys/{survey}/results", LEADERSHIP),
+    ("GET", "/surveys/{survey}/results/print", LEADERSHIP),
+    ("GET", "/surveys/{survey}/export.csv", LEADERSHIP),
     ("GET", "/admin/", ADMIN),
     ("GET", "/admin/users", ADMIN),
     ("GET", "/admin/users/{user}", ADMIN),
@@ -60,7 +69,9 @@ def test_route_access_by_role(client_as, users, role, method, path, allowed):
     db.session.add_all([school, message])
     db.session.commit()
     plan = make_plan()
-    url = path.format(org=org, user=users["participant"].id, school=school.id, message=message.id, plan=plan.id)
+    survey = make_survey()
+    url = path.format(org=org, user=users["participant"].id, school=school.id, message=message.id, plan=plan.id,
+                      survey=survey.id)
     if method == "GET":
         response = client.get(url)
     else:

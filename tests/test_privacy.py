@@ -1,6 +1,6 @@
 """Small groups are hidden in every count about people."""
 
-from engage.privacy import suppress_small_groups, suppress_total
+from engage.privacy import differs_safely, is_small, suppress_small_groups, suppress_total, suppressed_counts
 
 
 def as_dict(groups):
@@ -24,3 +24,35 @@ def test_largest_groups_come_first_and_empty_groups_are_not_hidden():
 
 def test_small_totals_are_hidden_too():
     assert suppress_total(9) is None and suppress_total(10) == 10 and suppress_total(0) == 0
+
+
+def test_complementary_suppression_goes_on_until_the_hidden_groups_hold_10():
+    # 4 and 3 together are only 7 people, so 12 is hidden too.
+    found = suppress_small_groups({"a": 40, "b": 12, "c": 4, "d": 3})
+    assert as_dict(found) == {"a": 40, "b": None, "c": None, "d": None}
+
+
+def test_a_group_hidden_for_another_reason_takes_a_complement_however_large():
+    assert suppressed_counts({"a": 40, "b": 30, "c": 20}, hide=["b"]) == {"a": 40, "b": None, "c": None}
+
+
+def test_without_complement_only_small_groups_are_hidden():
+    # For breakdowns that don't add up to a total (people may choose several).
+    assert suppressed_counts({"a": 40, "b": 3, "c": 12}, complement=False) == {"a": 40, "b": None, "c": 12}
+
+
+def test_suppressed_counts_keep_the_order_given_and_zeros():
+    assert list(suppressed_counts({"z": 0, "a": 50, "m": 20})) == ["z", "a", "m"]
+    assert suppressed_counts({"z": 0, "a": 50, "m": 20}) == {"z": 0, "a": 50, "m": 20}
+
+
+def test_an_empty_group_is_hidden_only_when_nothing_else_can_be():
+    assert suppressed_counts({"a": 5, "b": 0}) == {"a": None, "b": None}
+    assert suppressed_counts({"a": 5, "b": 0, "c": 30}) == {"a": None, "b": 0, "c": None}
+
+
+def test_two_counts_may_both_be_shown_only_if_they_differ_by_0_or_at_least_10():
+    assert differs_safely(30, [30, 40, 100])
+    assert not differs_safely(30, [100, 31])
+    assert not differs_safely(30, [21])
+    assert is_small(1) and is_small(9) and not is_small(0) and not is_small(10)

@@ -6,11 +6,13 @@ One test per role and language: it signs in once with the form, then walks
 through that role's pages and reports every violation on every page together.
 Plan and comment pages, which change by role only in the menu (checked on every
 page) and in what one role may do there, are visited once per language, by the
-role that sees the most on them.
+role that sees the most on them. So are survey pages: answering (one page and
+paged), thanks, closed and not-yet-open surveys, and the builder and preview.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,9 +28,11 @@ from engage.orgs import services as orgs
 from engage.orgs.models import SchoolLevel
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
+from engage.surveys.models import QuestionKind, SurveyStatus
 from tests.browser.conftest import axe_violations, describe_violations, expect, sign_in
 from tests.conftest import ROLES, make_user
 from tests.plans.factories import make_plan
+from tests.surveys.factories import add_response, make_survey, question_of
 
 PUBLIC = ["/", "/privacy", "/password/forgot"]
 SIGNED_OUT_ONLY = ["/login", "/register"]
@@ -71,15 +75,31 @@ PLAN_PAGES = {
     "moderator": ["/moderation/", "/comments/{comment}/moderate", "/plans/{plan}/comments/{thread}"],
     "leader": ["/plans/manage", "/plans/{plan}/preview"],
 }
+# Surveys, each page once per language: signed out, the list and answering; a
+# participant, a paged survey signed in, thanks and "already answered"; a leader,
+# the builder (open, answered and draft surveys, both kinds of question form) and
+# the preview.
+SURVEY_PAGES = {
+    "anonymous": ["/surveys/", "/surveys/{survey}", "/surveys/{paged_survey}", "/surveys/{closed_survey}",
+                  "/surveys/{scheduled_survey}"],
+    "participant": ["/surveys/{paged_survey}", "/surveys/{answered_survey}/thanks", "/surveys/{answered_survey}"],
+    "leader": ["/surveys/", "/surveys/manage", "/surveys/new", "/surveys/{survey}/edit",
+               "/surveys/{answered_survey}/edit", "/surveys/{draft_survey}/edit", "/surveys/{draft_survey}",
+               "/surveys/{paged_survey}/preview", "/surveys/{paged_survey}/preview?page=2",
+               "/surveys/{survey}/questions/new?kind=single_choice", "/surveys/{survey}/questions/new?kind=likert",
+               "/surveys/questions/{question}/edit", "/surveys/questions/{rating_question}/edit",
+               "/surveys/questions/{answered_question}/edit"],
+}
 FORBIDDEN = {"participant": "/host/", "host": "/leadership/participation", "moderator": "/host/", "leader": "/admin/"}
 
 # Forms submitted empty, to check the error summary and the fields' error messages.
 EMPTY_FORMS = {
-    "anonymous": ["/register", "/login"],
-    "participant": ["/account/password", "/plans/{plan}/comments", "/comments/{comment}/reply"],
+    "anonymous": ["/register", "/login", "/surveys/{survey}"],
+    "participant": ["/account/password", "/plans/{plan}/comments", "/comments/{comment}/reply",
+                    "/surveys/{paged_survey}"],
     "host": ["/account/email"],
     "moderator": ["/account/password", "/comments/{comment}/moderate"],
-    "leader": ["/account/email"],
+    "leader": ["/account/email", "/surveys/new", "/surveys/{survey}/questions/new?kind=single_choice"],
     "admin": ["/admin/organizations/new", "/admin/schools/new"],
 }
 
@@ -93,10 +113,15 @@ class Visit:
         violations = axe_violations(self.page)
         if violations:
             self.problems.append(describe_violations(label, violations))
+        # Reflow (WCAG 1.4.10): nothing makes a phone's page scroll sideways.
+        width = self.page.evaluate("() => document.documentElement.scrollWidth")
+        screen = self.page.viewport_size["width"]
+        if width > screen:
+            self.problems.append(f"{label}: {width}px wide on a {screen}px screen, so it scrolls sideways")
 
     def open(self, path: str, status: int = 200) -> None:
         response = self.page.goto(path)
-        landed = urlsplit(self.page.url).path
+        landed = urlsplit(self.page.url)._replace(scheme="", netloc="").geturl()
         assert (response.status, landed) == (status, path), f"{path}: expected HTTP {status}, got {response.status} at {landed}"
         self.check(f"{path} ({status})")
 
@@ -122,7 +147,7 @@ def site(users):
     db.session.add(message)
     db.session.commit()
     return {"school": school.id, "organization": organization.id, "unconfirmed_user": unconfirmed.id,
-            "message": message.id, **conversation(users)}
+            "message": message.id, **conversation(users), **surveys(users)}
 
 
 def conversation(users) -> dict:
@@ -147,6 +172,27 @@ def conversation(users) -> dict:
     return {"plan": plan.id, "thread": thread.id, "comment": reported.id}
 
 
+def surveys(users) -> dict:
+    """Surveys in every state a page shows: open on one page and on two, closed, not open yet,
+    a draft, and one the participant has answered (so its questions are locked)."""
+    survey = make_survey("Spring survey about the plan")
+    answered = make_survey("Bus routes survey")
+    add_response(answered, {question_of(answered, QuestionKind.SINGLE_CHOICE): "a"}, respondent=users["participant"])
+    return {
+        "survey": survey.id,
+        "question": question_of(survey, QuestionKind.SINGLE_CHOICE).id,
+        "rating_question": question_of(survey, QuestionKind.RATING).id,
+        "other_question": question_of(survey, QuestionKind.MULTIPLE_CHOICE).id,
+        "text_question": question_of(survey, QuestionKind.SHORT_TEXT).id,
+        "paged_survey": make_survey("Draft plan survey", paged=True).id,
+        "closed_survey": make_survey("Last year's survey", status=SurveyStatus.CLOSED, closed_at=utcnow()).id,
+        "scheduled_survey": make_survey("Summer survey", opens_at=utcnow() + timedelta(days=7)).id,
+        "draft_survey": make_survey("Autumn survey", status=SurveyStatus.DRAFT).id,
+        "answered_survey": answered.id,
+        "answered_question": question_of(answered, QuestionKind.MULTIPLE_CHOICE).id,
+    }
+
+
 @pytest.mark.parametrize("locale", ["en", "es"])
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_can_reach_has_no_wcag_violations(role, locale, new_context, users, site):
@@ -156,7 +202,7 @@ def test_every_page_a_role_can_reach_has_no_wcag_violations(role, locale, new_co
     if role != "anonymous":
         sign_in(page, users[role].email)
         visit.check(f"{page.url} after signing in")
-    for path in VISIBLE[role] + PLAN_PAGES.get(role, []):
+    for path in VISIBLE[role] + PLAN_PAGES.get(role, []) + SURVEY_PAGES.get(role, []):
         visit.open(path.format(**site))
         expect(page.locator("html")).to_have_attribute("lang", locale)
     if role in FORBIDDEN:
@@ -164,6 +210,43 @@ def test_every_page_a_role_can_reach_has_no_wcag_violations(role, locale, new_co
     visit.open(NOT_FOUND, 404)
     for path in EMPTY_FORMS[role]:
         visit.submit_empty(path.format(**site))
+    assert not visit.problems, "\n\n".join(visit.problems)
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_survey_forms_showing_other_errors_have_no_wcag_violations(locale, new_context, users, site):
+    # Errors an empty form does not show: "Other" chosen with nothing typed and a
+    # text too long, beside the answers; a survey closing before it opens, in the
+    # settings on the survey's page; a question left with one option.
+    phone = locale == "es"
+    page = new_context(locale, phone=phone).new_page()
+    visit = Visit(page, [])
+    survey, question = site["survey"], site["question"]
+    page.goto(f"/surveys/{survey}")
+    page.locator(f"#q{site['other_question']}").get_by_role("checkbox").last.check()
+    page.locator(f"#q{site['text_question']}").fill("x" * 501)
+    page.locator("main form.stacked button[type=submit]").first.click()
+    expect(page.locator(".error-summary li")).to_have_count(4)
+    visit.check(f"/surveys/{survey} with an empty Other and a too-long answer")
+
+    leader = new_context(locale, phone=phone).new_page()
+    visit.page = leader
+    sign_in(leader, users["leader"].email)
+    leader.goto(f"/surveys/{survey}/edit")
+    leader.locator("#opens_at").fill("2031-05-02T09:00")
+    leader.locator("#closes_at").fill("2031-05-01T09:00")
+    leader.locator("#settings form.stacked button[type=submit]").click()
+    expect(leader.locator("#settings .error-summary")).to_be_visible()
+    expect(leader.locator("#closes_at")).to_have_attribute("aria-invalid", "true")
+    visit.check(f"/surveys/{survey}/edit with settings in error")
+    leader.goto(f"/surveys/questions/{question}/edit")
+    for row in (1, 2):
+        leader.locator(f"#options-{row}-label").fill("")
+        leader.locator(f"#options-{row}-label_es").fill("")
+    leader.locator("main form.stacked button[type=submit]").click()
+    expect(leader.locator(".error-summary li")).to_have_count(1)
+    expect(leader.locator("#options")).to_have_class(re.compile(r"\bhas-error\b"))
+    visit.check(f"/surveys/questions/{question}/edit with errors")
     assert not visit.problems, "\n\n".join(visit.problems)
 
 

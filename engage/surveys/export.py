@@ -1,0 +1,252 @@
+"""A survey's responses as a CSV file, for leaders and administrators.
+
+One row per response in the filter group, in a fixed number of queries
+however many responses there are (the schools, the group sizes, the
+responses, their answers, their schools). The file is in English whoever
+downloads it (prompts, option labels and headings), so files from different
+people line up; it starts with a byte order mark so Excel reads Spanish
+answers correctly.
+
+Privacy:
+- A filter group that the results page would hide (rules 1 and 2 in
+  surveys.results) is not exported at all: ExportRefused.
+- Anonymous surveys export no account column of any kind, and their
+  responses are numbered 1, 2, 3... in an order shuffled within each day, so
+  neither the numbers nor the order lead back to the database or to who
+  answered when. Only the day is given.
+- The facts people can be picked out by (relationship, language, schools and
+  the profile questions' answers) are withheld on rows whose combination of
+  them appears on fewer than 10 rows of the file, and on the rows of the next
+  rarest combinations when fewer than 10 rows would be withheld.
+- Cells that a spreadsheet would run as a formula (starting with = + - @, a
+  tab or a carriage return) start with a single quote instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..audit import services as audit
+from ..extensions import db
+from ..i18n import select_timezone
+from ..privacy import SMALL_GROUP_THRESHOLD
+from . import results, services
+from .models import OTHER_OPTION_KEY, QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from .models import survey_response_schools as response_schools
+from .questions import answer_options
+
+# Column headings stay in English, like the prompts: see the module docstring.
+WITHHELD = "withheld (fewer than 10)"
+NO_LONGER_OFFERED = "(option no longer offered)"
+FORMULA_STARTS = frozenset("=+-@\t\r")
+BYTE_ORDER_MARK = "\ufeff"
+
+
+class ExportRefused(Exception):
+    """The filter group is too small, or could be worked out, so no file is made."""
+
+    def __init__(self, filters: results.ResultFilters, described: list[tuple[str, str]]):
+        super().__init__("export refused: group too small")
+        self.filters = filters
+        self.described = described
+
+
+@dataclass(frozen=True)
+class CsvExport:
+    filename: str
+    content: str  # the whole file, byte order mark first
+    rows: int
+
+
+def safe_cell(value) -> str:
+    """The value as text that a spreadsheet shows, never runs."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+def export_responses(actor, survey: Survey, *, relationship: str | None = None, school_id: int | None = None,
+                     language: str | None = None) -> CsvExport:
+    """The filter group's responses as CSV, with an audit row; ExportRefused when the group must stay hidden."""
+    services.require_manage_surveys(actor)
+    schools = results.list_schools()
+    filters, _ignored = results.clean_filters(relationship, school_id, language, [s for s, _name in schools])
+    _sizes, hidden = results.check_filters(survey, filters)
+    if hidden:
+        raise ExportRefused(filters, results.describe_filters(filters, dict(schools)))
+    with force_locale("en"):
+        content, rows = _build_csv(survey, filters, schools)
+    audit.record(actor, "survey.exported", "survey", survey.id, rows=rows, anonymous=survey.is_anonymous,
+                 **{name: value for name, value in (("relationship", filters.relationship),
+                                                    ("school_id", filters.school_id),
+                                                    ("language", filters.language)) if value is not None})
+    db.session.commit()
+    return CsvExport(filename=f"survey-{survey.id}-responses.csv", content=content, rows=rows)
+
+
+def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tuple[int, str]]) -> tuple[str, int]:
+    anonymous = survey.is_anonymous
+    questions = [q for q in survey.questions if q.kind != QuestionKind.SECTION]
+    columns = {q.id: position for position, q in enumerate(questions)}
+    conditions = results.respondent_conditions(survey, filters)
+    responses = _responses(conditions, anonymous)
+    row_of = {response[0]: position for position, response in enumerate(responses)}
+
+    # Each response's answers by column: an option key, (key, text) for text
+    # and "Other", or a list of those. Plain rows straight from the
+    # connection: no ORM objects for 200,000 answers.
+    connection = db.session.connection()
+    given: list[list] = [[None] * len(questions) for _ in responses]
+    for response_id, question_id, option_key, text in connection.execute(
+        select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.option_key, SurveyAnswer.text)
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .where(*conditions)
+    ).all():
+        column, row = columns.get(question_id), row_of.get(response_id)
+        if column is None or row is None:
+            continue
+        answer = option_key if text is None else (option_key, text)
+        slots = given[row]
+        before = slots[column]
+        if before is None:
+            slots[column] = answer
+        elif type(before) is list:
+            before.append(answer)
+        else:
+            slots[column] = [before, answer]
+    school_names = dict(schools)
+    named_schools: dict[int, list[str]] = defaultdict(list)
+    for response_id, school_id in connection.execute(
+        select(response_schools.c.response_id, response_schools.c.school_id)
+        .join(SurveyResponse, SurveyResponse.id == response_schools.c.response_id)
+        .where(*conditions)
+    ).all():
+        named_schools[response_id].append(school_names.get(school_id, NO_LONGER_OFFERED))
+
+    relationships, languages = results.relationship_labels(), results.language_labels()
+    formatters = [_answer_formatter(q, schools) for q in questions]
+    profile_columns = [columns[q.id] for q in questions if q.kind in QuestionKind.PROFILE_KINDS]
+    district_zone = ZoneInfo(select_timezone())
+
+    # Each row: its fixed columns, the facts people can be picked out by, and the answers.
+    built = []
+    for response, slots in zip(responses, given, strict=True):
+        response_id, submitted_at, relationship, language = response[:4]
+        cells = [format_cell(value) for format_cell, value in zip(formatters, slots, strict=True)]
+        attributes = [relationships.get(relationship, relationship or ""), languages.get(language, language or ""),
+                      "; ".join(sorted(named_schools.get(response_id, ())))]
+        if anonymous:
+            fixed = [_aware(submitted_at).date().isoformat()]
+        else:
+            respondent_id, name, email = response[4:]
+            fixed = [_aware(submitted_at).astimezone(district_zone).strftime("%Y-%m-%d %H:%M"),
+                     respondent_id or "", name or "", email or ""]
+        built.append((fixed, attributes, cells, (*attributes, *(cells[i] for i in profile_columns))))
+
+    # Withhold the identifying facts where their combination is rare in this file.
+    withheld = withheld_combinations(Counter(facts for _fixed, _attributes, _cells, facts in built))
+    header = ["Response", "Submitted"]
+    if not anonymous:
+        header += ["Account number", "Name", "Email"]
+    header += ["Relationship to the district", "Language", "Schools", *(q.prompt for q in questions)]
+
+    out = io.StringIO()
+    out.write(BYTE_ORDER_MARK)
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(value) for value in header])
+    for number, (fixed, attributes, cells, facts) in enumerate(built, start=1):
+        if facts in withheld:
+            attributes = [WITHHELD] * len(attributes)
+            for i in profile_columns:
+                cells[i] = WITHHELD
+        row = [*fixed, *attributes, *cells]
+        writer.writerow([number, *(safe_cell(value) if value and str(value)[0] in FORMULA_STARTS else value
+                                   for value in row)])
+    return out.getvalue(), len(built)
+
+
+def withheld_combinations(combinations: Counter, threshold: int = SMALL_GROUP_THRESHOLD) -> set:
+    """The combinations of facts to withhold: those on fewer than threshold
+    rows and, when they add up to fewer than threshold rows, the next rarest
+    too, so the withheld rows can't be told apart by counting each fact in
+    the file against the results pages."""
+    withheld = {facts for facts, rows in combinations.items() if rows < threshold}
+    hidden_rows = sum(combinations[facts] for facts in withheld)
+    for facts, rows in sorted(combinations.items(), key=lambda item: (item[1], str(item[0]))):
+        if not 0 < hidden_rows < threshold:
+            break
+        if facts not in withheld:
+            withheld.add(facts)
+            hidden_rows += rows
+    return withheld
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _responses(conditions: list, anonymous: bool) -> list:
+    """The group's responses in file order: by time, or shuffled within each day when anonymous."""
+    if anonymous:
+        rows = db.session.connection().execute(
+            select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.relationship_to_district,
+                   SurveyResponse.language).where(*conditions)
+        ).all()
+        shuffle = random.SystemRandom()
+        keyed = [(row.submitted_at.date(), shuffle.random(), row) for row in rows]
+        return [row for _day, _key, row in sorted(keyed, key=lambda item: item[:2])]
+    return db.session.connection().execute(
+        select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.relationship_to_district,
+               SurveyResponse.language, SurveyResponse.respondent_id, User.display_name, User.email)
+        .outerjoin(User, User.id == SurveyResponse.respondent_id)
+        .where(*conditions)
+        .order_by(SurveyResponse.submitted_at, SurveyResponse.id)
+    ).all()
+
+
+def _answer_formatter(question: SurveyQuestion, schools: list[tuple[int, str]]):
+    """A function turning one question's answers (see _build_csv) into its
+    cell: option labels in the question's order, "; " between them, and
+    "Other: what they typed"; text as typed."""
+    if question.kind in QuestionKind.TEXT_KINDS:
+        def text_cell(value) -> str:
+            if value is None:
+                return ""
+            if type(value) is list:
+                return "\n".join(text or "" for _key, text in value)
+            return value[1] or ""
+        return text_cell
+    options = answer_options(question, "en", schools)
+    order = {option.key: position for position, option in enumerate(options)}
+    labels = {option.key: option.label for option in options}
+    last = len(order)
+
+    def label(answer) -> str:
+        if type(answer) is tuple:
+            key, text = answer
+            if key == OTHER_OPTION_KEY:
+                return f"{labels.get(key, 'Other')}: {text}"
+            answer = key
+        return labels.get(answer, NO_LONGER_OFFERED)
+
+    def key_of(answer) -> str | None:
+        return answer[0] if type(answer) is tuple else answer
+
+    def cell(value) -> str:
+        if value is None:
+            return ""
+        if type(value) is not list:
+            return label(value)
+        return "; ".join(label(answer) for answer in sorted(value, key=lambda a: order.get(key_of(a), last)))
+
+    return cell
