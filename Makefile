@@ -53,6 +53,7 @@ update-messages: extract-messages
 bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/plan_page.py
+	$(BIN)/python bench/survey_results.py
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
 from ..extensions import db
-from ..models import utcnow
+from ..models import as_utc, utcnow
 from ..permissions import Permission, require
 from .models import Plan, PlanAction, PlanIndicator, PlanSection, PlanStatus, PlanVersion
 
@@ -218,19 +218,12 @@ def feedback_window_state(plan: Plan, now: datetime | None = None) -> str:
     if plan.status not in PlanStatus.OPEN_FOR_FEEDBACK:
         return FeedbackWindow.NOT_COLLECTING
     now = now or utcnow()
-    opens, closes = _aware(plan.feedback_opens_at), _aware(plan.feedback_closes_at)
+    opens, closes = as_utc(plan.feedback_opens_at), as_utc(plan.feedback_closes_at)
     if opens and now < opens:
         return FeedbackWindow.NOT_YET_OPEN
     if closes and now >= closes:
         return FeedbackWindow.CLOSED
     return FeedbackWindow.OPEN
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 # Editing the draft ---------------------------------------------------------------

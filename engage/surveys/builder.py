@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from ..audit import services as audit
 from ..extensions import db
-from ..models import utcnow
+from ..models import as_utc, utcnow
 from ..plans import services as plans
 from .models import QuestionKind, Survey, SurveyAnonymity, SurveyAudience, SurveyQuestion, SurveyStatus
 from .questions import PROFILE_PROMPTS, default_options, new_option_key
-from .services import _aware, has_responses, require_manage_surveys
+from .services import has_responses, require_manage_surveys
 
 TITLE_MAX = 200
 OPTIONS_MAX = 50
@@ -138,7 +138,7 @@ def _settings_of(survey: Survey | None) -> dict:
                 "opens_at": None, "closes_at": None, "audience": SurveyAudience.ANYONE,
                 "anonymity": SurveyAnonymity.IDENTIFIED, "paged": False}
     values = {name: getattr(survey, name) for name in SURVEY_FIELDS}
-    values["opens_at"], values["closes_at"] = _aware(survey.opens_at), _aware(survey.closes_at)
+    values["opens_at"], values["closes_at"] = as_utc(survey.opens_at), as_utc(survey.closes_at)
     return values
 
 
@@ -279,8 +279,8 @@ def reopen_survey(actor, survey: Survey) -> Survey:
     if survey.status != SurveyStatus.CLOSED:
         raise InvalidSurveyChange(_l("Only a closed survey can be reopened."))
     details = {}
-    if survey.closes_at is not None and _aware(survey.closes_at) <= utcnow():
-        details["cleared_closes_at"] = _audit_value(_aware(survey.closes_at))
+    if survey.closes_at is not None and as_utc(survey.closes_at) <= utcnow():
+        details["cleared_closes_at"] = _audit_value(as_utc(survey.closes_at))
         survey.closes_at = None
     survey.status, survey.closed_at = SurveyStatus.PUBLISHED, None
     audit.record(actor, "survey.reopened", "survey", survey.id, **details)

@@ -29,7 +29,6 @@ import io
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
@@ -38,6 +37,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..audit import services as audit
 from ..extensions import db
+from ..models import as_utc
 from ..i18n import select_timezone
 from ..privacy import SMALL_GROUP_THRESHOLD
 from . import results, services
@@ -145,10 +145,10 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
         attributes = [relationships.get(relationship, relationship or ""), languages.get(language, language or ""),
                       "; ".join(sorted(named_schools.get(response_id, ())))]
         if anonymous:
-            fixed = [_aware(submitted_at).date().isoformat()]
+            fixed = [as_utc(submitted_at).date().isoformat()]
         else:
             respondent_id, name, email = response[4:]
-            fixed = [_aware(submitted_at).astimezone(district_zone).strftime("%Y-%m-%d %H:%M"),
+            fixed = [as_utc(submitted_at).astimezone(district_zone).strftime("%Y-%m-%d %H:%M"),
                      respondent_id or "", name or "", email or ""]
         built.append((fixed, attributes, cells, (*attributes, *(cells[i] for i in profile_columns))))
 
@@ -188,11 +188,6 @@ def withheld_combinations(combinations: Counter, threshold: int = SMALL_GROUP_TH
             withheld.add(facts)
             hidden_rows += rows
     return withheld
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _responses(conditions: list, anonymous: bool) -> list:

@@ -4,13 +4,13 @@ builder.py, responding.py and results.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import utcnow
+from ..models import as_utc, utcnow
 from ..permissions import Permission, PermissionDenied, can, require
 from .models import Survey, SurveyAudience, SurveyResponse, SurveyStatus
 
@@ -22,20 +22,13 @@ class SurveyState:
     CLOSED = "closed"  # closed by a leader or past its window
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def survey_state(survey: Survey, now: datetime | None = None) -> str:
     if survey.status == SurveyStatus.DRAFT:
         return SurveyState.DRAFT
     if survey.status == SurveyStatus.CLOSED:
         return SurveyState.CLOSED
     now = now or utcnow()
-    opens, closes = _aware(survey.opens_at), _aware(survey.closes_at)
+    opens, closes = as_utc(survey.opens_at), as_utc(survey.closes_at)
     if opens and now < opens:
         return SurveyState.SCHEDULED
     if closes and now >= closes:
