@@ -342,7 +342,7 @@ def _anchor_exists(snapshot: dict, section_key: str, action_key: str | None) -> 
     return False
 
 
-def _checked_options(kind: str, current: list[dict], given: list[dict] | None) -> list[dict]:
+def checked_options(kind: str, current: list[dict], given: list[dict] | None) -> list[dict]:
     """A question's options after an edit.
 
     Choice questions: rows with neither label are dropped (that is how an
@@ -409,7 +409,7 @@ def _checked_question(survey: Survey, question: SurveyQuestion, fields: dict) ->
                                   else _l("Please write the question."), "prompt")
     values["required"] = bool(values["required"]) and kind != QuestionKind.SECTION
     values["allow_other"] = bool(values["allow_other"]) and kind in QuestionKind.CHOICE_KINDS
-    values["options"] = _checked_options(kind, question.options or [], fields.get("options"))
+    values["options"] = checked_options(kind, question.options or [], fields.get("options"))
     values["section_key"], values["action_key"] = _text(values["section_key"]), _text(values["action_key"])
     if kind in QuestionKind.PROFILE_KINDS:  # these ask about the person, not the plan
         values["section_key"] = values["action_key"] = None

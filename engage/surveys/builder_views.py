@@ -41,6 +41,20 @@ def _show_refusal(form, refusal: builder.InvalidSurveyChange) -> None:
         flash(str(refusal.message), "error")
 
 
+def _question_form_valid(form, kind: str, current_options: list[dict]) -> bool:
+    """The form's checks and the builder's option rules together, so every error shows at once."""
+    if not form.is_submitted():
+        return False
+    if form.validate():
+        return True
+    if form.options is not None and "options" not in form.errors:
+        try:
+            builder.checked_options(kind, current_options, form.question_fields()["options"])
+        except builder.InvalidSurveyChange as refusal:
+            _show_refusal(form, refusal)
+    return False
+
+
 def _edit_page(survey, anchor: str | None = None):
     return redirect(url_for("surveys.edit_survey", survey_id=survey.id, _anchor=anchor))
 
@@ -193,7 +207,7 @@ def new_question(survey_id: int):
         flash(str(builder.LOCKED_MESSAGE), "error")
         return _edit_page(survey)
     form = _question_form(survey, kind)
-    if form.validate_on_submit():
+    if _question_form_valid(form, kind, []):
         try:
             question = builder.add_question(current_user, survey, kind, **form.question_fields())
         except builder.InvalidSurveyChange as refusal:
@@ -212,7 +226,7 @@ def edit_question(question_id: int):
     survey = question.survey
     locked = services.has_responses(survey)
     form = _question_form(survey, question.kind, question, locked=locked)
-    if form.validate_on_submit():
+    if _question_form_valid(form, question.kind, question.options):
         try:
             builder.update_question(current_user, question, **form.question_fields())
         except builder.InvalidSurveyChange as refusal:

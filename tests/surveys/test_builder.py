@@ -216,6 +216,16 @@ def test_question_form_errors_keep_what_was_typed(client_as):
     assert services.get_survey(survey.id).questions == []
 
 
+def test_a_missing_question_and_too_few_options_are_reported_together(client_as):
+    survey = draft(questions=[])
+    leader = client_as("leader")
+    page = f"/surveys/{survey.id}/questions/new?kind=multiple_choice"
+    response = post_form(leader, page, {"prompt": "", "options-0-label": "Only one"}, form_page=page)
+    html = response.get_data(as_text=True)
+    assert "Please write the question." in html and "Please give at least two options." in html
+    assert services.get_survey(survey.id).questions == []
+
+
 def test_choice_options_need_two_keep_their_keys_and_are_removed_by_clearing(users):
     leader, survey = users["leader"], draft(questions=[])
     with pytest.raises(builder.InvalidSurveyChange) as refused:
