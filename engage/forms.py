@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+import secrets
 from collections.abc import Iterable
 
-from wtforms import EmailField, SelectChoice, SelectMultipleField, StringField, widgets
+from flask_babel import lazy_gettext as _l
+
+from wtforms import EmailField, HiddenField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from .models import SUBMISSION_TOKEN_MAX
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -59,3 +63,17 @@ def name_field(label, limit: int) -> StringField:
         filters=[strip_whitespace],
         validators=[DataRequired(message=_l("Please enter a name.")), max_length(limit)],
     )
+
+
+class OneSubmission:
+    """A form mixin: a hidden random token, so the same form sent twice
+    (double click, reload, two tabs) makes one record. Services keep the
+    token in a unique column and return the first record when it comes again."""
+
+    # A form sent without one (not from our page) gets a fresh token: accepted, but not deduplicated.
+    submission_token = HiddenField(validators=[DataRequired(), Length(max=SUBMISSION_TOKEN_MAX)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission_token.data:
+            self.submission_token.data = secrets.token_urlsafe(24)

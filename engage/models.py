@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+# Forms that must not create two records carry a random token of at most this length.
+SUBMISSION_TOKEN_MAX = 64
+
 
 def utcnow() -> datetime:
     """Aware UTC now; every timestamp is stored in UTC."""

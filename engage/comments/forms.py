@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired
 
-from ..forms import max_length, strip_whitespace
+from ..forms import OneSubmission, max_length, strip_whitespace
 from .services import BODY_MAX
 
 
-class CommentForm(FlaskForm):
+class CommentForm(OneSubmission, FlaskForm):
     body = TextAreaField(
         _l("Your comment"),
         description=_l("Plain text. Links are made clickable. Please be respectful: comments are public."),
@@ -23,15 +21,9 @@ class CommentForm(FlaskForm):
         description=_l("The public sees \"A community member\". Moderators can still see who wrote it."),
     )
     official = BooleanField(_l("Post as an official response"))
-    submission_token = HiddenField(validators=[InputRequired(), Length(max=64)])
     section_key = HiddenField()
     action_key = HiddenField()
     parent_id = HiddenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.submission_token.data:
-            self.submission_token.data = secrets.token_urlsafe(24)
 
 
 class EditCommentForm(FlaskForm):

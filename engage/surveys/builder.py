@@ -13,10 +13,11 @@ logged with the old and the new text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..extensions import db
@@ -28,8 +29,6 @@ from .services import has_responses, require_manage_surveys
 
 TITLE_MAX = 200
 OPTIONS_MAX = 50
-# The same "new survey" or "make a copy" form sent twice within this time makes one survey.
-DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
 # A duplicate's titles, in the language of each title field.
 COPY_PREFIX, COPY_PREFIX_ES = "Copy of ", "Copia de "
 
@@ -176,36 +175,46 @@ def _checked_settings(survey: Survey | None, fields: dict) -> dict:
     return values
 
 
-def _just_created(actor, title: str) -> Survey | None:
-    """A draft with this title that the same person made moments ago: the same form sent twice."""
-    return db.session.scalar(
-        select(Survey)
-        .where(Survey.created_by_id == actor.id, Survey.title == title, Survey.status == SurveyStatus.DRAFT,
-               Survey.created_at >= utcnow() - DOUBLE_SUBMIT_WINDOW)
-        .order_by(Survey.id.desc()).limit(1)
-    )
+def _already_made(model, submission_token: str | None):
+    """The survey or question an earlier copy of the same form made, if any."""
+    if not submission_token:
+        return None
+    return db.session.scalar(select(model).where(model.submission_token == submission_token))
+
+
+def _commit_once(model, submission_token: str | None):
+    """Commit, or when the same form made its record a moment ago (the unique
+    token stops the second copy), roll back and return that first record."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _already_made(model, submission_token)
+        if existing is None:
+            raise
+        return existing
+    return None
 
 
 def _audit_value(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def create_survey(actor, **fields) -> Survey:
+def create_survey(actor, *, submission_token: str | None = None, **fields) -> Survey:
     """Start a draft survey with these settings (see SURVEY_FIELDS; only the title is required).
 
-    Times are aware UTC datetimes. Sending the same form twice makes one survey.
+    Times are aware UTC datetimes. The same form (submission_token) sent twice makes one survey.
     """
     require_manage_surveys(actor)
     values = _checked_settings(None, fields)
-    existing = _just_created(actor, values["title"])
+    existing = _already_made(Survey, submission_token)
     if existing is not None:
         return existing
-    survey = Survey(status=SurveyStatus.DRAFT, created_by_id=actor.id, **values)
+    survey = Survey(status=SurveyStatus.DRAFT, created_by_id=actor.id, submission_token=submission_token, **values)
     db.session.add(survey)
     db.session.flush()
     audit.record(actor, "survey.created", "survey", survey.id, title=survey.title)
-    db.session.commit()
-    return survey
+    return _commit_once(Survey, submission_token) or survey
 
 
 def update_survey(actor, survey: Survey, **fields) -> Survey:
@@ -299,19 +308,18 @@ def delete_survey(actor, survey: Survey) -> None:
     db.session.commit()
 
 
-def duplicate_survey(actor, survey: Survey) -> Survey:
+def duplicate_survey(actor, survey: Survey, *, submission_token: str | None = None) -> Survey:
     """A new draft with the same settings and questions, titled "Copy of …", without responses.
 
     The window is not copied: a copy is usually run at another time.
     Question option keys are copied as they are (they are unique per question).
     """
     require_manage_surveys(actor)
-    title = (COPY_PREFIX + survey.title)[:TITLE_MAX]
-    existing = _just_created(actor, title)
+    existing = _already_made(Survey, submission_token)
     if existing is not None:  # the button pressed twice
         return existing
     copy = Survey(
-        title=title,
+        title=(COPY_PREFIX + survey.title)[:TITLE_MAX], submission_token=submission_token,
         title_es=(COPY_PREFIX_ES + survey.title_es)[:TITLE_MAX] if survey.title_es else None,
         introduction=survey.introduction, introduction_es=survey.introduction_es, plan_id=survey.plan_id,
         audience=survey.audience, anonymity=survey.anonymity, paged=survey.paged,
@@ -328,8 +336,7 @@ def duplicate_survey(actor, survey: Survey) -> Survey:
     db.session.add(copy)
     db.session.flush()
     audit.record(actor, "survey.duplicated", "survey", copy.id, from_survey_id=survey.id)
-    db.session.commit()
-    return copy
+    return _commit_once(Survey, submission_token) or copy
 
 
 # Questions -----------------------------------------------------------------------
@@ -423,13 +430,14 @@ def _checked_question(survey: Survey, question: SurveyQuestion, fields: dict) ->
     return values
 
 
-def add_question(actor, survey: Survey, kind: str, **fields) -> SurveyQuestion:
+def add_question(actor, survey: Survey, kind: str, *, submission_token: str | None = None,
+                 **fields) -> SurveyQuestion:
     """Add a question of this kind at the end (fields: see QUESTION_FIELDS).
 
     Options are rows of {"key", "label", "label_es"}; without them, Likert and
     rating questions get the default labels. Profile questions get their
     standard prompts and come at most once each. Refused once people have
-    answered (QuestionsLocked). Sending the same question twice adds it once.
+    answered (QuestionsLocked). The same form (submission_token) sent twice adds it once.
     """
     require_manage_surveys(actor)
     if kind not in QuestionKind.ALL:
@@ -438,19 +446,19 @@ def add_question(actor, survey: Survey, kind: str, **fields) -> SurveyQuestion:
         raise QuestionsLocked()
     if kind not in addable_kinds(survey):
         raise InvalidSurveyChange(_l("This survey already asks that."), "kind")
-    question = SurveyQuestion(kind=kind, prompt="", required=False, allow_other=False, options=default_options(kind))
+    existing = _already_made(SurveyQuestion, submission_token)
+    if existing is not None:
+        return existing
+    question = SurveyQuestion(kind=kind, prompt="", required=False, allow_other=False, options=default_options(kind),
+                              submission_token=submission_token)
     values = _checked_question(survey, question, fields)
-    last = survey.questions[-1] if survey.questions else None
-    if last is not None and last.kind == kind and last.prompt == values["prompt"]:
-        return last  # the same form sent twice
     for name, value in values.items():
         setattr(question, name, value)
     question.position = len(survey.questions)
     survey.questions.append(question)
     db.session.flush()
     audit.record(actor, "survey.question_added", "survey", survey.id, question_id=question.id, kind=kind)
-    db.session.commit()
-    return question
+    return _commit_once(SurveyQuestion, submission_token) or question
 
 
 def update_question(actor, question: SurveyQuestion, **fields) -> SurveyQuestion:

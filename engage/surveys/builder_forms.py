@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormFiel
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..forms import choices, max_length, strip_whitespace
+from ..forms import OneSubmission, choices, max_length, strip_whitespace
 from .builder import OPTIONS_MAX, TITLE_MAX
 from .models import QuestionKind, SurveyAnonymity, SurveyAudience
 from .services import SurveyState
@@ -37,7 +37,7 @@ def _check_year(field) -> None:
         raise ValidationError(_l("Please enter a date between the years 2000 and 2100."))
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(OneSubmission, FlaskForm):
     title = StringField(_l("Title"), filters=[strip_whitespace],
                         validators=[DataRequired(message=_l("Please give the survey a title.")),
                                     max_length(TITLE_MAX)])
@@ -85,7 +85,7 @@ class OptionForm(Form):
     label_es = StringField(_l("Wording in Spanish"), filters=[strip_whitespace])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(OneSubmission, FlaskForm):
     """One question. Only the fields its kind uses are kept, and only the wording once people have answered."""
 
     prompt = TextAreaField(_l("Question"), filters=[strip_whitespace], validators=[max_length(1000)])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..forms import choices
 from ..i18n import local_to_utc, utc_to_local
+from ..models import SUBMISSION_TOKEN_MAX
 from ..plans.services import list_published_plans
 from ..urls import external_url
 from . import bp, builder, services
@@ -97,7 +100,8 @@ def new_survey():
     form = _survey_form(None)
     if form.validate_on_submit():
         try:
-            survey = builder.create_survey(current_user, **_settings(form))
+            survey = builder.create_survey(current_user, submission_token=form.submission_token.data,
+                                           **_settings(form))
         except builder.InvalidSurveyChange as refusal:
             _show_refusal(form, refusal)
         else:
@@ -126,7 +130,7 @@ def edit_survey(survey_id: int):
         addable_kinds=builder.addable_kinds(survey), statuses=SurveyStatus,
         audience_labels=AUDIENCE_LABELS, anonymity_labels=ANONYMITY_LABELS,
         part_labels={(p.section_key, p.action_key): p.label for p in parts},
-        share_url=external_url("surveys.respond", survey_id=survey.id),
+        share_url=external_url("surveys.respond", survey_id=survey.id), copy_token=secrets.token_urlsafe(24),
     )
 
 
@@ -162,7 +166,9 @@ def reopen_survey(survey_id: int):
 @bp.post("/<id:survey_id>/duplicate")
 @login_required
 def duplicate_survey(survey_id: int):
-    copy = builder.duplicate_survey(current_user, _survey_or_404(survey_id))
+    token = request.form.get("submission_token", "")
+    copy = builder.duplicate_survey(current_user, _survey_or_404(survey_id),
+                                    submission_token=token if 0 < len(token) <= SUBMISSION_TOKEN_MAX else None)
     flash(_("This is the copy, saved as a draft. Set its dates before you publish it."), "success")
     return _edit_page(copy)
 
@@ -209,7 +215,8 @@ def new_question(survey_id: int):
     form = _question_form(survey, kind)
     if _question_form_valid(form, kind, []):
         try:
-            question = builder.add_question(current_user, survey, kind, **form.question_fields())
+            question = builder.add_question(current_user, survey, kind, submission_token=form.submission_token.data,
+                                            **form.question_fields())
         except builder.InvalidSurveyChange as refusal:
             _show_refusal(form, refusal)
         else:

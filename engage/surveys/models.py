@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, Table,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import utcnow
+from ..models import SUBMISSION_TOKEN_MAX, utcnow
 
 if TYPE_CHECKING:
     from ..accounts.models import User
@@ -83,6 +83,8 @@ class Survey(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The "new survey" or "make a copy" form that made it: sent twice, it makes one.
+    submission_token: Mapped[str | None] = mapped_column(String(SUBMISSION_TOKEN_MAX), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -122,6 +124,8 @@ class SurveyQuestion(db.Model):
     # The part of the linked plan this question asks about.
     section_key: Mapped[str | None] = mapped_column(String(20))
     action_key: Mapped[str | None] = mapped_column(String(20))
+    # The "add a question" form that made it: sent twice, it adds one.
+    submission_token: Mapped[str | None] = mapped_column(String(SUBMISSION_TOKEN_MAX), unique=True)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
 

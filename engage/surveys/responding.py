@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
 from ..extensions import db
-from ..models import utcnow
+from ..models import SUBMISSION_TOKEN_MAX, utcnow
 from ..orgs.models import School
 from ..permissions import PermissionDenied
 from . import services
@@ -44,7 +44,6 @@ from .questions import RATING_POINTS, takes_many
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
 OTHER_TEXT_MAX = 500
-SUBMISSION_TOKEN_MAX = 64
 # A saved draft keeps what was typed (errors are shown when it is sent), within reason.
 DRAFT_VALUE_MAX = 2 * LONG_TEXT_MAX
 DRAFT_VALUES_PER_FIELD = 200

@@ -8,17 +8,16 @@ checked, with the same rules submit_response applies.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 
-from ..forms import MultiCheckboxField, choices, strip_whitespace
+from ..forms import MultiCheckboxField, OneSubmission, choices, strip_whitespace
 from ..text import plain_text_to_html
 from . import responding
 from .models import OTHER_OPTION_KEY, QuestionKind, SurveyQuestion
@@ -69,10 +68,8 @@ class _AnswerCheck:
             raise ValidationError(result.error)
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(OneSubmission, FlaskForm):
     """Base of the forms build_response_form makes; see there."""
-
-    submission_token = HiddenField(validators=[InputRequired(), Length(max=responding.SUBMISSION_TOKEN_MAX)])
 
     questions: tuple[SurveyQuestion, ...] = ()
     page_questions: tuple[SurveyQuestion, ...] = ()
@@ -80,8 +77,6 @@ class ResponseForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.submission_token.data:
-            self.submission_token.data = secrets.token_urlsafe(24)
         self._checked: dict[int, responding.CheckedAnswer] = {}
 
     # Reading answers

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import limit_from_config, limiter, login_manager
-from ..models import utcnow
+from ..models import SUBMISSION_TOKEN_MAX, utcnow
 from . import bp, responding, services
 from .models import Survey, SurveyAudience
 from .response_forms import ResponseForm, build_response_form, field_name, formdata_for
@@ -172,7 +172,7 @@ def _answer_page(pages: _Pages, browser_token: str | None):
     """A POST of the form: move between pages, save for later, or send."""
     survey = pages.survey
     token = request.form.get("submission_token", "")
-    if not token or len(token) > responding.SUBMISSION_TOKEN_MAX:
+    if not token or len(token) > SUBMISSION_TOKEN_MAX:
         abort(400)
     page = pages.clamp(request.form.get("page", type=int))
     nav = request.form.get("nav")

@@ -34,11 +34,13 @@ def upgrade():
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('submission_token', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_surveys_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_surveys_plan_id_plans'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_surveys'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_surveys')),
+    sa.UniqueConstraint('submission_token', name=op.f('uq_surveys_submission_token'))
     )
     with op.batch_alter_table('surveys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_surveys_plan_id'), ['plan_id'], unique=False)
@@ -78,8 +80,10 @@ def upgrade():
     sa.Column('options', sa.JSON(), nullable=False),
     sa.Column('section_key', sa.String(length=20), nullable=True),
     sa.Column('action_key', sa.String(length=20), nullable=True),
+    sa.Column('submission_token', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_survey_questions_survey_id_surveys'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_questions'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_questions')),
+    sa.UniqueConstraint('submission_token', name=op.f('uq_survey_questions_submission_token'))
     )
     with op.batch_alter_table('survey_questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_questions_survey_id'), ['survey_id'], unique=False)

@@ -130,10 +130,12 @@ def test_a_leader_starts_a_survey_with_its_settings(client_as, users):
 
 def test_the_same_new_survey_form_sent_twice_makes_one_survey(client_as):
     leader = client_as("leader")
-    for _ in range(2):
+    for token in ("same-form", "same-form", "another-form"):
         post_form(leader, "/surveys/new", {"title": "Twice", "plan_id": "0", "audience": "anyone",
-                                           "anonymity": "identified"}, form_page="/surveys/new")
-    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
+                                           "anonymity": "identified", "submission_token": token},
+                  form_page="/surveys/new")
+    assert db.session.scalars(select(Survey.submission_token).order_by(Survey.id)).all() == [
+        "same-form", "another-form"]
 
 
 def test_settings_errors_show_beside_fields_and_keep_what_was_typed(client_as):
@@ -361,9 +363,18 @@ def test_the_same_question_sent_twice_is_added_once(client_as):
     survey = draft(questions=[])
     leader = client_as("leader")
     page = f"/surveys/{survey.id}/questions/new?kind=short_text"
+    for token in ("same-form", "same-form", "another-form"):
+        post_form(leader, page, {"prompt": "Your street", "submission_token": token}, form_page=page)
+    assert [q.prompt for q in services.get_survey(survey.id).questions] == ["Your street", "Your street"]
+
+
+def test_make_a_copy_pressed_twice_makes_one_copy(client_as):
+    survey = make_survey()
+    leader = client_as("leader")
     for _ in range(2):
-        post_form(leader, page, {"prompt": "Your street"}, form_page=page)
-    assert len(services.get_survey(survey.id).questions) == 1
+        post_form(leader, f"/surveys/{survey.id}/duplicate", {"submission_token": "copy-once"},
+                  form_page=f"/surveys/{survey.id}/edit")
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 2
 
 
 # Once people have answered ------------------------------------------------------------------
