@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import random
 import secrets
-import statistics
 import sys
 import tempfile
 import time
@@ -54,6 +53,7 @@ from sqlalchemy import event, func, insert, select  # noqa: E402
 from sqlalchemy.orm import aliased  # noqa: E402
 
 from config import TestingConfig, database_url_from_env  # noqa: E402
+from timing import HEADER, report  # noqa: E402 - bench/timing.py; a script's folder is on sys.path
 from engage import create_app  # noqa: E402
 from engage.accounts.models import User, hash_password  # noqa: E402
 from engage.comments.models import Comment, CommentStatus, CommentSupport  # noqa: E402
@@ -268,12 +268,7 @@ def measure(label: str, count: int, send, queries: list[int], after=None) -> Non
         statements.append(queries[0])
         if after:
             after()
-    total = sum(timings)
-    p50 = statistics.median(timings) * 1000
-    p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1] * 1000
-    low, high = min(statements), max(statements)
-    per_request = str(low) if low == high else f"{low}-{high}"
-    print(f"{label:<22}{count / total:>9.1f}{p50:>9.1f}{p95:>9.1f}{per_request:>10}")
+    report(label, timings, statements)
 
 
 def main() -> None:
@@ -327,7 +322,7 @@ def main() -> None:
                 session.pop("_flashes", None)
 
         print(f"{size.requests} requests each, signed in as {VIEWER}")
-        print(f"{'':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>10}")
+        print(HEADER)
         measure("plan page", size.requests, get(f"/plans/{plan_id}"), queries)
         measure("comments, newest", size.requests, get(f"/plans/{plan_id}/comments"), queries)
         measure("comments, support", size.requests, get(f"/plans/{plan_id}/comments?sort=support"), queries)

@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import random
 import secrets
-import statistics
 import sys
 import tempfile
 import time
@@ -52,6 +51,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event, func, insert, select, text  # noqa: E402
 
 from config import TestingConfig, database_url_from_env  # noqa: E402
+from timing import HEADER, report  # noqa: E402 - bench/timing.py; a script's folder is on sys.path
 from engage import create_app  # noqa: E402
 from engage.accounts.models import User, hash_password  # noqa: E402
 from engage.extensions import db  # noqa: E402
@@ -229,12 +229,7 @@ def measure(label: str, count: int, send, queries: list[int]) -> None:
         send()
         timings.append(time.perf_counter() - started)
         statements.append(queries[0])
-    total = sum(timings)
-    p50 = statistics.median(timings) * 1000
-    p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1] * 1000
-    low, high = min(statements), max(statements)
-    per_request = str(low) if low == high else f"{low}-{high}"
-    print(f"{label:<22}{count / total:>9.1f}{p50:>9.1f}{p95:>9.1f}{per_request:>10}")
+    report(label, timings, statements)
 
 
 def main() -> None:
@@ -285,7 +280,7 @@ def main() -> None:
 
         base = f"/surveys/{survey_id}"
         print(f"{size.requests} requests each, signed in as {LEADER}")
-        print(f"{'':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>10}")
+        print(HEADER)
         measure("results", size.requests, get(f"{base}/results"), queries)
         measure("results, 1 filter", size.requests, get(f"{base}/results?school={school_id}"), queries)
         measure("results, 2 filters", size.requests,
