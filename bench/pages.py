@@ -21,14 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
-from config import TestingConfig, database_url_from_env  # noqa: E402
-from engage import create_app  # noqa: E402
 from engage.accounts.models import ParticipantProfile, User, hash_password, profile_schools  # noqa: E402
 from engage.extensions import db  # noqa: E402
 from engage.orgs.models import Membership, Organization, School  # noqa: E402
+from harness import bench_app, count_statements  # noqa: E402 - bench/ is on sys.path
 
 PAGES = ["/", "/privacy", "/admin/users", "/admin/users?q=person 1", "/admin/organizations",
          "/leadership/participation", "/host/"]
@@ -70,11 +68,8 @@ def main() -> None:
     people, requests = (1000, 50) if args.quick else (5000, 200)
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = database_url_from_env(f"sqlite:///{tmp}/bench.sqlite3")
-        app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                                         "RATELIMIT_ENABLED": False})
+        app = bench_app(tmp)
         with app.app_context():
-            upgrade()
             started = time.perf_counter()
             populate(people)
             print(f"database: {db.engine.url.get_backend_name()}, {people:,} people "
@@ -83,8 +78,7 @@ def main() -> None:
         # Requests run outside the set-up context, each with its own, as on a server.
         client = app.test_client()
         client.post("/login", data={"email": "person0@example.org", "password": "bench password 123"})
-        queries = [0]
-        event.listen(engine, "before_cursor_execute", lambda *a, **k: queries.__setitem__(0, queries[0] + 1))
+        queries = count_statements(engine)
         print(f"{'page':<32}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
         for page in PAGES:
             timings = []

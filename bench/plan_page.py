@@ -48,13 +48,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy.orm import aliased  # noqa: E402
 
-from config import TestingConfig, database_url_from_env  # noqa: E402
-from timing import HEADER, report  # noqa: E402 - bench/timing.py; a script's folder is on sys.path
-from engage import create_app  # noqa: E402
+from harness import HEADER, bench_app, count_statements, measure  # noqa: E402 - bench/ is on sys.path
 from engage.accounts.models import User, hash_password  # noqa: E402
 from engage.comments.models import Comment, CommentStatus, CommentSupport  # noqa: E402
 from engage.comments.services import MAX_DEPTH  # noqa: E402
@@ -255,22 +252,6 @@ def row_counts() -> str:
 # Timing ----------------------------------------------------------------------------
 
 
-def measure(label: str, count: int, send, queries: list[int], after=None) -> None:
-    send(-1)  # warm up: compile templates, fill caches
-    if after:
-        after()
-    timings, statements = [], []
-    for i in range(count):
-        queries[0] = 0
-        started = time.perf_counter()
-        send(i)
-        timings.append(time.perf_counter() - started)
-        statements.append(queries[0])
-        if after:
-            after()
-    report(label, timings, statements)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1,000 comments and 50 requests each, for CI")
@@ -279,13 +260,8 @@ def main() -> None:
     rng = random.Random(7)
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = database_url_from_env(f"sqlite:///{tmp}/bench.sqlite3")
-        app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                                         "RATELIMIT_ENABLED": False})
+        app = bench_app(tmp)
         with app.app_context():
-            upgrade()
-            if db.session.scalar(select(func.count()).select_from(User)):
-                sys.exit("DATABASE_URL must point at an empty database")
             started = time.perf_counter()
             people = seed_people(size.people)
             plan, published = seed_plan(db.session.get(User, people[0]))
@@ -300,8 +276,7 @@ def main() -> None:
         client = app.test_client()
         response = client.post("/login", data={"email": VIEWER, "password": PASSWORD})
         assert response.status_code == 302, "could not sign in"
-        queries = [0]
-        event.listen(engine, "before_cursor_execute", lambda *a, **k: queries.__setitem__(0, queries[0] + 1))
+        queries = count_statements(engine)
 
         def get(path: str):
             def send(_i: int) -> None:

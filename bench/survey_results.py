@@ -47,12 +47,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from config import TestingConfig, database_url_from_env  # noqa: E402
-from timing import HEADER, report  # noqa: E402 - bench/timing.py; a script's folder is on sys.path
-from engage import create_app  # noqa: E402
+from harness import HEADER, bench_app, count_statements, measure  # noqa: E402 - bench/ is on sys.path
 from engage.accounts.models import User, hash_password  # noqa: E402
 from engage.extensions import db  # noqa: E402
 from engage.models import utcnow  # noqa: E402
@@ -220,18 +217,6 @@ def row_counts() -> str:
 # Timing ----------------------------------------------------------------------------
 
 
-def measure(label: str, count: int, send, queries: list[int]) -> None:
-    send()  # warm up: compile templates, fill caches
-    timings, statements = [], []
-    for _ in range(count):
-        queries[0] = 0
-        started = time.perf_counter()
-        send()
-        timings.append(time.perf_counter() - started)
-        statements.append(queries[0])
-    report(label, timings, statements)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2,000 responses and 10 requests each, for CI")
@@ -240,13 +225,8 @@ def main() -> None:
     rng = random.Random(7)
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = database_url_from_env(f"sqlite:///{tmp}/bench.sqlite3")
-        app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                                         "RATELIMIT_ENABLED": False})
+        app = bench_app(tmp)
         with app.app_context():
-            upgrade()
-            if db.session.scalar(select(func.count()).select_from(User)):
-                sys.exit("DATABASE_URL must point at an empty database")
             started = time.perf_counter()
             people = seed_people(size.people)
             schools = seed_schools()
@@ -263,12 +243,11 @@ def main() -> None:
         client = app.test_client()
         response = client.post("/login", data={"email": LEADER, "password": PASSWORD})
         assert response.status_code == 302, "could not sign in"
-        queries = [0]
-        event.listen(engine, "before_cursor_execute", lambda *a, **k: queries.__setitem__(0, queries[0] + 1))
+        queries = count_statements(engine)
         csv_bytes = [0]
 
         def get(path: str, csv: bool = False):
-            def send() -> None:
+            def send(_i: int) -> None:
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.status_code)
                 if csv:

@@ -18,3 +18,22 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+class TimeWindow:
+    """Where a moment falls in an optional opening/closing window (the closing moment is outside)."""
+
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def time_window_state(opens_at: datetime | None, closes_at: datetime | None, now: datetime | None = None) -> str:
+    """A TimeWindow value; a missing opening or closing time leaves that side open."""
+    now = now or utcnow()
+    opens, closes = as_utc(opens_at), as_utc(closes_at)
+    if opens and now < opens:
+        return TimeWindow.NOT_YET_OPEN
+    if closes and now >= closes:
+        return TimeWindow.CLOSED
+    return TimeWindow.OPEN

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
 from ..extensions import db
-from ..models import as_utc, utcnow
+from ..models import TimeWindow, time_window_state, utcnow
 from ..permissions import Permission, require
 from .models import Plan, PlanAction, PlanIndicator, PlanSection, PlanStatus, PlanVersion
 
@@ -206,24 +206,15 @@ def get_version(plan: Plan, number: int | None = None) -> PlanVersion | None:
     return next((v for v in plan.versions if v.number == number), None)
 
 
-class FeedbackWindow:
+class FeedbackWindow(TimeWindow):
     NOT_COLLECTING = "not_collecting"
-    NOT_YET_OPEN = "not_yet_open"
-    OPEN = "open"
-    CLOSED = "closed"
 
 
 def feedback_window_state(plan: Plan, now: datetime | None = None) -> str:
     """Whether comments are taken now: the plan's status and its window together."""
     if plan.status not in PlanStatus.OPEN_FOR_FEEDBACK:
         return FeedbackWindow.NOT_COLLECTING
-    now = now or utcnow()
-    opens, closes = as_utc(plan.feedback_opens_at), as_utc(plan.feedback_closes_at)
-    if opens and now < opens:
-        return FeedbackWindow.NOT_YET_OPEN
-    if closes and now >= closes:
-        return FeedbackWindow.CLOSED
-    return FeedbackWindow.OPEN
+    return time_window_state(plan.feedback_opens_at, plan.feedback_closes_at, now)
 
 
 # Editing the draft ---------------------------------------------------------------

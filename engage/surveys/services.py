@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import as_utc, utcnow
+from ..models import TimeWindow, time_window_state
 from ..permissions import Permission, PermissionDenied, can, require
 from .models import Survey, SurveyAudience, SurveyResponse, SurveyStatus
 
@@ -18,8 +18,8 @@ from .models import Survey, SurveyAudience, SurveyResponse, SurveyStatus
 class SurveyState:
     DRAFT = "draft"
     SCHEDULED = "scheduled"  # published, window not open yet
-    OPEN = "open"
-    CLOSED = "closed"  # closed by a leader or past its window
+    OPEN = TimeWindow.OPEN
+    CLOSED = TimeWindow.CLOSED  # closed by a leader or past its window
 
 
 def survey_state(survey: Survey, now: datetime | None = None) -> str:
@@ -27,13 +27,8 @@ def survey_state(survey: Survey, now: datetime | None = None) -> str:
         return SurveyState.DRAFT
     if survey.status == SurveyStatus.CLOSED:
         return SurveyState.CLOSED
-    now = now or utcnow()
-    opens, closes = as_utc(survey.opens_at), as_utc(survey.closes_at)
-    if opens and now < opens:
-        return SurveyState.SCHEDULED
-    if closes and now >= closes:
-        return SurveyState.CLOSED
-    return SurveyState.OPEN
+    window = time_window_state(survey.opens_at, survey.closes_at, now)
+    return SurveyState.SCHEDULED if window == TimeWindow.NOT_YET_OPEN else window
 
 
 def can_manage_surveys(actor) -> bool:
