@@ -47,6 +47,14 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Background jobs (emails, reminders): Huey on Redis when REDIS_URL is set,
+    # else on this SQLite file. QUEUE_IMMEDIATE runs each job at once, in the
+    # process that asks for it (tests; or a site with no consumer running).
+    QUEUE_SQLITE_PATH = os.environ.get("QUEUE_SQLITE_PATH", str(INSTANCE_DIR / "queue.sqlite3"))
+    QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", False)
+    # Uploaded toolkit files for hosts.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    TOOLKIT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
     DISTRICT_NAME = os.environ.get("DISTRICT_NAME", "Riverbend Unified School District")
     DISTRICT_TIMEZONE = os.environ.get("DISTRICT_TIMEZONE", "America/Chicago")
@@ -66,6 +74,9 @@ class Config:
     # Signed links sent by email.
     EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600
+    # A registration's cancel link works until the session starts, and never
+    # longer than this.
+    REGISTRATION_CANCEL_MAX_AGE = 180 * 24 * 3600
 
     # werkzeug's strong default (scrypt); only the test suite picks a faster one.
     PASSWORD_HASH_METHOD = "scrypt"
@@ -82,6 +93,8 @@ class Config:
     RATELIMIT_SURVEY_RESPONSE = os.environ.get("RATELIMIT_SURVEY_RESPONSE", "30 per hour")
     # Sending a confirmation link (again, or to a new address).
     RATELIMIT_SEND_LINK = os.environ.get("RATELIMIT_SEND_LINK", "5 per 15 minutes")
+    # Signing up for a community conversation, per address (guest or signed in).
+    RATELIMIT_CONVERSATION_SIGNUP = os.environ.get("RATELIMIT_CONVERSATION_SIGNUP", "20 per hour")
 
     # Links in emails are built on this address, never on the request's Host
     # header (which a stranger controls). Required in production.
@@ -131,6 +144,7 @@ class TestingConfig(Config):
     MAIL_SERVER = ""
     REDIS_URL = None
     SERVER_NAME = None
+    QUEUE_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

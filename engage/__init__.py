@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
 
+from . import queue
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from .urls import IdConverter
 
@@ -59,8 +60,9 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
 
     app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
-    _enforce_sqlite_foreign_keys(app)
+    _configure_sqlite(app)
     _import_models()
+    _import_jobs()
     _register_blueprints(app)
 
     from . import cli, errors, i18n, templating
@@ -96,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    queue.init_app(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -107,14 +110,18 @@ def _init_extensions(app: Flask) -> None:
     )
 
 
-def _enforce_sqlite_foreign_keys(app: Flask) -> None:
-    """SQLite ignores ON DELETE rules unless asked, per connection."""
+def _configure_sqlite(app: Flask) -> None:
+    """Per connection: enforce ON DELETE rules (SQLite ignores them unless asked),
+    let readers go on while one writer writes (WAL), and wait for a busy
+    writer rather than fail at once (many people signing up at the same moment)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
         @event.listens_for(db.engine, "connect")
         def _on_connect(dbapi_connection, _record):
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            dbapi_connection.execute("PRAGMA busy_timeout=30000")
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _import_models() -> None:
@@ -122,16 +129,24 @@ def _import_models() -> None:
     from .accounts import models as _accounts  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .comments import models as _comments  # noqa: F401
+    from .conversations import models as _conversations  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401
     from .plans import models as _plans  # noqa: F401
     from .surveys import models as _surveys  # noqa: F401
 
 
+def _import_jobs() -> None:
+    """Every feature's background jobs, so the queue's workers know them."""
+    from .conversations import jobs as _conversation_jobs  # noqa: F401
+    from .mail import services as _mail  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
     from .comments import bp as comments_bp
+    from .conversations import bp as conversations_bp
     from .host import bp as host_bp
     from .leadership import bp as leadership_bp
     from .main import bp as main_bp
@@ -146,3 +161,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp, url_prefix="/plans")
     app.register_blueprint(comments_bp)
     app.register_blueprint(surveys_bp, url_prefix="/surveys")
+    app.register_blueprint(conversations_bp, url_prefix="/conversations")

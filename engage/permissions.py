@@ -28,6 +28,8 @@ class Permission(StrEnum):
     HOST = "host"
     MANAGE_PLANS = "manage_plans"
     MANAGE_SURVEYS = "manage_surveys"  # build surveys, read results, export
+    # Every community conversation (not only one's own organization's) and the hosts' toolkit.
+    MANAGE_CONVERSATIONS = "manage_conversations"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -35,7 +37,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MODERATOR: frozenset({Permission.MODERATE}),
     Role.LEADER: frozenset(
         {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
-         Permission.MANAGE_SURVEYS}
+         Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS}
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from engage.conversations.models import ResourceKind, ToolkitResource
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
-from engage.orgs.models import School
+from engage.orgs.models import Organization, School
 from engage.permissions import Permission, PermissionDenied, can, require
 from tests.conftest import ROLES, post_form
+from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
 from tests.surveys.factories import make_survey
 
@@ -36,6 +40,28 @@ ROUTES = [
     ("GET", "/surveys/{survey}/results", LEADERSHIP),
     ("GET", "/surveys/{survey}/results/print", LEADERSHIP),
     ("GET", "/surveys/{survey}/export.csv", LEADERSHIP),
+    ("GET", "/conversations/manage", HOSTS),
+    ("GET", "/conversations/new", HOSTS),
+    ("GET", "/conversations/{session}/edit", HOSTS),
+    ("POST", "/conversations/{session}/edit", HOSTS),
+    ("GET", "/conversations/{session}/cancel", HOSTS),
+    ("POST", "/conversations/{session}/cancel", HOSTS),
+    ("POST", "/conversations/{session}/complete", HOSTS),
+    ("GET", "/conversations/{session}/roster", HOSTS),
+    ("GET", "/conversations/{session}/roster.csv", HOSTS),
+    ("POST", "/conversations/{session}/registrations/{registration}/remove", HOSTS),
+    ("GET", "/conversations/{session}/check-in", HOSTS),
+    ("POST", "/conversations/{session}/walk-ins", HOSTS),
+    ("GET", "/conversations/{session}/notes", HOSTS),
+    ("POST", "/conversations/{session}/notes", HOSTS),
+    ("GET", "/conversations/{session}/notes/cards", HOSTS),
+    ("POST", "/conversations/{session}/notes/cards", HOSTS),
+    ("GET", "/conversations/{session}/toolkit/guide", HOSTS),
+    ("GET", "/conversations/{session}/toolkit/sign-in-sheet", HOSTS),
+    ("GET", "/conversations/{session}/toolkit/comment-cards", HOSTS),
+    ("GET", "/conversations/toolkit", HOSTS),
+    ("POST", "/conversations/toolkit", LEADERSHIP),
+    ("POST", "/conversations/toolkit/{resource}/delete", LEADERSHIP),
     ("GET", "/admin/", ADMIN),
     ("GET", "/admin/users", ADMIN),
     ("GET", "/admin/users/{user}", ADMIN),
@@ -70,8 +96,13 @@ def test_route_access_by_role(client_as, users, role, method, path, allowed):
     db.session.commit()
     plan = make_plan()
     survey = make_survey()
+    session = make_session(organization=db.session.get(Organization, org), starts_in=timedelta(hours=-1))
+    registration = add_registration(session)
+    resource = ToolkitResource(title="Tips", kind=ResourceKind.LINK, url="https://example.org/tips")
+    db.session.add(resource)
+    db.session.commit()
     url = path.format(org=org, user=users["participant"].id, school=school.id, message=message.id, plan=plan.id,
-                      survey=survey.id)
+                      survey=survey.id, session=session.id, registration=registration.id, resource=resource.id)
     if method == "GET":
         response = client.get(url)
     else:
@@ -90,7 +121,7 @@ ROLE_PERMISSIONS = {
     "host": {Permission.HOST},
     "moderator": {Permission.MODERATE},
     "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
-               Permission.MANAGE_SURVEYS},
+               Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS},
     "admin": set(Permission),
 }
 

@@ -1,16 +1,21 @@
-"""The feedback read model: comments and survey text answers, with the facts people shared."""
+"""The feedback read model: comments, survey text answers, conversation notes and paper cards, with the facts people shared."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from engage.accounts.models import ParticipantProfile
+from sqlalchemy import select
+
 from engage.comments import services as comments
+from engage.conversations import notes
+from engage.conversations.models import ConversationNote, NoteEntry
 from engage.extensions import db
 from engage.feedback.services import (
     FeedbackSource,
     Visibility,
     comment_items,
+    conversation_items,
     plan_feedback_items,
     survey_answer_items,
 )
@@ -18,6 +23,7 @@ from engage.models import utcnow
 from engage.plans import services as plans
 from engage.surveys.models import OTHER_OPTION_KEY, QuestionKind, SurveyAnonymity, SurveyAnswer, SurveyStatus
 from tests.conftest import count_queries
+from tests.conversations.factories import make_session
 from tests.plans.factories import make_plan
 from tests.surveys.factories import add_response, make_school, make_survey, question_of
 
@@ -106,3 +112,95 @@ def test_plan_feedback_reads_comments_and_survey_answers_in_few_queries(users):
         return counter.count
 
     assert count_for(3) == count_for(60) <= 6
+
+
+# Conversation notes and paper cards ---------------------------------------------------
+
+
+def _conversation(plan, **fields):
+    """A session on the plan that began an hour ago, run by the leader (district-hosted)."""
+    return make_session(starts_in=timedelta(hours=-1), plan_id=plan.id, **fields)
+
+
+def _submitted_note(actor, session, *, heard=(), cards=()):
+    notes.save_note_draft(actor, session, attendance_count=len(heard) + len(cards) + 5, entries=list(heard))
+    if cards:
+        notes.add_cards(actor, session, list(cards))
+    notes.submit_note(actor, session)
+
+
+def test_submitted_conversation_notes_and_cards_become_leadership_items(users):
+    plan = make_plan()
+    section, action = plan.sections[0], plan.sections[0].actions[0]
+    school = make_school()
+    session = _conversation(plan)
+    _submitted_note(
+        users["leader"], session,
+        heard=[notes.EntryInput(text="Families want later buses", language="en", section_key=section.key,
+                                action_key=action.key, relationship_to_district="parent",
+                                participant_language="es")],
+        cards=[notes.EntryInput(text="Más tutoría", language="es", section_key=section.key,
+                                relationship_to_district="student", participant_language="es",
+                                school_id=school.id)],
+    )
+    note = db.session.scalar(select(ConversationNote))
+
+    heard, card = conversation_items(plan.id)
+
+    assert (heard.source, heard.text, heard.visibility, heard.plan_id, heard.section_key, heard.action_key) == (
+        FeedbackSource.CONVERSATION_NOTE, "Families want later buses", Visibility.LEADERSHIP, plan.id,
+        section.key, action.key)
+    assert (heard.language, heard.relationship, heard.preferred_language, heard.school_ids, heard.session_id) == (
+        "en", "parent", "es", (), session.id)
+    assert (card.source, card.text, card.language, card.relationship, card.school_ids, card.section_key) == (
+        FeedbackSource.PAPER_CARD, "Más tutoría", "es", "student", (school.id,), section.key)
+    assert heard.created_at == card.created_at == note.submitted_at
+
+
+def test_draft_conversation_notes_give_no_feedback_items(users):
+    plan = make_plan()
+    session = _conversation(plan)
+    notes.save_note_draft(users["leader"], session, attendance_count=4,
+                          entries=[notes.EntryInput(text="Not submitted yet")])
+    notes.add_cards(users["leader"], session, [notes.EntryInput(text="A card in a draft")])
+    assert conversation_items(plan.id) == []
+    assert plan_feedback_items(plan.id) == []
+
+
+def test_conversation_items_come_only_from_sessions_on_that_plan(users):
+    plan, other_plan = make_plan(), make_plan("Another plan")
+    _submitted_note(users["leader"], _conversation(other_plan),
+                    heard=[notes.EntryInput(text="About the other plan")])
+    _submitted_note(users["leader"], _conversation(plan), heard=[notes.EntryInput(text="Ours")])
+    assert [item.text for item in conversation_items(plan.id)] == ["Ours"]
+
+
+def test_plan_feedback_includes_conversation_notes_and_cards(users):
+    plan = make_plan()
+    _submitted_note(users["leader"], _conversation(plan),
+                    heard=[notes.EntryInput(text="Heard")], cards=[notes.EntryInput(text="Card")])
+    assert sorted((item.source, item.text) for item in plan_feedback_items(plan.id)) == [
+        (FeedbackSource.CONVERSATION_NOTE, "Heard"), (FeedbackSource.PAPER_CARD, "Card")]
+
+
+def test_conversation_items_take_one_query_however_many_notes_and_entries(users):
+    plan = make_plan()
+    plan_id = plan.id
+    schools = [make_school("North"), make_school("South")]
+
+    def count_for(sessions: int, entries: int) -> int:
+        for n in range(sessions):
+            session = _conversation(plan, title=f"Conversation {n}")
+            _submitted_note(
+                users["leader"], session,
+                heard=[notes.EntryInput(text=f"Heard {n}.{i}", relationship_to_district="parent")
+                       for i in range(entries)],
+                cards=[notes.EntryInput(text=f"Card {n}.{i}", school_id=schools[i % 2].id) for i in range(entries)],
+            )
+        db.session.expire_all()
+        with count_queries() as counter:
+            items = conversation_items(plan_id)
+        assert len(items) == db.session.query(NoteEntry).count()
+        return counter.count
+
+    assert count_for(1, 2) == count_for(6, 20) == 1

@@ -66,6 +66,7 @@ def test_with_a_mail_server_messages_are_delivered_and_marked_sent(app, smtp_ser
         message = send_email(user.email, "email_changed", locale="es", user=user, new_email="new@example.org")
     finally:
         app.config.update(MAIL_SERVER="", MAIL_PORT=587, MAIL_USE_TLS=True)
+    db.session.refresh(message)
     assert message.sent_at is not None and message.error is None
     assert len(smtp_server.received) == 1
     assert "To: pat@example.org" in smtp_server.received[0]
@@ -82,6 +83,7 @@ def test_an_unreachable_mail_server_keeps_the_message_and_notes_the_error(app, c
     finally:
         app.config.update(MAIL_SERVER="", MAIL_PORT=587, MAIL_USE_TLS=True)
     assert response.status_code == 200
+    db.session.expire_all()  # delivered by a job, in its own database session
     message = db.session.scalar(select(OutboxMessage))
     assert message.sent_at is None and message.error
 
@@ -97,6 +99,7 @@ def test_delivered_mail_keeps_no_usable_link_in_the_outbox(app, client, smtp_ser
     finally:
         app.config.update(MAIL_SERVER="", MAIL_PORT=587, MAIL_USE_TLS=True)
     assert "/password/reset/" in smtp_server.received[0]
+    db.session.expire_all()
     kept = db.session.scalar(select(OutboxMessage))
     assert kept.sent_at is not None
     assert "[link removed after delivery]" in kept.body_text

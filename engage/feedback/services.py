@@ -1,8 +1,8 @@
 """Feedback items: what the theme analysis and leadership read, whatever the source.
 
-Each source (plan comments, survey text answers, and later conversation notes
-and paper comment cards) has a function that turns its rows into
-FeedbackItems in a constant number of queries. Sources depend on nothing
+Each source (plan comments, survey text answers, what hosts heard at
+community conversations, and paper comment cards) has a function that turns
+its rows into FeedbackItems in a constant number of queries. Sources depend on nothing
 here; this module reads them.
 """
 
@@ -12,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ParticipantProfile, User
 from ..comments.models import Comment, CommentStatus
+from ..conversations.models import ConversationNote, ConversationSession, NoteEntry, NoteEntryKind, NoteStatus
 from ..extensions import db
 from ..surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyStatus, survey_response_schools
 
@@ -24,11 +25,13 @@ from ..surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyRespons
 class FeedbackSource:
     COMMENT = "comment"
     SURVEY_ANSWER = "survey_answer"
+    CONVERSATION_NOTE = "conversation_note"  # something a host heard at a community conversation
+    PAPER_CARD = "paper_card"  # a paper comment card from a conversation, typed in
 
 
 class Visibility:
     PUBLIC = "public"  # anyone can read it where it was posted (plan comments)
-    LEADERSHIP = "leadership"  # only people who read results (survey answers)
+    LEADERSHIP = "leadership"  # only people who read results (survey answers, conversation notes)
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,11 @@ class FeedbackItem:
     preferred_language: str | None = None
     school_ids: tuple[int, ...] = field(default_factory=tuple)
     official: bool = False
-    # Where it came from, for links: the survey and question of a survey answer.
+    # Where it came from, for links: the survey and question of a survey answer,
+    # the conversation session of a note entry or paper card.
     survey_id: int | None = None
     question_id: int | None = None
+    session_id: int | None = None
 
 
 def comment_items(plan_id: int) -> list[FeedbackItem]:
@@ -143,7 +148,43 @@ def _response_schools(scope) -> dict[int, tuple[int, ...]]:
     return {response_id: tuple(ids) for response_id, ids in found.items()}
 
 
+_ENTRY_SOURCES = {NoteEntryKind.HEARD: FeedbackSource.CONVERSATION_NOTE, NoteEntryKind.CARD: FeedbackSource.PAPER_CARD}
+
+
+def conversation_items(plan_id: int) -> list[FeedbackItem]:
+    """What hosts heard and the paper cards typed in, from every submitted note
+    of the plan's conversation sessions, in one query. Drafts give nothing."""
+    rows = db.session.execute(
+        select(NoteEntry, ConversationNote.submitted_at, ConversationSession.id)
+        .join(ConversationNote, ConversationNote.id == NoteEntry.note_id)
+        .join(ConversationSession, ConversationSession.id == ConversationNote.session_id)
+        .where(ConversationSession.plan_id == plan_id, ConversationNote.status == NoteStatus.SUBMITTED,
+               func.length(func.trim(NoteEntry.text)) > 0)
+        .order_by(ConversationNote.submitted_at, ConversationSession.id,
+                  case((NoteEntry.kind == NoteEntryKind.HEARD, 0), else_=1), NoteEntry.position, NoteEntry.id)
+    ).all()
+    return [
+        FeedbackItem(
+            source=_ENTRY_SOURCES.get(entry.kind, FeedbackSource.CONVERSATION_NOTE),
+            source_id=entry.id,
+            text=entry.text.strip(),
+            language=entry.language,
+            plan_id=plan_id,
+            section_key=entry.section_key,
+            action_key=entry.action_key,
+            created_at=submitted_at or entry.created_at,
+            visibility=Visibility.LEADERSHIP,
+            relationship=entry.relationship_to_district,
+            preferred_language=entry.participant_language,
+            school_ids=(entry.school_id,) if entry.school_id is not None else (),
+            session_id=session_id,
+        )
+        for entry, submitted_at, session_id in rows
+    ]
+
+
 def plan_feedback_items(plan_id: int) -> list[FeedbackItem]:
-    """Everything heard about a plan, oldest first: comments and survey text answers."""
-    items = comment_items(plan_id) + survey_answer_items(plan_id=plan_id)
+    """Everything heard about a plan, oldest first: comments, survey text answers,
+    conversation notes and paper comment cards."""
+    items = comment_items(plan_id) + survey_answer_items(plan_id=plan_id) + conversation_items(plan_id)
     return sorted(items, key=lambda item: item.created_at)

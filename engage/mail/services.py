@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import smtplib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 
 from flask import current_app, has_request_context, render_template
@@ -13,24 +15,52 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import utcnow
 from ..permissions import Permission, require
+from ..queue import job
 from .models import OutboxMessage
 
 
-def send_email(recipient: str, template: str, *, locale: str | None = None, **context) -> OutboxMessage:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "text/calendar; method=PUBLISH", say
+    content: str
+
+
+def send_email(
+    recipient: str,
+    template: str,
+    *,
+    locale: str | None = None,
+    attachments: Sequence[Attachment] = (),
+    **context,
+) -> OutboxMessage:
     """Render templates/email/<template>.txt in the recipient's language and send it.
 
     The template's first line is the subject. The message is committed to the
-    outbox before delivery so a failing mail server never loses it.
+    outbox, then delivered by a background job, so a slow or failing mail
+    server never holds up a page or loses a message.
     """
     with force_locale(locale or _sender_locale()):
         rendered = render_template(f"email/{template}.txt", **context)
     subject, _, body = rendered.strip().partition("\n")
-    message = OutboxMessage(recipient=recipient, subject=subject.strip(), body_text=body.strip() + "\n")
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=subject.strip(),
+        body_text=body.strip() + "\n",
+        attachments=[asdict(attachment) for attachment in attachments],
+    )
     db.session.add(message)
     db.session.commit()
     if current_app.config["MAIL_SERVER"]:
-        _deliver(message)
+        deliver_outbox_message(message.id)
     return message
+
+
+@job()
+def deliver_outbox_message(message_id: int) -> None:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is not None and message.sent_at is None:
+        _deliver(message)
 
 
 _TOKEN_LINK = re.compile(r"(https?://\S+?/)[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-.]{20,}")
@@ -55,6 +85,16 @@ def _deliver(message: OutboxMessage) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email.set_content(message.body_text)
+    for attachment in message.attachments or []:
+        maintype, _, rest = attachment["content_type"].partition("/")
+        subtype, *params = [part.strip() for part in rest.split(";")]
+        email.add_attachment(
+            attachment["content"].encode("utf-8"),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment["filename"],
+            params=dict(param.split("=", 1) for param in params if "=" in param),
+        )
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     try:
         with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:

@@ -1,0 +1,293 @@
+"""The personal link in every email: see one's place, cancel it, and every way the link can go wrong."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engage.accounts.tokens import make_token
+from engage.conversations.models import Registration, RegistrationStatus, SessionFormat, SessionStatus
+from engage.conversations.registration import cancel_token
+from engage.extensions import db
+from engage.mail.models import OutboxMessage
+from engage.models import utcnow
+from tests.conftest import csrf_token
+from tests.conversations.factories import add_registration, make_session
+
+ONLINE_URL = "https://meet.example.org/secret-room"
+
+
+def link(registration) -> str:
+    return f"/conversations/registration/{cancel_token(registration)}"
+
+
+def cancel(client, path: str):
+    """Press "Yes, cancel my place" on the page at path."""
+    return client.post(f"{path}/cancel", data={"csrf_token": csrf_token(client, "/conversations/")})
+
+
+def fresh(registration) -> Registration:
+    db.session.expire_all()
+    return db.session.get(Registration, registration.id)
+
+
+def test_the_link_shows_the_place_and_its_details(client, app):
+    session = make_session("Budget night", childcare_offered=True)
+    registration = add_registration(session, name="Rosa", party_size=3, childcare_count=2,
+                                    interpretation_language="es", accessibility_needs="Step-free entrance")
+
+    html = client.get(link(registration)).get_data(as_text=True)
+
+    for expected in ("Budget night", "You have a place.", "Rosa", "3 people", "2 children", "Spanish",
+                     "Step-free entrance", "Yes, cancel my place"):
+        assert expected in html
+
+
+@pytest.mark.parametrize("kind", ["good", "bad"])
+def test_link_pages_are_not_cached_and_send_no_referrer(client, app, kind):
+    registration = add_registration(make_session())
+    path = link(registration) if kind == "good" else "/conversations/registration/not-a-token"
+
+    response = client.get(path)
+
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_cancel_answer_is_not_cached_and_sends_no_referrer(client, app):
+    registration = add_registration(make_session())
+
+    response = cancel(client, link(registration))
+
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_other_pages_keep_the_site_wide_referrer_policy(client, app):
+    response = client.get("/conversations/")
+
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_cancelling_frees_the_seat(client, app):
+    session = make_session(capacity=4)
+    registration = add_registration(session, party_size=3)
+
+    response = cancel(client, link(registration))
+
+    assert response.status_code == 303
+    assert fresh(registration).status == RegistrationStatus.CANCELLED
+    db.session.refresh(session)
+    assert session.seats_taken == 0
+    assert "This place is cancelled." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_cancelling_gives_the_seat_to_the_waitlist_who_are_emailed(client, app):
+    session = make_session(capacity=1, status=SessionStatus.FULL)
+    leaving = add_registration(session)
+    waiting = add_registration(session, email="next@example.org", status=RegistrationStatus.WAITLISTED)
+
+    cancel(client, link(leaving))
+
+    assert fresh(waiting).status == RegistrationStatus.CONFIRMED
+    db.session.refresh(session)
+    assert session.status == SessionStatus.FULL and session.seats_taken == 1
+    [message] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "next@example.org")).all()
+    assert "/conversations/registration/" in message.body_text
+
+
+def test_a_waitlisted_person_can_leave_the_waitlist(client, app):
+    session = make_session(capacity=1)
+    add_registration(session)
+    waiting = add_registration(session, status=RegistrationStatus.WAITLISTED)
+
+    cancel(client, link(waiting))
+
+    assert fresh(waiting).status == RegistrationStatus.CANCELLED
+
+
+@pytest.mark.parametrize("token", [
+    "not-a-token",
+    "eyJyIjoxLCJlIjoieEB5LnoifQ.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb",
+    "x" * 2000,
+    "%F0%9F%98%80",
+])
+def test_a_wrong_link_shows_a_friendly_not_valid_page(client, app, token):
+    response = client.get(f"/conversations/registration/{token}")
+
+    assert response.status_code == 404
+    assert "This link is not valid" in response.get_data(as_text=True)
+
+
+def test_a_tampered_link_is_not_valid(client, app):
+    registration = add_registration(make_session())
+    token = cancel_token(registration)
+    tampered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+
+    response = client.get(f"/conversations/registration/{tampered}")
+
+    assert response.status_code == 404
+
+
+def test_a_link_made_for_another_purpose_is_not_valid(client, app):
+    registration = add_registration(make_session())
+    token = make_token("password-reset", {"r": registration.id, "e": registration.email})
+
+    assert client.get(f"/conversations/registration/{token}").status_code == 404
+
+
+def test_a_link_for_an_address_the_registration_no_longer_has_is_not_valid(client, app):
+    registration = add_registration(make_session(), email="old@example.org")
+    token = cancel_token(registration)
+    registration.email = "new@example.org"
+    db.session.commit()
+
+    assert client.get(f"/conversations/registration/{token}").status_code == 404
+
+
+def test_cancelling_with_a_wrong_link_changes_nothing(client, app):
+    registration = add_registration(make_session())
+
+    response = cancel(client, "/conversations/registration/not-a-token")
+
+    assert response.status_code == 404
+    assert fresh(registration).status == RegistrationStatus.CONFIRMED
+
+
+def test_an_expired_link_says_so(client, app, monkeypatch):
+    registration = add_registration(make_session())
+    path = link(registration)
+    monkeypatch.setitem(app.config, "REGISTRATION_CANCEL_MAX_AGE", -1)
+
+    response = client.get(path)
+    cancelled = cancel(client, path)
+
+    assert response.status_code == 410
+    assert "This link has expired" in response.get_data(as_text=True)
+    assert cancelled.status_code == 410
+    assert fresh(registration).status == RegistrationStatus.CONFIRMED
+
+
+def test_using_the_cancel_button_again_says_it_is_already_cancelled(client, app):
+    registration = add_registration(make_session())
+    path = link(registration)
+    cancel(client, path)
+
+    again = cancel(client, path)
+
+    assert again.status_code == 200
+    assert "This place was already cancelled." in again.get_data(as_text=True)
+
+
+def test_a_cancelled_place_has_no_cancel_button(client, app):
+    registration = add_registration(make_session(), status=RegistrationStatus.CANCELLED)
+
+    html = client.get(link(registration)).get_data(as_text=True)
+
+    assert "This place is cancelled." in html and "Yes, cancel my place" not in html
+
+
+def test_a_place_cannot_be_cancelled_once_the_session_has_started(client, app):
+    session = make_session(starts_in=timedelta(minutes=-10))
+    registration = add_registration(session)
+    path = link(registration)
+
+    page = client.get(path).get_data(as_text=True)
+    response = cancel(client, path)
+
+    assert "Yes, cancel my place" not in page and "can no longer be cancelled" in page
+    assert response.status_code == 409
+    assert "can no longer be cancelled" in response.get_data(as_text=True)
+    assert fresh(registration).status == RegistrationStatus.CONFIRMED
+
+
+def test_a_place_at_a_cancelled_session_shows_the_hosts_message(client, app):
+    session = make_session(status=SessionStatus.CANCELLED, cancellation_reason="The gym flooded.")
+    registration = add_registration(session, status=RegistrationStatus.CANCELLED, cancelled_by="session")
+
+    html = client.get(link(registration)).get_data(as_text=True)
+
+    assert "The host cancelled this conversation." in html and "The gym flooded." in html
+
+
+def test_the_online_link_is_shown_to_people_with_a_confirmed_place(client, app):
+    session = make_session(format=SessionFormat.ONLINE, online_url=ONLINE_URL)
+    registration = add_registration(session)
+
+    html = client.get(link(registration)).get_data(as_text=True)
+
+    assert f'<a href="{ONLINE_URL}"' in html
+
+
+def test_the_online_link_is_not_shown_on_the_waitlist(client, app):
+    session = make_session(format=SessionFormat.ONLINE, online_url=ONLINE_URL, capacity=1)
+    add_registration(session)
+    waiting = add_registration(session, status=RegistrationStatus.WAITLISTED)
+
+    html = client.get(link(waiting)).get_data(as_text=True)
+
+    assert ONLINE_URL not in html
+
+
+def test_an_online_link_that_is_not_a_web_address_is_never_a_link(client, app):
+    session = make_session(format=SessionFormat.ONLINE, online_url="javascript:alert(1)")
+    registration = add_registration(session)
+
+    html = client.get(link(registration)).get_data(as_text=True)
+
+    assert 'href="javascript:' not in html
+
+
+def test_the_confirmed_registrant_gets_the_online_link_by_email_and_the_public_does_not(client, app):
+    from tests.conftest import post_form
+
+    session = make_session(format=SessionFormat.ONLINE, online_url=ONLINE_URL)
+
+    public = client.get(f"/conversations/{session.id}").get_data(as_text=True)
+    post_form(client, f"/conversations/{session.id}/sign-up",
+              {"name": "Rosa", "email": "rosa@example.org", "party_size": "1", "consent": "y"},
+              form_page=f"/conversations/{session.id}")
+
+    assert ONLINE_URL not in public
+    [message] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "rosa@example.org")).all()
+    assert ONLINE_URL in message.body_text
+
+
+def test_hostile_text_on_the_registration_page_is_escaped(client, app):
+    session = make_session('<script>alert("t")</script>')
+    registration = add_registration(session, name="<b>Rosa</b>", accessibility_needs="<img src=x onerror=alert(1)>")
+
+    html = client.get(link(registration)).get_data(as_text=True)
+
+    assert "<script>alert" not in html and "<b>Rosa</b>" not in html and "<img src=x" not in html
+
+
+def test_a_signed_in_person_cancels_from_my_conversations(client_as, users):
+    session = make_session("Mine", capacity=3)
+    registration = add_registration(session, email=users["participant"].email)
+    client = client_as("participant")
+    account = client.get("/account").get_data(as_text=True)
+    path = "/conversations/registration/" + account.split('href="/conversations/registration/', 1)[1].split('"', 1)[0]
+
+    cancel(client, path)
+
+    assert fresh(registration).status == RegistrationStatus.CANCELLED
+    assert "Mine" not in client.get("/account").get_data(as_text=True).split("My conversations", 1)[1]
+
+
+def test_my_conversations_leave_out_sessions_that_have_ended(client_as, users):
+    session = make_session("Long over", starts_in=timedelta(days=-2))
+    add_registration(session, email=users["participant"].email)
+
+    html = client_as("participant").get("/account").get_data(as_text=True)
+
+    assert "Long over" not in html
+    assert "You have not signed up for any upcoming community conversation." in html
+
+
+def test_a_past_cancellation_time_is_shown(client, app):
+    registration = add_registration(make_session(), status=RegistrationStatus.CANCELLED, cancelled_at=utcnow())
+
+    assert "Cancelled on" in client.get(link(registration)).get_data(as_text=True)
