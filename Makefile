@@ -11,10 +11,14 @@ PYTEST_ARGS ?=
 
 .PHONY: demo test test-postgres test-browser install translations extract-messages update-messages serve bench clean
 
+# One shell runs the app and a job queue consumer (emails, reminders) beside
+# it; the consumer is stopped, letting its jobs finish, whenever `flask run` ends.
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Engage is starting at http://$(HOST):$(PORT) (Ctrl+C to stop)."
+	@echo "Engage is starting at http://$(HOST):$(PORT), with a job queue consumer for its emails (Ctrl+C stops both)."
+	@$(FLASK) queue worker --workers 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
@@ -54,6 +58,7 @@ bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/plan_page.py
 	$(BIN)/python bench/survey_results.py
+	$(BIN)/python bench/signup_race.py --server $(TEST_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

@@ -7,6 +7,7 @@ import statistics
 from datetime import UTC, timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from config import ProductionConfig
@@ -14,6 +15,17 @@ from engage import create_app
 from engage.accounts.models import User
 from engage.comments.models import Comment, CommentFlag, CommentSupport
 from engage.comments.services import post_comment
+from engage.conversations.models import (
+    ConversationNote,
+    ConversationSession,
+    NoteEntry,
+    NoteStatus,
+    Registration,
+    RegistrationStatus,
+    SessionFormat,
+    SessionStatus,
+)
+from engage.conversations.services import can_manage_session
 from engage.demo.comment_writer import Person, write_comments
 from engage.demo.data import DEMO_PASSWORD, ROLE_USERS, load_demo_data
 from engage.extensions import db
@@ -23,12 +35,12 @@ from engage.orgs.models import Organization, School
 from engage.permissions import Permission, can
 from engage.plans.models import Plan, PlanVersion
 from engage.plans.services import FeedbackWindow, feedback_window_state
-from engage.feedback.services import survey_answer_items
+from engage.feedback.services import FeedbackSource, conversation_items, survey_answer_items
 from engage.surveys.models import QuestionKind, Survey, SurveyParticipation, SurveyResponse
 from engage.surveys.services import SurveyState, survey_state
 
 DEMO_MODELS = (User, School, Organization, Plan, PlanVersion, Comment, CommentSupport, CommentFlag, OutboxMessage,
-               Survey, SurveyResponse)
+               Survey, SurveyResponse, ConversationSession, Registration, ConversationNote, NoteEntry)
 
 
 def counts():
@@ -65,6 +77,7 @@ def test_demo_data_loads_once_and_twice_changes_nothing(app):
     assert counts() == after_first
     assert after_first[1] >= 5 and after_first[2] >= 5
     assert after_first[3] == 2 and after_first[5] > 0
+    assert 8 <= after_first[11] <= 12 and after_first[12] > 50 and after_first[14] > 50
     assert not any(load_demo_data().values())
 
 
@@ -204,3 +217,121 @@ def test_demo_survey_on_the_open_plan_has_hundreds_of_anonymous_responses(demo):
     assert 50 <= signed_in < len(responses)
     texts = survey_answer_items(survey_id=survey.id)
     assert len(texts) > 100 and {item.language for item in texts} == {"en", "es"}
+
+
+def demo_sessions() -> list[ConversationSession]:
+    return list(db.session.scalars(select(ConversationSession).order_by(ConversationSession.starts_at)))
+
+
+def confirmed_seats(session: ConversationSession) -> int:
+    return sum(r.party_size for r in session.registrations
+               if r.status == RegistrationStatus.CONFIRMED and not r.walk_in)
+
+
+def test_demo_conversations_are_hosted_by_several_organizations_and_the_district(demo):
+    sessions = demo_sessions()
+    assert 8 <= len(sessions) <= 12
+    hosts = {session.organization.name for session in sessions if session.organization}
+    assert {"Familias Unidas de Riverbend", "Somali Parents Association of Riverbend", "Cedar Grove PTO",
+            "Riverbend High Student Equity Council", "Riverbend Staff Equity Team"} <= hosts
+    assert any(session.organization_id is None for session in sessions)
+    for session in sessions:
+        assert can_manage_session(session.created_by, session), session.title
+        plan_sections = {section.key for section in session.plan.sections}
+        assert session.section_keys and set(session.section_keys) <= plan_sections
+
+
+def test_demo_upcoming_conversations_vary_and_one_is_full_with_a_waitlist(demo):
+    now = utcnow()
+    upcoming = [s for s in demo_sessions() if aware(s.starts_at) > now]
+    assert len(upcoming) >= 6
+    assert {s.format for s in upcoming} == {SessionFormat.IN_PERSON, SessionFormat.ONLINE}
+    assert {code for s in upcoming for code in s.language_codes} >= {"en", "es", "so"}
+    assert any(s.language_codes == ["es"] for s in upcoming) and any(len(s.language_codes) == 2 for s in upcoming)
+    assert any(s.childcare_offered for s in upcoming) and any(s.food_offered for s in upcoming)
+    assert all(s.online_url for s in upcoming if s.format == SessionFormat.ONLINE)
+    [full] = [s for s in upcoming if s.status == SessionStatus.FULL]
+    assert full.seats_taken == full.capacity
+    assert sum(r.status == RegistrationStatus.WAITLISTED for r in full.registrations) == 3
+    assert any(s.status == SessionStatus.SCHEDULED and 0 < s.seats_left <= 3 for s in upcoming)
+    for session in demo_sessions():
+        assert session.seats_taken == confirmed_seats(session) <= session.capacity, session.title
+
+
+def test_demo_sign_ups_were_confirmed_by_email_through_the_queue(demo):
+    now = utcnow()
+    upcoming = [s for s in demo_sessions() if aware(s.starts_at) > now]
+    registrations = [r for s in upcoming for r in s.registrations]
+    assert all(r.is_active for r in registrations)
+    messages = db.session.scalars(select(OutboxMessage)).all()
+    for registration in registrations:
+        subject = ("You're on the waitlist: %(title)s" if registration.status == RegistrationStatus.WAITLISTED
+                   else "You're signed up: %(title)s")
+        with force_locale(registration.locale):  # the email is in the language of the person who signed up
+            expected = gettext(subject, title=registration.session.title)
+        assert any(m.recipient == registration.email and m.subject == expected for m in messages), expected
+    conversation_emails = [m for m in messages if any(s.title in m.subject for s in demo_sessions())]
+    assert len(conversation_emails) == len(registrations) < 80
+    spanish = next(s for s in upcoming if s.language_codes == ["es"])
+    assert {r.locale for r in spanish.registrations} == {"es"}
+    parent = db.session.scalar(select(User).where(User.email == "participant@example.org"))
+    assert any(r.user_id == parent.id for r in registrations)
+
+
+def test_demo_held_conversations_have_check_ins_walk_ins_and_submitted_notes(demo):
+    held = [s for s in demo_sessions() if s.status == SessionStatus.COMPLETED]
+    assert 3 <= len(held) <= 4
+    assert all(aware(s.ends_at) < utcnow() for s in held)
+    for session in held:
+        note = session.note
+        assert note.status == NoteStatus.SUBMITTED and note.submitted_at is not None
+        assert aware(note.submitted_at) > aware(session.ends_at)
+        assert can_manage_session(note.submitted_by, session)
+        came = [r for r in session.registrations if r.checked_in_at]
+        assert note.attendance_count == sum(r.party_size for r in came)
+        assert any(r.walk_in for r in came) and any(not r.walk_in for r in came)
+        assert any(r.status == RegistrationStatus.CONFIRMED and not r.checked_in_at for r in session.registrations)
+        assert 5 <= len(note.heard) <= 10 and 10 <= len(note.cards) <= 20
+        actions = {action.key for section in session.plan.sections for action in section.actions}
+        anchored = [e for e in note.entries if e.action_key]
+        assert len(anchored) > len(note.entries) / 2
+        assert all(e.action_key in actions and e.section_key in session.section_keys for e in anchored)
+    entries = [e for s in held for e in s.note.entries]
+    assert {e.language for e in entries} == {"en", "es"}
+    assert {e.relationship_to_district for e in entries} >= {"parent", "student", "staff"}
+    assert {e.participant_language for e in entries} >= {"es", "so"}
+    assert any(e.school_id for e in entries)
+
+
+def test_demo_host_has_a_past_conversation_with_notes_still_to_submit(demo):
+    host = db.session.scalar(select(User).where(User.email == "host@example.org"))
+    [draft] = db.session.scalars(select(ConversationNote).where(ConversationNote.status == NoteStatus.DRAFT)).all()
+    assert can_manage_session(host, draft.session)
+    assert aware(draft.session.ends_at) < utcnow() and draft.session.status == SessionStatus.SCHEDULED
+    assert draft.heard and draft.submitted_at is None
+
+
+def test_demo_conversation_notes_are_feedback_on_the_plans(demo):
+    items = conversation_items(open_plan().id) + conversation_items(school_plan().id)
+    submitted = db.session.scalars(select(NoteEntry).join(ConversationNote)
+                                   .where(ConversationNote.status == NoteStatus.SUBMITTED)).all()
+    assert len(items) == len(submitted)
+    assert {item.source for item in items} == {FeedbackSource.CONVERSATION_NOTE, FeedbackSource.PAPER_CARD}
+    assert {item.language for item in items} == {"en", "es"}
+
+
+def test_every_demo_conversation_page_answers(demo, client):
+    from tests.conftest import log_in
+
+    sessions = demo_sessions()
+    paths = ["/conversations/", "/conversations/calendar"] + [f"/conversations/{s.id}" for s in sessions]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    log_in(client, "leader@example.org", DEMO_PASSWORD)
+    paths = ["/conversations/manage", "/conversations/toolkit"]
+    for session in sessions:
+        paths += [f"/conversations/{session.id}/{page}" for page in ("roster", "check-in", "notes", "notes/cards",
+                                                                    "toolkit/guide", "toolkit/sign-in-sheet",
+                                                                    "toolkit/comment-cards")]
+    for path in paths:
+        assert client.get(path).status_code == 200, path

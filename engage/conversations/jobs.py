@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from huey import crontab
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -151,10 +151,15 @@ def send_due_reminders(now: datetime | None = None) -> int:
     ).all()
     sent = 0
     for registration in due:
-        starts_at = as_utc(registration.session.starts_at)
-        registration.reminder_sent_at = now
+        # Claimed row by row, so two runs at once (cron and a worker, say) never send one twice.
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.session.commit()
-        if as_utc(registration.confirmed_at) > starts_at - REMINDER_LEAD:
+        if not claimed or as_utc(registration.confirmed_at) > as_utc(registration.session.starts_at) - REMINDER_LEAD:
             continue
         email_registration(registration, "conversation_reminder")
         sent += 1

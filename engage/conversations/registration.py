@@ -164,6 +164,9 @@ def _fill_seats(session: ConversationSession, now: datetime) -> list[Registratio
 
     Call with the session locked. Returns the registrations given a seat.
     """
+    if session.seats_taken >= session.capacity:
+        _update_fullness(session)
+        return []
     waiting = db.session.scalars(
         select(Registration)
         .where(Registration.session_id == session.id, Registration.status == RegistrationStatus.WAITLISTED)

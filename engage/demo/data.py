@@ -21,6 +21,7 @@ from ..plans import services as plans
 from ..plans.importers import parse_plan_file
 from ..plans.models import Plan, PlanAction, PlanStatus
 from .comment_writer import Person, write_comments
+from .conversations import load_demo_conversations
 from .survey import load_demo_survey
 
 DEMO_PASSWORD = "engage-demo-2026"
@@ -48,6 +49,11 @@ ORGANIZATIONS = [
      "Students who bring student voice to district decisions."),
     ("Riverbend Education Association", OrganizationKind.STAFF_GROUP, None, True,
      "The union of teachers and school staff."),
+    ("Somali Parents Association of Riverbend", OrganizationKind.PARTNER, None, True,
+     "Somali-speaking parents and caregivers who meet at the Riverside Community Center and help families "
+     "take part in school life."),
+    ("Riverbend Staff Equity Team", OrganizationKind.STAFF_GROUP, None, True,
+     "Teachers, counselors and support staff from every school who lead equity work with their colleagues."),
     ("Office of Equity and Family Engagement", OrganizationKind.DISTRICT_OFFICE, None, True,
      "Leads the district's equity plan and supports hosts of community conversations."),
     ("Office of Teaching and Learning", OrganizationKind.DISTRICT_OFFICE, None, False,
@@ -93,7 +99,8 @@ REVISED_TRANSLATION_ACTION = (
 def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     """Create the demo district. Returns how many rows of each kind were added."""
     added = {"schools": 0, "organizations": 0, "users": 0, "plans": 0, "plan_versions": 0, "comments": 0,
-             "supports": 0, "flags": 0, "surveys": 0, "survey_responses": 0}
+             "supports": 0, "flags": 0, "surveys": 0, "survey_responses": 0, "conversation_sessions": 0,
+             "registrations": 0, "conversation_notes": 0}
     schools = {}
     for name, level, address in SCHOOLS:
         school = db.session.scalar(select(School).where(School.name == name))
@@ -125,12 +132,13 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     leader = find_user_by_email("leader@example.org")
     open_plan = _demo_plan(OPEN_PLAN_FILE, None, leader, added, opened_days_ago=FEEDBACK_OPENED_DAYS_AGO)
     carried_out = [a for section in open_plan.sections for a in section.actions if a.number in SCHOOL_PLAN_IMPLEMENTS]
-    _demo_plan(SCHOOL_PLAN_FILE, schools[SCHOOL_PLAN_OWNER].id, leader, added, opened_days_ago=None,
-               implements=carried_out)
+    school_plan = _demo_plan(SCHOOL_PLAN_FILE, schools[SCHOOL_PLAN_OWNER].id, leader, added, opened_days_ago=None,
+                             implements=carried_out)
     _demo_comments(open_plan, leader, find_user_by_email("host@example.org"), added)
     if len(open_plan.versions) < 2:  # when comments were skipped, the revision is still due
         _revise_open_plan(open_plan, leader, added, at=utcnow() - timedelta(days=REVISED_DAYS_AGO))
     load_demo_survey(open_plan, leader, added)
+    load_demo_conversations(open_plan, school_plan, added, make_user=_demo_user)
     return added
 
 

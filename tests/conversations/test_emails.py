@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from icalendar import Calendar
@@ -107,3 +109,25 @@ def test_the_reminder_job_runs_every_quarter_hour_on_the_queue(app):
     db.session.commit()
     send_reminders_job()
     assert len(outbox("early@example.org")) == 1
+
+
+def test_two_reminder_runs_at_once_send_each_reminder_once(app):
+    session = make_session(capacity=20, starts_in=timedelta(hours=20))
+    for i in range(8):
+        registration = add_registration(session, email=f"family{i}@example.org")
+        registration.confirmed_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    barrier = threading.Barrier(2)
+
+    def run(_i):
+        with app.app_context():
+            barrier.wait(timeout=30)
+            try:
+                return send_due_reminders()
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = list(pool.map(run, range(2)))
+    assert sum(counts) == 8
+    assert len(outbox()) == 8
