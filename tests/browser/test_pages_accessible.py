@@ -8,6 +8,11 @@ Plan and comment pages, which change by role only in the menu (checked on every
 page) and in what one role may do there, are visited once per language, by the
 role that sees the most on them. So are survey pages: answering (one page and
 paged), thanks, closed and not-yet-open surveys, and the builder and preview.
+And community conversations: the public listing, calendar and session pages
+(seats left, full with a waitlist, cancelled, online) and a personal
+registration link, signed out; a host's pages for running one (manage, the
+session form, cancelling, roster, check-in, notes, paper cards, printables);
+and the toolkit with the form leaders share resources with.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from engage.comments import services as comments
+from engage.conversations import notes as conversation_notes
+from engage.conversations.models import RegistrationStatus, SessionFormat, SessionStatus
+from engage.conversations.registration import cancel_token
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
@@ -29,8 +37,9 @@ from engage.orgs.models import SchoolLevel
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
 from engage.surveys.models import QuestionKind, SurveyStatus
-from tests.browser.conftest import axe_violations, describe_violations, expect, sign_in
+from tests.browser.conftest import axe_violations, describe_violations, expect, sign_in, translated
 from tests.conftest import ROLES, make_user
+from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
 from tests.surveys.factories import add_response, make_survey, question_of
 
@@ -90,16 +99,33 @@ SURVEY_PAGES = {
                "/surveys/questions/{question}/edit", "/surveys/questions/{rating_question}/edit",
                "/surveys/questions/{answered_question}/edit"],
 }
+# Community conversations, each page once per language: signed out, finding one
+# and one's own place; a host, running one; a leader, the toolkit's sharing form.
+CONVERSATION_PAGES = {
+    "anonymous": ["/conversations/", "/conversations/calendar", "/conversations/{open_session}",
+                  "/conversations/{full_session}", "/conversations/{cancelled_session}",
+                  "/conversations/{online_session}", "/conversations/registration/{registration_token}"],
+    "host": ["/conversations/manage", "/conversations/new", "/conversations/{open_session}/edit",
+             "/conversations/{open_session}/cancel", "/conversations/{open_session}/roster",
+             "/conversations/{started_session}/check-in", "/conversations/{started_session}/notes",
+             "/conversations/{started_session}/notes/cards",
+             "/conversations/{started_session}/notes/cards/{card}/edit", "/conversations/toolkit",
+             "/conversations/{open_session}/toolkit/guide", "/conversations/{open_session}/toolkit/sign-in-sheet",
+             "/conversations/{open_session}/toolkit/comment-cards"],
+    "leader": ["/conversations/toolkit"],
+}
 FORBIDDEN = {"participant": "/host/", "host": "/leadership/participation", "moderator": "/host/", "leader": "/admin/"}
 
 # Forms submitted empty, to check the error summary and the fields' error messages.
 EMPTY_FORMS = {
-    "anonymous": ["/register", "/login", "/surveys/{survey}"],
+    "anonymous": ["/register", "/login", "/surveys/{survey}", "/conversations/{open_session}"],
     "participant": ["/account/password", "/plans/{plan}/comments", "/comments/{comment}/reply",
                     "/surveys/{paged_survey}"],
-    "host": ["/account/email"],
+    "host": ["/account/email", "/conversations/new", "/conversations/{open_session}/cancel",
+             "/conversations/{started_session}/check-in"],
     "moderator": ["/account/password", "/comments/{comment}/moderate"],
-    "leader": ["/account/email", "/surveys/new", "/surveys/{survey}/questions/new?kind=single_choice"],
+    "leader": ["/account/email", "/surveys/new", "/surveys/{survey}/questions/new?kind=single_choice",
+               "/conversations/toolkit"],
     "admin": ["/admin/organizations/new", "/admin/schools/new"],
 }
 
@@ -146,8 +172,10 @@ def site(users):
                             body_text="Please confirm: http://127.0.0.1/verify/abc\n")
     db.session.add(message)
     db.session.commit()
+    plan_pages = conversation(users)
     return {"school": school.id, "organization": organization.id, "unconfirmed_user": unconfirmed.id,
-            "message": message.id, **conversation(users), **surveys(users)}
+            "message": message.id, **plan_pages, **surveys(users),
+            **community_conversations(users, school, plan_pages["plan"])}
 
 
 def conversation(users) -> dict:
@@ -193,6 +221,45 @@ def surveys(users) -> dict:
     }
 
 
+def community_conversations(users, school, plan_id: int) -> dict:
+    """Sessions of the host's organization in every state a page shows: seats left (on the
+    plan, with people signed up and their needs), full with a waitlist, cancelled, online,
+    and one under way with people checked in, notes drafted and a paper card typed in."""
+    host = users["host"]
+    organization = host.memberships[0].organization
+    sections = [section.key for section in plans.get_plan(plan_id).sections]
+    open_session = make_session("Riverside families talk about the plan", organization=organization,
+                                school_id=school.id, plan_id=plan_id, section_keys=sections, languages=("en", "es"),
+                                interpretation_available=True, childcare_offered=True, food_offered=True,
+                                room="Library", accessibility_notes="Step-free entrance on River Road.")
+    registration = add_registration(open_session, name="Rosa Parent", party_size=3, childcare_count=2,
+                                    interpretation_language="es", accessibility_needs="A quiet space.")
+    add_registration(open_session, name="Ben Okafor")
+    full = make_session("Evening conversation", organization=organization, capacity=2,
+                        starts_in=timedelta(days=3), status=SessionStatus.FULL)
+    add_registration(full, name="Ana Torres", party_size=2)
+    add_registration(full, name="Chen Wei", status=RegistrationStatus.WAITLISTED)
+    cancelled = make_session("Saturday morning conversation", organization=organization,
+                             status=SessionStatus.CANCELLED, cancelled_at=utcnow(),
+                             cancellation_reason="The school is closed for repairs.")
+    online = make_session("Online conversation in Spanish", organization=organization, languages=("es",),
+                          format=SessionFormat.ONLINE, address="", online_url="https://meet.example.org/abc")
+    started = make_session("Conversation under way", organization=organization, plan_id=plan_id,
+                           section_keys=sections, starts_in=timedelta(hours=-1))
+    add_registration(started, name="Dana Here", checked_in_at=utcnow())
+    add_registration(started, name="Eli Expected", party_size=2)
+    section = sections[0]
+    conversation_notes.save_note_draft(host, started, attendance_count=3, summary="A lively evening.", entries=[
+        conversation_notes.EntryInput(text="Families want later buses.", language="en", section_key=section,
+                                      relationship_to_district="parent")])
+    card, = conversation_notes.add_cards(host, started, [
+        conversation_notes.EntryInput(text="Más reuniones en español.", language="es", section_key=section,
+                                      participant_language="es", school_id=school.id)])
+    return {"open_session": open_session.id, "full_session": full.id, "cancelled_session": cancelled.id,
+            "online_session": online.id, "started_session": started.id,
+            "card": card.id, "registration_token": cancel_token(registration)}
+
+
 @pytest.mark.parametrize("locale", ["en", "es"])
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_can_reach_has_no_wcag_violations(role, locale, new_context, users, site):
@@ -202,7 +269,8 @@ def test_every_page_a_role_can_reach_has_no_wcag_violations(role, locale, new_co
     if role != "anonymous":
         sign_in(page, users[role].email)
         visit.check(f"{page.url} after signing in")
-    for path in VISIBLE[role] + PLAN_PAGES.get(role, []) + SURVEY_PAGES.get(role, []):
+    for path in (VISIBLE[role] + PLAN_PAGES.get(role, []) + SURVEY_PAGES.get(role, [])
+                 + CONVERSATION_PAGES.get(role, [])):
         visit.open(path.format(**site))
         expect(page.locator("html")).to_have_attribute("lang", locale)
     if role in FORBIDDEN:
@@ -247,6 +315,54 @@ def test_survey_forms_showing_other_errors_have_no_wcag_violations(locale, new_c
     expect(leader.locator(".error-summary li")).to_have_count(1)
     expect(leader.locator("#options")).to_have_class(re.compile(r"\bhas-error\b"))
     visit.check(f"/surveys/questions/{question}/edit with errors")
+    assert not visit.problems, "\n\n".join(visit.problems)
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_conversation_forms_showing_other_errors_have_no_wcag_violations(locale, new_context, users, site):
+    # Errors an empty form does not show: a sign-up with more children in childcare
+    # than people coming; a session made online with no link and ending before it
+    # starts; a note and a paper card tagged but left without their text.
+    phone = locale == "es"
+    page = new_context(locale, phone=phone).new_page()
+    visit = Visit(page, [])
+    open_session, started = site["open_session"], site["started_session"]
+    page.goto(f"/conversations/{open_session}")
+    form = page.locator("form.signup-form")
+    form.get_by_label(translated("Your name", locale)).fill("Rosa Díaz")
+    form.get_by_label(translated("Email address", locale)).fill("rosa@example.org")
+    form.get_by_label(translated("How many people are coming, including you?", locale)).fill("1")
+    form.get_by_label(translated("How many children need childcare during the session?", locale)).fill("3")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".error-summary li")).to_have_count(2)  # the childcare count, and consent
+    visit.check(f"/conversations/{open_session} with too many children in childcare")
+
+    host = new_context(locale, phone=phone).new_page()
+    visit.page = host
+    sign_in(host, users["host"].email)
+    host.goto(f"/conversations/{open_session}/edit")
+    host.get_by_role("group", name=translated("How people take part", locale)).get_by_label(
+        translated("Online", locale), exact=True).check()
+    host.get_by_label(translated("Starts at", locale)).fill("18:00")
+    host.get_by_label(translated("Ends at", locale)).fill("17:00")
+    host.locator("form.host-session-form button[type=submit]").click()
+    expect(host.locator(".error-summary li")).to_have_count(2)
+    expect(host.get_by_label(translated("Link to join online", locale))).to_have_attribute("aria-invalid", "true")
+    visit.check(f"/conversations/{open_session}/edit online without a link, ending before it starts")
+
+    host.goto(f"/conversations/{started}/notes")
+    entry = host.get_by_role("group", name=translated("Entry %(number)d", locale, number=2), exact=True)
+    entry.get_by_label(translated("Who said it", locale)).select_option("student")
+    host.locator("form.notes-form button[value=save]").click()
+    expect(host.locator(".error-summary li")).to_have_count(1)
+    visit.check(f"/conversations/{started}/notes with a tagged row left empty")
+
+    host.goto(f"/conversations/{started}/notes/cards")
+    card = host.get_by_role("group", name=translated("New card %(number)d", locale, number=1), exact=True)
+    card.get_by_label(translated("I am a…", locale)).select_option("parent")
+    host.locator("section.new-cards button[value=save]").click()
+    expect(host.locator(".error-summary li")).to_have_count(1)
+    visit.check(f"/conversations/{started}/notes/cards with a tagged card left empty")
     assert not visit.problems, "\n\n".join(visit.problems)
 
 

@@ -22,7 +22,7 @@ from engage.extensions import db
 from engage.models import utcnow
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
-from tests.browser.conftest import assert_accessible, expect, sign_in
+from tests.browser.conftest import assert_accessible, expect, heading, sign_in
 from tests.conftest import PASSWORD
 from tests.plans.factories import make_plan
 
@@ -50,10 +50,6 @@ def plan(users):
     comments.post_comment(users["host"], plan, body=HOST_COMMENT, submission_token=secrets.token_hex(8),
                           section_key=section_key)
     return plan
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
 
 
 def comment_by(page, text: str):

@@ -32,7 +32,7 @@ from engage.surveys.models import (
     SurveyParticipation,
     SurveyResponse,
 )
-from tests.browser.conftest import assert_accessible, expect, translated
+from tests.browser.conftest import check, expect, heading, press_and_wait_for_page, tab_to, translated
 from tests.conftest import PASSWORD, make_user
 from tests.surveys.factories import make_school, make_survey, question_of
 
@@ -42,55 +42,6 @@ SPANISH_TITLE = f"ES: {SURVEY_TITLE}"
 OTHER_TEXT = "La biblioteca pública"
 ONE_WORD = "Esperanza"
 LONG_LINES = ["Más autobuses por la mañana.", "Y reuniones en español."]
-MAX_PRESSES = 60
-
-
-# Keyboard helpers ----------------------------------------------------------------
-
-
-def _focused_element(page) -> str:
-    """A short description of what has the focus, for failure messages."""
-    return page.evaluate("""() => {
-        const el = document.activeElement;
-        if (!el || el === document.body) return "<body>";
-        const label = (el.labels && el.labels.length ? el.labels[0].textContent : el.textContent || "").trim();
-        const name = el.tagName.toLowerCase() + (el.id ? " id=" + el.id : "") + (el.name ? " name=" + el.name : "");
-        return `<${name}> ${label.slice(0, 60)}`;
-    }""")
-
-
-def is_focused(locator) -> bool:
-    return locator.evaluate("el => el === document.activeElement")
-
-
-def tab_to(page, locator, *, backwards: bool = False, max_presses: int = MAX_PRESSES) -> None:
-    """Press Tab (or Shift+Tab) until `locator` has the focus; fail clearly if it never does."""
-    key = "Shift+Tab" if backwards else "Tab"
-    expect(locator).to_be_attached()
-    for _ in range(max_presses):
-        if is_focused(locator):
-            return
-        page.keyboard.press(key)
-    if not is_focused(locator):
-        raise AssertionError(f"{max_presses} presses of {key} never focused {locator}; "
-                             f"the focus is on {_focused_element(page)}")
-
-
-def check(page) -> None:
-    """No axe violations, and nothing wider than the window (a phone never scrolls sideways)."""
-    assert_accessible(page)
-    width, screen = page.evaluate("() => document.documentElement.scrollWidth"), page.viewport_size["width"]
-    assert width <= screen, f"{page.url} is {width}px wide on a {screen}px screen: it scrolls sideways"
-
-
-def press_and_wait_for_page(page, key: str = "Enter") -> None:
-    """Press a key that follows a link or sends a form, and wait for the next page."""
-    with page.expect_navigation():
-        page.keyboard.press(key)
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
 
 
 def group(page, question, locale: str = "es"):
