@@ -160,13 +160,10 @@ def _outline_action(action: dict) -> OutlineAction:
     description = action.get("description") or ""
     title = (action.get("title") or "").strip() or plain_summary(description, max_sentences=1, limit=90)
     summary = plain_summary(description, max_sentences=1, limit=ACTION_SUMMARY_LIMIT)
-    return OutlineAction(
-        key=action["key"],
-        number=(action.get("number") or "").strip(),
-        title=title,
-        # A description that is only the title again says nothing new.
-        summary="" if summary == title else summary,
-    )
+    if summary.startswith(title.rstrip("….").rstrip()):
+        # Many plans title an action with the start of its description: say it once, in full.
+        title, summary = summary, ""
+    return OutlineAction(key=action["key"], number=(action.get("number") or "").strip(), title=title, summary=summary)
 
 
 def outline_sections(content: dict | None, section_keys: list[str] | None) -> list[OutlineSection]:

@@ -461,3 +461,10 @@ def test_removing_a_missing_resource_is_not_found(client_as):
 def test_a_host_of_a_hosting_organization_without_a_role_uses_the_toolkit(client_as):
     member = make_user(email="new-host@example.org", organization=make_organization("New PTO"))
     assert toolkit.can_use_toolkit(member) and not toolkit.can_manage_toolkit(member)
+
+
+def test_an_action_titled_with_the_start_of_its_description_is_said_once():
+    action = toolkit._outline_action({"key": "a1", "number": "1", "title": "Publish an equity data dashboard that…",
+                              "description": "Publish an equity data dashboard that shows attendance by school."})
+    assert action.title == "Publish an equity data dashboard that shows attendance by school."
+    assert action.summary == ""
