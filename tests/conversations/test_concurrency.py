@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from engage.conversations.models import ConversationSession, Registration, RegistrationStatus
 from engage.conversations.registration import Signup, cancel_registration, register_for_session
 from engage.extensions import db
+from tests.conftest import csrf_token
 from tests.conversations.factories import add_registration, make_session
 
 PEOPLE = 40
@@ -95,3 +96,26 @@ def test_the_same_form_sent_from_many_tabs_at_once_makes_one_registration(app):
     ids = _all_at_once(app, 8, sign_up)
     assert len(set(ids)) == 1
     assert _seats(session_id)[1] == 2
+
+
+def test_simultaneous_sign_up_forms_over_http_never_overbook(app, monkeypatch):
+    """Thirty families send the sign-up form at once, each from a browser of their own."""
+    monkeypatch.setitem(app.config, "RATELIMIT_CONVERSATION_SIGNUP", "1000 per hour")
+    session_id = make_session(capacity=10).id
+    path = f"/conversations/{session_id}"
+    families = 30
+    clients = [app.test_client() for _ in range(families)]
+    tokens = [csrf_token(client, path) for client in clients]
+    barrier = threading.Barrier(families)
+
+    def send(i: int) -> int:
+        barrier.wait(timeout=60)
+        form = {"csrf_token": tokens[i], "name": f"Family {i}", "email": f"family{i}@example.org",
+                "party_size": str(1 + i % 2), "consent": "y", "submission_token": f"http-{i}"}
+        return clients[i].post(f"{path}/sign-up", data=form).status_code
+
+    with ThreadPoolExecutor(max_workers=families) as pool:
+        codes = list(pool.map(send, range(families)))
+    assert codes == [303] * families
+    capacity, stored, counted = _seats(session_id)
+    assert stored == counted <= capacity
