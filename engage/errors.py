@@ -42,7 +42,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.before_request
     def reject_null_characters():
         # No form field has a use for NUL, and PostgreSQL refuses to store it.
-        if any("\x00" in value for value in (*request.args.values(), *request.form.values())):
+        values = (value for _name, values in (*request.args.lists(), *request.form.lists()) for value in values)
+        if any("\x00" in value for value in values):
             abort(400)
 
     @app.errorhandler(CSRFError)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 
 from wtforms import EmailField, HiddenField, SelectChoice, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .models import SUBMISSION_TOKEN_MAX
 
@@ -29,8 +29,31 @@ def max_length(limit: int) -> Length:
     return Length(max=limit, message=_l("Please keep this under %(max)d characters.", max=limit))
 
 
+class WholeNumberRange(NumberRange):
+    """NumberRange for IntegerField, with our own message. WTForms' own hands the
+    number to math.isnan, which raises OverflowError (a 500) for one too large
+    for a float, such as 400 nines typed into a form: whole numbers are compared as they are."""
+
+    def __init__(self, min=None, max=None, *, message):
+        super().__init__(min=min, max=max, message=message)
+
+    def __call__(self, form, field):
+        data = field.data
+        if not isinstance(data, int) or isinstance(data, bool):
+            return super().__call__(form, field)
+        low, high = self._resolve(self.min), self._resolve(self.max)
+        if (low is None or data >= low) and (high is None or data <= high):
+            return None
+        raise ValidationError(self.message % dict(min=low, max=high))
+
+
 def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def single_line(value):
+    """Whitespace runs, line breaks included, as one space: for titles that become email subjects."""
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 EMAIL_MAX = 254

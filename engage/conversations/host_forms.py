@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField, TimeField, URLField)
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..accounts.forms import LANGUAGE_CHOICES
-from ..forms import MultiCheckboxField, OneSubmission, choices, email_field, max_length, name_field, strip_whitespace
+from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, email_field, max_length, name_field,
+                     single_line,
+                     strip_whitespace)
 from ..i18n import local_to_utc, utc_to_local
 from ..models import as_utc
 from . import hosting
@@ -51,7 +53,7 @@ def section_value(plan_id: int, key: str) -> str:
 
 
 class SessionForm(OneSubmission, FlaskForm):
-    title = StringField(_l("Title"), filters=[strip_whitespace],
+    title = StringField(_l("Title"), filters=[single_line],
                         validators=[DataRequired(message=_l("Please give the conversation a title.")),
                                     max_length(hosting.TITLE_MAX)])
     description = TextAreaField(_l("Description"), filters=[strip_whitespace],
@@ -96,9 +98,9 @@ class SessionForm(OneSubmission, FlaskForm):
     capacity = IntegerField(
         _l("Places"), description=_l("Counting every person in a party."),
         validators=[InputRequired(message=_l("Please enter how many people can come.")),
-                    NumberRange(min=1, max=hosting.CAPACITY_MAX,
-                                message=_l("Please enter a number of places from 1 to %(max)d.",
-                                           max=hosting.CAPACITY_MAX))],
+                    WholeNumberRange(min=1, max=hosting.CAPACITY_MAX,
+                                     message=_l("Please enter a number of places from 1 to %(max)d.",
+                                                max=hosting.CAPACITY_MAX))],
         render_kw={"inputmode": "numeric", "min": 1, "max": hosting.CAPACITY_MAX},
     )
 
@@ -204,8 +206,8 @@ class WalkInForm(OneSubmission, FlaskForm):
     party_size = IntegerField(
         _l("How many people, including them"), default=1,
         validators=[InputRequired(message=_l("Please enter how many people came.")),
-                    NumberRange(min=1, max=MAX_PARTY_SIZE,
-                                message=_l("Please enter a number from 1 to %(max)d.", max=MAX_PARTY_SIZE))],
+                    WholeNumberRange(min=1, max=MAX_PARTY_SIZE,
+                                     message=_l("Please enter a number from 1 to %(max)d.", max=MAX_PARTY_SIZE))],
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_PARTY_SIZE},
     )
     interpretation_language = SelectField(
@@ -214,8 +216,8 @@ class WalkInForm(OneSubmission, FlaskForm):
     )
     childcare_count = IntegerField(
         _l("Children in childcare"), default=0,
-        validators=[Optional(), NumberRange(min=0, max=hosting.CHILDCARE_MAX,
-                                            message=_l("Please enter a number from 0 to %(max)d.",
-                                                       max=hosting.CHILDCARE_MAX))],
+        validators=[Optional(), WholeNumberRange(min=0, max=hosting.CHILDCARE_MAX,
+                                                 message=_l("Please enter a number from 0 to %(max)d.",
+                                                            max=hosting.CHILDCARE_MAX))],
         render_kw={"inputmode": "numeric", "min": 0, "max": hosting.CHILDCARE_MAX},
     )

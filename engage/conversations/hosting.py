@@ -66,6 +66,7 @@ FLAGS = ("interpretation_available", "childcare_offered", "food_offered")
 NOTIFIED_CHANGES = {"starts_at": "time", "ends_at": "time", "format": "place", "address": "place", "room": "place",
                     "online_url": "place"}
 LANGUAGE_CODES = tuple(code for code, _label in LANGUAGE_CHOICES)
+ID_MAX = 2**31 - 1  # the largest id an INTEGER column holds (as engage.urls.IdConverter)
 
 
 class HostingRefused(Exception):
@@ -214,6 +215,10 @@ def session_to_manage(actor, session_id: int) -> ConversationSession | None:
     return session
 
 
+def _is_id(value) -> bool:
+    return isinstance(value, int) and 1 <= value <= ID_MAX
+
+
 @dataclass(frozen=True)
 class PlanChoice:
     """A published plan, and the sections of its latest version a session may discuss."""
@@ -225,6 +230,8 @@ class PlanChoice:
 
 def plan_section_keys(plan_id: int) -> list[str] | None:
     """The section keys of the plan's latest published version in order; None when it has none."""
+    if not _is_id(plan_id):
+        return None  # no such plan: a number the database can't even compare with its ids
     plan = plans.get_plan(plan_id)
     if plan is None or not plan.versions:
         return None
@@ -322,7 +329,7 @@ def session_problems(actor, values: dict, *, session: ConversationSession | None
             problems["section_keys"] = _l("Please choose only parts of the plan you linked.")
 
     if values["school_id"] is not None and not unchanged("school_id"):
-        school = db.session.get(School, values["school_id"])
+        school = db.session.get(School, values["school_id"]) if _is_id(values["school_id"]) else None
         if school is None or not school.active:
             problems["school_id"] = _l("Please choose a school from the list.")
 

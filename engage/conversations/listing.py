@@ -243,7 +243,10 @@ def plan_topics(session: ConversationSession) -> tuple[bool, list[PlanTopic]]:
 
 
 def _owned_by(user):
-    """Registrations that are the person's: made while signed in, or to their address."""
+    """Registrations that are the person's: made while signed in, or to their address once they confirmed it
+    (an account can be made with anyone's address: until it is confirmed, a guest's place there is not theirs)."""
+    if not user.is_verified:
+        return Registration.user_id == user.id
     return or_(Registration.user_id == user.id, Registration.email == (user.email or "").strip().lower())
 
 

@@ -12,11 +12,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import NumberInput
 
 from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
-from ..forms import choices, max_length, strip_whitespace
+from ..forms import WholeNumberRange, choices, max_length, strip_whitespace
 from .notes import EntryInput
 from .toolkit import SOMETHING_ELSE, comment_card_fields
 
@@ -120,8 +120,9 @@ def entry_row(entry) -> dict:
 class NotesForm(FlaskForm):
     attendance_count = CountField(
         _l("How many people came"),
-        validators=[Optional(), NumberRange(min=0, max=ATTENDANCE_MAX,
-                                            message=_l("Please enter a number from 0 to %(max)d.", max=ATTENDANCE_MAX))],
+        validators=[Optional(), WholeNumberRange(min=0, max=ATTENDANCE_MAX,
+                                                 message=_l("Please enter a number from 0 to %(max)d.",
+                                                            max=ATTENDANCE_MAX))],
         description=_l("Count everyone, including walk-ins and children who took part."),
     )
     summary = TextAreaField(_l("Summary"), filters=[strip_whitespace], validators=[max_length(SUMMARY_MAX)],

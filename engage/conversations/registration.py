@@ -107,8 +107,8 @@ def register_for_session(
 ) -> Registration:
     """Sign a person (and their party) up: a seat if one is free, else the waitlist.
 
-    Sending the same form twice returns the first registration; the same email
-    address cannot hold two places (AlreadyRegistered). The confirmation email
+    Sending the same form twice (same session, same address) returns the first
+    registration; the same email address cannot hold two places (AlreadyRegistered). The confirmation email
     goes out from the job queue after commit.
     """
     now = now or utcnow()
@@ -117,8 +117,12 @@ def register_for_session(
     try:
         earlier = _registration_with_token(submission_token)
         if earlier is not None:
-            db.session.rollback()
-            return earlier
+            if earlier.session_id == session_id and earlier.email == email:
+                db.session.rollback()
+                return earlier
+            # The same page sent again for someone else (Back on a shared computer): never
+            # hand them the first person's place; sign them up, without the used token.
+            submission_token = None
         if signup_state(session, now) is not None:
             raise SignupClosed(signup_state(session, now))
         existing = db.session.scalar(
@@ -164,6 +168,8 @@ def _fill_seats(session: ConversationSession, now: datetime) -> list[Registratio
 
     Call with the session locked. Returns the registrations given a seat.
     """
+    if session.status not in SessionStatus.OPEN:
+        return []
     if session.seats_taken >= session.capacity:
         _update_fullness(session)
         return []
@@ -210,7 +216,9 @@ def cancel_registration(registration_id: int, *, by: str = CancelledBy.PARTICIPA
             require_manage_session(actor, session)
         if registration.status == RegistrationStatus.CANCELLED:
             raise CannotCancel("already cancelled")
-        if by == CancelledBy.PARTICIPANT and now >= as_utc(session.starts_at):
+        # Checked with the row locked: the session may have started, or been
+        # marked held, since the page was shown.
+        if now >= as_utc(session.starts_at) or session.status not in SessionStatus.OPEN:
             raise CannotCancel("started")
         _release(session, registration, by, now)
         promoted = _fill_seats(session, now)
@@ -345,7 +353,9 @@ def add_walk_in(actor, session: ConversationSession, *, name: str, email: str = 
     require_manage_session(actor, session)
     earlier = _registration_with_token(submission_token)
     if earlier is not None:
-        return earlier
+        if earlier.session_id == session.id:
+            return earlier
+        submission_token = None  # a token used at another session names nothing of this one
     now = now or utcnow()
     registration = Registration(
         session_id=session.id,

@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from ..accounts.forms import LANGUAGE_CHOICES
-from ..forms import OneSubmission, choices, email_field, max_length, name_field, strip_whitespace
+from ..forms import OneSubmission, WholeNumberRange, choices, email_field, max_length, name_field, strip_whitespace
 from .listing import FIRST_YEAR, LAST_YEAR, SessionFilters
 from .models import SessionFormat
 from .registration import MAX_PARTY_SIZE, Signup
@@ -109,8 +109,8 @@ class SignupForm(OneSubmission, FlaskForm):
         _l("How many people are coming, including you?"),
         default=1,
         validators=[InputRequired(message=_l("Please enter how many people are coming.")),
-                    NumberRange(min=1, max=MAX_PARTY_SIZE,
-                                message=_l("Please enter a number from 1 to %(max)d.", max=MAX_PARTY_SIZE))],
+                    WholeNumberRange(min=1, max=MAX_PARTY_SIZE,
+                                     message=_l("Please enter a number from 1 to %(max)d.", max=MAX_PARTY_SIZE))],
         render_kw={"min": 1, "max": MAX_PARTY_SIZE, "inputmode": "numeric"},
     )
     interpretation_language = SelectField(
@@ -121,9 +121,9 @@ class SignupForm(OneSubmission, FlaskForm):
     childcare_count = IntegerField(
         _l("How many children need childcare during the session?"),
         default=0,
-        validators=[Optional(), NumberRange(min=0, max=MAX_PARTY_SIZE,
-                                            message=_l("Please enter a number from 0 to %(max)d.",
-                                                       max=MAX_PARTY_SIZE))],
+        validators=[Optional(), WholeNumberRange(min=0, max=MAX_PARTY_SIZE,
+                                                 message=_l("Please enter a number from 0 to %(max)d.",
+                                                            max=MAX_PARTY_SIZE))],
         render_kw={"min": 0, "max": MAX_PARTY_SIZE, "inputmode": "numeric"},
     )
     accessibility_needs = TextAreaField(

@@ -52,7 +52,9 @@ def _connect_private_link_headers(state) -> None:
 def _is_mine(registration) -> bool:
     if not current_user.is_authenticated:
         return False
-    return registration.user_id == current_user.id or registration.email == current_user.email.strip().lower()
+    # By address only once the account's address is confirmed (see listing._owned_by).
+    return registration.user_id == current_user.id or (
+        current_user.is_verified and registration.email == current_user.email.strip().lower())
 
 
 @bp.post("/<id:session_id>/sign-up")

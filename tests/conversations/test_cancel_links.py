@@ -13,7 +13,7 @@ from engage.conversations.registration import cancel_token
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
-from tests.conftest import csrf_token
+from tests.conftest import count_queries, csrf_token, log_in, make_user, post_form
 from tests.conversations.factories import add_registration, make_session
 
 ONLINE_URL = "https://meet.example.org/secret-room"
@@ -285,6 +285,55 @@ def test_my_conversations_leave_out_sessions_that_have_ended(client_as, users):
 
     assert "Long over" not in html
     assert "You have not signed up for any upcoming community conversation." in html
+
+
+def test_my_conversations_run_the_same_queries_however_many_places(client_as, users):
+    client = client_as("participant")
+
+    def queries_with(more: int) -> int:
+        for n in range(more):
+            add_registration(make_session(f"Evening {n}", languages=("en", "es")), email=users["participant"].email)
+        db.session.expire_all()
+        with count_queries() as counter:
+            html = client.get("/account").get_data(as_text=True)
+        assert html.count('href="/conversations/registration/') >= more
+        return counter.count
+
+    assert queries_with(2) == queries_with(12)
+
+
+def signed_in_unconfirmed(app, email: str):
+    """A client signed in to an account whose address was never confirmed (anyone can type any address)."""
+    make_user(email=email, name="Not Rosa", verified=False)
+    client = app.test_client()
+    assert log_in(client, email).status_code == 302
+    return client
+
+
+def test_an_unconfirmed_account_is_not_given_the_link_to_a_guests_place_at_its_address(app):
+    session = make_session("Rosa's evening")
+    add_registration(session, name="Rosa", email="rosa@example.org")
+    client = signed_in_unconfirmed(app, "rosa@example.org")
+
+    account = client.get("/account").get_data(as_text=True)
+    page = client.get(f"/conversations/{session.id}").get_data(as_text=True)
+
+    assert "/conversations/registration/" not in account and "Rosa&#39;s evening" not in account
+    assert "/conversations/registration/" not in page
+
+
+def test_signing_up_from_an_unconfirmed_account_does_not_open_a_guests_place_at_its_address(app):
+    session = make_session()
+    registration = add_registration(session, name="Rosa", email="rosa@example.org", party_size=3)
+    client = signed_in_unconfirmed(app, "rosa@example.org")
+
+    response = post_form(client, f"/conversations/{session.id}/sign-up", {"party_size": "1", "consent": "y"},
+                         form_page=f"/conversations/{session.id}")
+
+    assert response.status_code == 409
+    assert "/conversations/registration/" not in response.headers.get("Location", "")
+    assert "/conversations/registration/" not in response.get_data(as_text=True)
+    assert fresh(registration).status == RegistrationStatus.CONFIRMED
 
 
 def test_a_past_cancellation_time_is_shown(client, app):

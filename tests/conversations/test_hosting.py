@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
+from engage.forms import single_line
 from engage.audit.models import AuditEvent
 from engage.conversations import hosting
 from engage.conversations.models import (
@@ -226,6 +227,7 @@ def service_fields(**overrides) -> dict:
     ({"capacity": "0"}, "capacity", "from 1 to 1000"),
     ({"capacity": "1001"}, "capacity", "from 1 to 1000"),
     ({"capacity": "many"}, "capacity", ""),
+    ({"capacity": "9" * 400}, "capacity", "from 1 to 1000"),  # too large even for a float
     ({"date": ""}, "date", "Please enter the date."),
 ])
 def test_a_form_with_a_problem_shows_it_beside_the_field_and_keeps_what_was_typed(client_as, users, overrides,
@@ -321,6 +323,22 @@ def test_an_inactive_school_is_refused_by_the_service(users):
     with pytest.raises(hosting.InvalidSession) as refused:
         hosting.create_session(users["leader"], **service_fields(school_id=school.id))
     assert "school_id" in refused.value.problems
+
+
+@pytest.mark.parametrize("field", ["plan_id", "school_id"])
+@pytest.mark.parametrize("number", ["99999999999999999999", "-99999999999"])
+def test_an_id_no_database_can_hold_is_refused_beside_the_field(client_as, users, field, number):
+    response = create(client_as("host"), form_data(host_org(users).id, **{field: number}))
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert session_count() == 0
+
+
+@pytest.mark.parametrize("field", ["plan_id", "school_id"])
+def test_the_service_refuses_an_id_no_database_can_hold(users, field):
+    with pytest.raises(hosting.InvalidSession) as refused:
+        hosting.create_session(users["leader"], **service_fields(**{field: 10**20}))
+    assert field in refused.value.problems
 
 
 def test_the_conversation_can_be_for_one_school(client_as, users):
@@ -610,3 +628,7 @@ def test_a_member_of_two_organizations_may_host_for_either(client_as, users):
     db.session.commit()
     session = hosting.create_session(person, **service_fields(organization_id=second.id))
     assert session.organization_id == second.id
+
+
+def test_a_title_sent_with_line_breaks_is_kept_on_one_line():
+    assert single_line("Family night\r\nSubject: injected") == "Family night Subject: injected"

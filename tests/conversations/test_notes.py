@@ -191,6 +191,14 @@ def test_attendance_must_be_a_whole_number(client_as, users):
     assert stored_note(session) is None
 
 
+def test_an_attendance_too_large_for_a_computer_is_an_error_beside_the_field(client_as, users):
+    session = started_session(users)
+    response = save_notes(client_as("host"), session, attendance_count="9" * 400)  # too large even for a float
+    assert response.status_code == 200
+    assert 'id="attendance_count-error"' in response.get_data(as_text=True)
+    assert stored_note(session) is None
+
+
 def test_the_form_shows_saved_entries_plus_three_blank_rows(client_as, users):
     session = started_session(users)
     notes.save_note_draft(users["host"], session, attendance_count=None,

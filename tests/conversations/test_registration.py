@@ -103,6 +103,23 @@ def test_the_same_form_sent_twice_makes_one_registration(app):
     assert first.id == again.id and session.seats_taken == 2
 
 
+def test_a_form_token_already_used_by_another_person_signs_the_new_person_up(app):
+    # A shared tablet at a school event: the next family uses the page the first one sent.
+    session = make_session(capacity=5)
+    first = register_for_session(session.id, signup("ana@example.org", 2), submission_token="tok-1")
+    other = register_for_session(session.id, signup("ben@example.org", 1), submission_token="tok-1")
+    db.session.refresh(session)
+    assert other.id != first.id and other.email == "ben@example.org"
+    assert session.seats_taken == 3
+
+
+def test_a_form_token_already_used_at_another_session_signs_up_for_this_one(app):
+    one, two = make_session("One", capacity=5), make_session("Two", capacity=5)
+    register_for_session(one.id, signup("ana@example.org"), submission_token="tok-1")
+    again = register_for_session(two.id, signup("ana@example.org"), submission_token="tok-1")
+    assert again.session_id == two.id and statuses(two) == {"ana@example.org": RegistrationStatus.CONFIRMED}
+
+
 def test_one_address_holds_one_place(app):
     session = make_session(capacity=5)
     register_for_session(session.id, signup("Ana@Example.org"))
@@ -212,3 +229,12 @@ def test_a_host_of_another_organization_cannot_remove_anyone(app, users):
     with pytest.raises(PermissionDenied):
         cancel_registration(registration.id, by=CancelledBy.HOST, actor=users["host"])
     assert statuses(session)["ana@example.org"] == RegistrationStatus.CONFIRMED
+
+
+def test_nobody_is_given_a_place_at_a_session_already_held(app, users):
+    session = make_session(capacity=1, status=SessionStatus.COMPLETED)
+    holder = add_registration(session, email="ana@example.org")
+    add_registration(session, email="ben@example.org", status=RegistrationStatus.WAITLISTED)
+    with pytest.raises(CannotCancel):
+        cancel_registration(holder.id, by=CancelledBy.HOST, actor=users["leader"])
+    assert statuses(session)["ben@example.org"] == RegistrationStatus.WAITLISTED

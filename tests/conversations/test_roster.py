@@ -319,6 +319,16 @@ def test_the_same_walk_in_form_sent_twice_adds_one_person(client_as, session):
     assert len(walk_ins(session)) == 1
 
 
+def test_a_walk_in_form_token_used_at_another_session_still_adds_the_walk_in_here(client_as, users, session):
+    other = make_session("Other evening", organization=host_org(users))
+    add_registration(other, name="Someone Else", submission_token="walk-in-1")
+
+    response = walk_in(client_as("host"), session, submission_token="walk-in-1")
+
+    assert [person.name for person in walk_ins(session)] == ["Mai Tran"]
+    assert response.headers["Location"].endswith(f"#person-{walk_ins(session)[0].id}")
+
+
 def test_a_walk_in_without_a_name_is_refused_beside_the_field(client_as, session):
     response = walk_in(client_as("host"), session, name="  ")
     html = response.get_data(as_text=True)
@@ -338,6 +348,14 @@ def test_a_walk_in_with_a_bad_email_is_refused_and_keeps_what_was_typed(client_a
 def test_a_walk_in_party_is_at_most_ten(client_as, session):
     response = walk_in(client_as("host"), session, party_size="11")
     assert 'id="party_size-error"' in response.get_data(as_text=True)
+    assert walk_ins(session) == []
+
+
+@pytest.mark.parametrize("field", ["party_size", "childcare_count"])
+def test_a_walk_in_number_too_large_for_a_computer_is_an_error_beside_the_field(client_as, session, field):
+    response = walk_in(client_as("host"), session, **{field: "9" * 400})  # too large even for a float
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
     assert walk_ins(session) == []
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engage.conversations.models import Registration, RegistrationStatus, SessionStatus
+from engage.conversations.registration import registration_from_token
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
@@ -32,6 +33,11 @@ def registrations(session) -> list[Registration]:
     db.session.expire_all()
     return list(db.session.scalars(select(Registration).where(Registration.session_id == session.id)
                                    .order_by(Registration.id)))
+
+
+def linked_registration(response) -> Registration:
+    """The registration whose personal link the response redirects to."""
+    return registration_from_token(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def outbox_to(email: str) -> list[OutboxMessage]:
@@ -112,6 +118,18 @@ def test_party_size_must_be_from_1_to_10(client, app, party_size):
     assert registrations(session) == []
 
 
+@pytest.mark.parametrize("field", ["party_size", "childcare_count"])
+def test_a_number_too_large_for_a_computer_is_an_error_beside_the_field(client, app, field):
+    session = make_session(childcare_offered=True)
+
+    numbers = {"party_size": "2", "childcare_count": "0", field: "9" * 400}  # too large even for a float
+    response = sign_up(client, session, **numbers)
+
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert registrations(session) == []
+
+
 def test_a_party_of_ten_may_sign_up(client, app):
     session = make_session(capacity=10)
 
@@ -148,7 +166,22 @@ def test_sending_the_form_twice_makes_one_registration(client, app):
 
     assert len(registrations(session)) == 1
     assert first.status_code == second.status_code == 303
-    assert first.headers["Location"] == second.headers["Location"]
+    # The same registration's link (the links themselves differ when the two straddle a second).
+    assert linked_registration(first).id == linked_registration(second).id == registrations(session)[0].id
+
+
+def test_the_page_used_again_for_another_person_signs_them_up_without_showing_the_first(client, app):
+    # A shared computer: the next family presses Back and fills in the same page.
+    session = make_session()
+    html = client.get(session_path(session)).get_data(as_text=True)
+    token = re.search(r'name="submission_token" type="hidden" value="([^"]+)"', html).group(1)
+
+    first = sign_up(client, session, submission_token=token)
+    second = sign_up(client, session, submission_token=token, name="Ana Lee", email="ana@example.org")
+
+    assert [r.email for r in registrations(session)] == ["rosa@example.org", "ana@example.org"]
+    assert second.status_code == 303 and second.headers["Location"] != first.headers["Location"]
+    assert "Rosa" not in client.get(second.headers["Location"]).get_data(as_text=True)
 
 
 def test_when_the_session_is_full_people_join_the_waitlist_and_see_it(client, app):
