@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..accounts.forms import LANGUAGE_CHOICES
 from ..audit import services as audit
@@ -33,7 +33,7 @@ from ..models import as_utc, utcnow
 from ..orgs.models import School
 from ..permissions import Permission, PermissionDenied, can
 from ..plans import services as plans
-from ..queue import job
+from . import jobs
 from . import registration as seats
 from .models import (
     ConversationSession,
@@ -476,7 +476,7 @@ def update_session(actor, session: ConversationSession, *, now: datetime | None 
         raise
     changed = sorted({NOTIFIED_CHANGES[name] for name in changes if name in NOTIFIED_CHANGES})
     if changed and _has_active_registrations(session.id):
-        notify_session_changed(session.id, changed)
+        jobs.notify_session_changed(session.id, changed)
     return session
 
 
@@ -488,23 +488,6 @@ def _has_active_registrations(session_id: int) -> bool:
             Registration.email.is_not(None),
         )
     ) > 0
-
-
-@job()
-def notify_session_changed(session_id: int, changed: list[str]) -> None:
-    """Tell everyone signed up or waiting that the time or place changed ("time", "place" in `changed`)."""
-    from .jobs import email_registration
-
-    registrations = db.session.scalars(
-        select(Registration)
-        .where(Registration.session_id == session_id, Registration.status.in_(RegistrationStatus.ACTIVE),
-               Registration.email.is_not(None))
-        .options(joinedload(Registration.session).selectinload(ConversationSession.languages))
-        .order_by(Registration.id)
-    ).all()
-    for registration in registrations:
-        email_registration(registration, "conversation_changed",
-                            attach=registration.status == RegistrationStatus.CONFIRMED, changed=changed)
 
 
 def cancel_session(actor, session: ConversationSession, *, reason: str,

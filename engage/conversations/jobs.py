@@ -112,6 +112,21 @@ def send_removal_notice(registration_id: int) -> None:
 
 
 @job()
+def notify_session_changed(session_id: int, changed: list[str]) -> None:
+    """Tell everyone signed up or waiting that the time or place changed ("time", "place" in `changed`)."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.session_id == session_id, Registration.status.in_(RegistrationStatus.ACTIVE),
+               Registration.email.is_not(None))
+        .options(joinedload(Registration.session))
+        .order_by(Registration.id)
+    ).all()
+    for registration in registrations:
+        email_registration(registration, "conversation_changed",
+                           attach=registration.status == RegistrationStatus.CONFIRMED, changed=changed)
+
+
+@job()
 def notify_session_cancelled(session_id: int) -> None:
     """Tell everyone who was registered (or waiting) that the host called the session off."""
     registrations = db.session.scalars(
