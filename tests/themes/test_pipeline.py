@@ -1,0 +1,295 @@
+"""The themes pipeline on small synthetic feedback in English and Spanish (no ../shared data)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+
+from engage.themes.pipeline import OTHER_ID, TfidfLsa, ThemeResult, find_themes
+from engage.themes.text import SPANISH_STOP_WORDS, normalize
+
+# Each text is a subject, a complaint and an ending drawn from its topic's
+# phrases, so a topic is a family of varied texts, not a handful of templates.
+TOPICS = {
+    "bus": {
+        "en": (["The bus", "Bus {n}", "The school bus", "Our bus driver", "The morning bus", "The bus to {place}"],
+               ["is always late", "never comes on time", "is overcrowded", "skipped our stop again",
+                "leaves before the kids get there", "is late every day"],
+               ["and my kids miss first period", "so we have to drive", "please add another bus route", ""]),
+        "es": (["El autobús", "El autobús {n}", "El chofer del autobús", "La parada del autobús"],
+               ["siempre llega tarde", "no respeta el horario", "está muy lejos", "va muy lleno"],
+               ["y mis hijos pierden clase", "por favor pongan otra ruta", ""]),
+    },
+    "interpreters": {
+        "en": (["We need interpreters", "There was no interpreter", "Please provide interpreters",
+                "Spanish interpreters are needed", "Families need an interpreter"],
+               ["at parent teacher conferences", "at the meeting at {place}", "at every school event",
+                "for IEP meetings", "for families who speak Vietnamese"],
+               ["and translation of the notices", "because many parents cannot follow", ""]),
+        "es": (["Necesitamos intérpretes", "No había intérprete", "Por favor traigan intérpretes"],
+               ["en las juntas de padres", "en la reunión de {place}", "en los eventos de la escuela"],
+               ["y traducción de los avisos", "porque no entendimos nada", ""]),
+    },
+    "discipline": {
+        "en": (["Discipline", "The discipline policy", "Suspension", "Detention", "Classroom behavior"],
+               ["is inconsistent between teachers", "is too harsh for small problems",
+                "needs restorative practices", "is not enforced at {place}", "punishes the same students"],
+               ["and teachers need support with discipline", "instead of suspensions", ""]),
+        "es": (["La disciplina", "La suspensión", "El castigo"],
+               ["no es justa", "es demasiado dura", "no es igual para todos"],
+               ["y los maestros necesitan apoyo con la conducta", "en {place}", ""]),
+    },
+    "homework": {
+        "en": (["Homework", "The homework load", "Weekend homework", "Math homework", "Homework in {grade} grade"],
+               ["is too much every night", "takes three hours", "leaves my child exhausted",
+                "is never returned with feedback", "should be limited"],
+               ["so there is no time for family", "please reduce homework", ""]),
+        "es": (["La tarea", "La tarea de matemáticas", "La tarea de {grade} grado"],
+               ["es demasiada", "es muy larga y difícil", "toma horas cada noche"],
+               ["y mi hijo está cansado", "por favor reduzcan la tarea", ""]),
+    },
+    "lunch": {
+        "en": (["School lunch", "The cafeteria lunch", "Lunch at {place}", "The lunch line", "Lunch food"],
+               ["is cold", "has portions that are too small", "needs healthier food and vegetables",
+                "is so long kids have ten minutes to eat", "needs vegetarian options"],
+               ["and kids come home hungry", "please improve the lunch menu", ""]),
+        "es": (["La comida de la cafetería", "El almuerzo", "La comida del almuerzo"],
+               ["está fría", "no es saludable", "tiene porciones pequeñas"],
+               ["y los niños tienen hambre", "no hay tiempo para comer", ""]),
+    },
+}
+PLACES = ["Lincoln Elementary", "Roosevelt", "the high school", "Jefferson Middle", "Oak Street", "Maple Park"]
+GRADES = ["third", "fourth", "fifth", "sixth", "seventh", "tercer", "cuarto", "quinto"]
+FILLERS = ["", "", ".", "!", " Thanks.", " Gracias.", " 🙏", " 😡"]
+NOISE = ["My cat enjoys quantum physics documentaries", "Purple giraffes dance on Saturn",
+         "Xylophone zebra marmalade", "The stock market crashed in 1929", "I like turtles",
+         "Volcanic basalt forms columnar joints", "Chess openings: the Sicilian defence",
+         "Wikipedia says octopuses have three hearts", "Jazz saxophone solos at midnight",
+         "Knitting patterns for winter scarves", "The moon orbits the earth every month",
+         "Origami cranes need square paper"]
+
+
+def feedback(n_per_topic: int = 60, seed: int = 1) -> tuple[list[str], list[str]]:
+    """Texts and their true topics: about a third in Spanish, with fillers and emoji."""
+    rng = random.Random(seed)
+    texts, topics = [], []
+    for topic, languages in TOPICS.items():
+        for i in range(n_per_topic):
+            subjects, complaints, endings = languages["es"] if i % 3 == 2 else languages["en"]
+            text = " ".join(p for p in (rng.choice(subjects), rng.choice(complaints), rng.choice(endings)) if p)
+            text = text.format(n=rng.randint(1, 40), place=rng.choice(PLACES), grade=rng.choice(GRADES))
+            texts.append(text + rng.choice(FILLERS))
+            topics.append(topic)
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    return [texts[i] for i in order], [topics[i] for i in order]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[list[str], list[str]]:
+    return feedback()
+
+
+@pytest.fixture(scope="module")
+def themes(corpus) -> ThemeResult:
+    return find_themes(corpus[0], representation=TfidfLsa())
+
+
+def purity(result: ThemeResult, truth: list[str]) -> float:
+    """Share of clustered items whose theme's majority topic is their own."""
+    right = 0
+    clustered = 0
+    for theme in result.themes:
+        topics = [truth[i] for i in theme.members]
+        right += max(topics.count(t) for t in set(topics))
+        clustered += len(topics)
+    return right / max(clustered, 1)
+
+
+def test_automatic_number_of_themes_is_sensible(themes):
+    assert 4 <= len(themes.themes) <= 12
+    assert themes.automatic
+
+
+def test_themes_follow_the_topics(themes, corpus):
+    assert purity(themes, corpus[1]) >= 0.9
+
+
+def test_every_item_is_in_exactly_one_theme_or_other(themes, corpus):
+    seen = [i for t in themes.themes for i in t.members] + themes.other.members
+    assert sorted(seen) == list(range(len(corpus[0])))
+    assert len(themes.assignments()) == len(corpus[0])
+
+
+def test_labels_are_readable_words(themes, corpus):
+    for theme in themes.themes:
+        assert theme.label
+        assert len(theme.label.split()) <= 5
+        words = re.findall(r"\w+", theme.label.lower())
+        corpus_words = {w for text in corpus[0] for w in re.findall(r"\w+", text.lower())}
+        # Every label word is a word people wrote (surface form, accents kept), not a stem.
+        assert set(words) <= corpus_words, theme.label
+        assert theme.top_terms
+
+
+def test_labels_name_the_topics(themes):
+    labels = " ".join(t.label for t in themes.themes[:5]).lower()
+    for word in ("bus", "interpret", "homework", "lunch"):
+        assert word in labels or word in " ".join(" ".join(t.top_terms) for t in themes.themes), word
+
+
+def test_strengths_are_between_zero_and_one(themes):
+    for theme in themes.themes:
+        assert len(theme.strengths) == theme.size
+        assert all(0.0 <= s <= 1.0 for s in theme.strengths)
+
+
+def test_representatives_are_members_and_not_near_duplicates(themes, corpus):
+    texts = corpus[0]
+    for theme in themes.themes:
+        assert 1 <= len(theme.representatives) <= 5
+        assert set(theme.representatives) <= set(theme.members)
+        normalised = [normalize(texts[i]) for i in theme.representatives]
+        assert len(set(normalised)) == len(normalised)
+
+
+def test_same_random_state_gives_the_same_result(corpus):
+    first = find_themes(corpus[0], random_state=3, representation=TfidfLsa())
+    second = find_themes(corpus[0], random_state=3, representation=TfidfLsa())
+    assert first.to_dict() == second.to_dict()
+
+
+def test_given_number_of_themes_is_used(corpus):
+    result = find_themes(corpus[0], n_themes=5, representation=TfidfLsa())
+    assert len(result.themes) == 5
+    assert not result.automatic
+
+
+def test_noise_goes_to_other(corpus):
+    texts = corpus[0] + NOISE
+    result = find_themes(texts, n_themes=5, representation=TfidfLsa())
+    noise = set(range(len(corpus[0]), len(texts)))
+    assert result.other.size > 0
+    assert result.other.id == OTHER_ID
+    assert len(noise & set(result.other.members)) >= len(NOISE) // 2
+
+
+def test_ids_survive_a_rerun_with_ten_percent_new_items(corpus):
+    texts = corpus[0]
+    first = find_themes(texts, representation=TfidfLsa())
+    more, _ = feedback(n_per_topic=6, seed=99)
+    second = find_themes(texts + more, representation=TfidfLsa(), previous=first, random_state=7)
+    before, after = first.assignments(), second.assignments()
+    kept = sum(1 for i in range(len(texts)) if before[i] == after[i])
+    assert kept / len(texts) >= 0.9
+
+
+def test_previous_may_be_the_serialised_form_and_the_order_may_change(corpus):
+    texts = corpus[0]
+    first = find_themes(texts, representation=TfidfLsa())
+    stored = json.loads(json.dumps(first.to_dict()))
+    reordered = list(reversed(texts))
+    second = find_themes(reordered, representation=TfidfLsa(), previous=stored)
+    before = first.assignments()
+    after = second.assignments()
+    kept = sum(1 for i in range(len(texts)) if before[i] == after[len(texts) - 1 - i])
+    assert kept / len(texts) >= 0.9
+
+
+def test_new_themes_get_fresh_ids(corpus):
+    texts, topics = corpus
+    without_lunch = [t for t, topic in zip(texts, topics) if topic != "lunch"]
+    first = find_themes(without_lunch, n_themes=4, representation=TfidfLsa())
+    second = find_themes(texts, n_themes=5, representation=TfidfLsa(), previous=first)
+    old_ids = {t.id for t in first.themes}
+    new_ids = [t.id for t in second.themes]
+    assert len(set(new_ids)) == len(new_ids)
+    assert len(set(new_ids) - old_ids) >= 1
+
+
+def test_empty_input():
+    result = find_themes([], representation=TfidfLsa())
+    assert result.themes == []
+    assert result.other.size == 0
+    assert result.n_items == 0
+
+
+def test_one_item():
+    result = find_themes(["The bus is late"], representation=TfidfLsa())
+    assert result.assignments() in (["t1"], [OTHER_ID])
+    assert len(result.themes) <= 1
+
+
+def test_all_identical_items_make_one_theme():
+    result = find_themes(["Too much homework"] * 30, representation=TfidfLsa())
+    assert len(result.themes) == 1
+    assert result.themes[0].size == 30
+    assert "homework" in result.themes[0].label.lower()
+    assert len(result.themes[0].representatives) == 1
+
+
+@pytest.mark.parametrize("texts", [
+    ["", "", ""],
+    ["😀", "🚌🚌", "👍"],
+    ["!!!", "???", "..."],
+    ["the and of", "y de la", "a"],
+    [None, "bus", ""],
+])
+def test_texts_without_words_do_not_crash(texts):
+    result = find_themes(texts, representation=TfidfLsa())
+    assert len(result.assignments()) == len(texts)
+
+
+def test_emoji_and_very_long_texts(corpus):
+    long_text = " ".join(corpus[0][:200])
+    texts = corpus[0][:100] + ["🚌🚌 bus late 😡", "😀" * 50, long_text, "x" * 5000]
+    result = find_themes(texts, representation=TfidfLsa())
+    assert len(result.assignments()) == len(texts)
+
+
+def test_spanish_accents_are_one_word_and_labels_keep_them():
+    texts = ["El autobús llega tarde", "el autobus llega tarde otra vez", "AUTOBÚS tarde todos los días",
+             "La comida está fría", "la comida esta fria otra vez", "comida fría en la cafetería"] * 5
+    result = find_themes(texts, n_themes=2, representation=TfidfLsa())
+    bus = next(t for t in result.themes if "autob" in t.label)
+    assert "autobús" in bus.label
+    assert set(bus.members) == {i for i, t in enumerate(texts) if "autob" in t.lower()}
+    for theme in result.themes:
+        assert not set(theme.label.split(", ")) & SPANISH_STOP_WORDS
+
+
+def test_small_duplicate_heavy_input():
+    texts = ["bus late"] * 10 + ["homework too much"] * 10 + ["lunch cold"]
+    result = find_themes(texts, representation=TfidfLsa())
+    assert len(result.assignments()) == len(texts)
+    assert 1 <= len(result.themes) <= 3
+
+
+class KeywordVectors:
+    """A stand-in representation: one dimension per topic keyword."""
+
+    name = "keywords"
+    keywords = ("bus", "homework", "lunch")
+
+    def fit_transform(self, texts):
+        import numpy as np
+        rows = np.array([[1.0 if k in t.lower() else 0.0 for k in self.keywords] for t in texts])
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.where(norms == 0, 1, norms)
+
+
+def test_representation_is_pluggable():
+    texts = ["bus late", "the bus again", "bus stop far"] * 10 + ["homework tonight", "much homework"] * 15
+    result = find_themes(texts, n_themes=2, representation=KeywordVectors())
+    assert result.representation == "keywords"
+    assert sorted(t.size for t in result.themes) == [30, 30]
+
+
+def test_default_representation_falls_back_to_tfidf(monkeypatch):
+    from engage.themes import pipeline
+
+    monkeypatch.setattr(pipeline, "_embeddings_available", lambda: False)
+    assert isinstance(pipeline.default_representation(), TfidfLsa)
