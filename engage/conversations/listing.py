@@ -250,6 +250,14 @@ def _owned_by(user):
     return or_(Registration.user_id == user.id, Registration.email == (user.email or "").strip().lower())
 
 
+def is_owned_by(user, registration: Registration) -> bool:
+    """The same rule as _owned_by, for one registration in hand."""
+    if user is None or not user.is_authenticated:
+        return False
+    return registration.user_id == user.id or (
+        user.is_verified and registration.email == (user.email or "").strip().lower())
+
+
 def active_registration_for(user, session_id: int) -> Registration | None:
     """The signed-in person's place (or waitlist spot) at a session, if they have one."""
     if user is None or not user.is_authenticated:

@@ -49,14 +49,6 @@ def _connect_private_link_headers(state) -> None:
     request_finished.connect(_private_link_headers, state.app, weak=False)
 
 
-def _is_mine(registration) -> bool:
-    if not current_user.is_authenticated:
-        return False
-    # By address only once the account's address is confirmed (see listing._owned_by).
-    return registration.user_id == current_user.id or (
-        current_user.is_verified and registration.email == current_user.email.strip().lower())
-
-
 @bp.post("/<id:session_id>/sign-up")
 @limiter.limit(limit_from_config("RATELIMIT_CONVERSATION_SIGNUP"))
 def sign_up(session_id: int):
@@ -72,7 +64,7 @@ def sign_up(session_id: int):
     except SignupClosed:
         return render_session_page(session_or_404(session_id), problem="closed", status=409)
     except AlreadyRegistered as already:
-        if _is_mine(already.registration):
+        if listing.is_owned_by(current_user, already.registration):
             flash(_("You are already signed up for this conversation."), "info")
             _keep_link_private()
             return redirect(url_for("conversations.manage_registration", token=cancel_token(already.registration)),
