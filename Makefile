@@ -59,6 +59,8 @@ bench: install
 	$(BIN)/python bench/plan_page.py
 	$(BIN)/python bench/survey_results.py
 	$(BIN)/python bench/signup_race.py --server $(TEST_DATABASE_URL)
+	$(BIN)/python bench/themes_dashboard.py
+	$(BIN)/python bench/themes_speed.py --n 100000
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

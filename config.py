@@ -52,6 +52,13 @@ class Config:
     # process that asks for it (tests; or a site with no consumer running).
     QUEUE_SQLITE_PATH = os.environ.get("QUEUE_SQLITE_PATH", str(INSTANCE_DIR / "queue.sqlite3"))
     QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", False)
+    # How the themes job turns feedback into vectors: "auto" (sentence embeddings
+    # when `pip install -e '.[embeddings]'` is installed, TF-IDF/LSA otherwise),
+    # "tfidf" or "embeddings".
+    THEMES_REPRESENTATION = os.environ.get("THEMES_REPRESENTATION", "auto")
+    # Up to this many new feedback items are put in their nearest theme while a
+    # leader waits for the dashboard; more go to a background job.
+    THEMES_ASSIGN_INLINE_MAX = int(os.environ.get("THEMES_ASSIGN_INLINE_MAX", "2000"))
     # Uploaded toolkit files for hosts.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     TOOLKIT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -95,6 +102,8 @@ class Config:
     RATELIMIT_SEND_LINK = os.environ.get("RATELIMIT_SEND_LINK", "5 per 15 minutes")
     # Signing up for a community conversation, per address (guest or signed in).
     RATELIMIT_CONVERSATION_SIGNUP = os.environ.get("RATELIMIT_CONVERSATION_SIGNUP", "20 per hour")
+    # Leaders' theme edits and runs, per person.
+    RATELIMIT_THEMES_EDIT = os.environ.get("RATELIMIT_THEMES_EDIT", "60 per minute;600 per hour")
 
     # Links in emails are built on this address, never on the request's Host
     # header (which a stranger controls). Required in production.
@@ -145,6 +154,7 @@ class TestingConfig(Config):
     REDIS_URL = None
     SERVER_NAME = None
     QUEUE_IMMEDIATE = True
+    THEMES_REPRESENTATION = "tfidf"
 
 
 class ProductionConfig(Config):

@@ -134,12 +134,14 @@ def _import_models() -> None:
     from .orgs import models as _orgs  # noqa: F401
     from .plans import models as _plans  # noqa: F401
     from .surveys import models as _surveys  # noqa: F401
+    from .themes import models as _themes  # noqa: F401
 
 
 def _import_jobs() -> None:
     """Every feature's background jobs, so the queue's workers know them."""
     from .conversations import jobs as _conversation_jobs  # noqa: F401
     from .mail import services as _mail  # noqa: F401
+    from .themes import jobs as _themes  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -152,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .plans import bp as plans_bp
     from .surveys import bp as surveys_bp
+    from .themes import bp as themes_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -162,3 +165,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(surveys_bp, url_prefix="/surveys")
     app.register_blueprint(conversations_bp, url_prefix="/conversations")
+    app.register_blueprint(themes_bp, url_prefix="/themes")

@@ -30,6 +30,8 @@ class Permission(StrEnum):
     MANAGE_SURVEYS = "manage_surveys"  # build surveys, read results, export
     # Every community conversation (not only one's own organization's) and the hosts' toolkit.
     MANAGE_CONVERSATIONS = "manage_conversations"
+    # Read the themes of all feedback, run the analysis, correct it and write responses.
+    MANAGE_THEMES = "manage_themes"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -37,7 +39,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MODERATOR: frozenset({Permission.MODERATE}),
     Role.LEADER: frozenset(
         {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
-         Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS}
+         Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS,
+         Permission.MANAGE_THEMES}
     ),
     Role.ADMIN: frozenset(Permission),
 }

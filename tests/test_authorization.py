@@ -11,6 +11,7 @@ from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.orgs.models import Organization, School
 from engage.permissions import Permission, PermissionDenied, can, require
+from engage.themes.models import Theme, ThemeAnalysis
 from tests.conftest import ROLES, post_form
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
@@ -82,6 +83,23 @@ ROUTES = [
     ("GET", "/admin/outbox", ADMIN),
     ("GET", "/admin/outbox/{message}", ADMIN),
     ("GET", "/admin/audit", ADMIN),
+    ("GET", "/themes/", LEADERSHIP),
+    ("GET", "/themes/plans/{plan}", LEADERSHIP),
+    ("POST", "/themes/plans/{plan}/analyses", LEADERSHIP),
+    ("GET", "/themes/analyses/{analysis}", LEADERSHIP),
+    ("GET", "/themes/analyses/{analysis}/status.json", LEADERSHIP),
+    ("POST", "/themes/analyses/{analysis}/run", LEADERSHIP),
+    ("GET", "/themes/analyses/{analysis}/other", LEADERSHIP),
+    ("GET", "/themes/analyses/{analysis}/off-topic", LEADERSHIP),
+    ("GET", "/themes/analyses/{analysis}/export.csv", LEADERSHIP),
+    ("GET", "/themes/analyses/{analysis}/report", LEADERSHIP),
+    ("POST", "/themes/analyses/{analysis}/items/move", LEADERSHIP),
+    ("POST", "/themes/analyses/{analysis}/items/off-topic", LEADERSHIP),
+    ("GET", "/themes/analyses/{analysis}/themes/{theme}", LEADERSHIP),
+    ("POST", "/themes/analyses/{analysis}/themes/{theme}/rename", LEADERSHIP),
+    ("POST", "/themes/analyses/{analysis}/themes/{theme}/response", LEADERSHIP),
+    ("POST", "/themes/analyses/{analysis}/themes/{theme}/merge", LEADERSHIP),
+    ("POST", "/themes/analyses/{analysis}/themes/{theme}/split", LEADERSHIP),
 ]
 
 
@@ -99,10 +117,13 @@ def test_route_access_by_role(client_as, users, role, method, path, allowed):
     session = make_session(organization=db.session.get(Organization, org), starts_in=timedelta(hours=-1))
     registration = add_registration(session)
     resource = ToolkitResource(title="Tips", kind=ResourceKind.LINK, url="https://example.org/tips")
-    db.session.add(resource)
+    analysis = ThemeAnalysis(plan_id=plan.id, title="", sources=[], is_default=True)
+    theme = Theme(analysis=analysis, key="t1", generated_label="Late buses")
+    db.session.add_all([resource, analysis, theme])
     db.session.commit()
     url = path.format(org=org, user=users["participant"].id, school=school.id, message=message.id, plan=plan.id,
-                      survey=survey.id, session=session.id, registration=registration.id, resource=resource.id)
+                      survey=survey.id, session=session.id, registration=registration.id, resource=resource.id,
+                      analysis=analysis.id, theme=theme.id)
     if method == "GET":
         response = client.get(url)
     else:
@@ -121,7 +142,7 @@ ROLE_PERMISSIONS = {
     "host": {Permission.HOST},
     "moderator": {Permission.MODERATE},
     "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
-               Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS},
+               Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS, Permission.MANAGE_THEMES},
     "admin": set(Permission),
 }
 

@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from config import ProductionConfig
 from engage import create_app
@@ -28,6 +28,7 @@ from engage.conversations.models import (
 from engage.conversations.services import can_manage_session
 from engage.demo.comment_writer import Person, write_comments
 from engage.demo.data import DEMO_PASSWORD, ROLE_USERS, load_demo_data
+from engage.demo.feedback import CONCERNS, OFF_TOPIC, FeedbackWriter
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
@@ -35,23 +36,53 @@ from engage.orgs.models import Organization, School
 from engage.permissions import Permission, can
 from engage.plans.models import Plan, PlanVersion
 from engage.plans.services import FeedbackWindow, feedback_window_state
-from engage.feedback.services import FeedbackSource, conversation_items, survey_answer_items
+from engage.feedback.services import FeedbackSource, conversation_items, plan_feedback_items, survey_answer_items
 from engage.surveys.models import QuestionKind, Survey, SurveyParticipation, SurveyResponse
 from engage.surveys.services import SurveyState, survey_state
+from engage.themes import services as theme_services
+from engage.themes.models import RunStatus, Theme, ThemeAssignment, ThemeRun
 
 DEMO_MODELS = (User, School, Organization, Plan, PlanVersion, Comment, CommentSupport, CommentFlag, OutboxMessage,
-               Survey, SurveyResponse, ConversationSession, Registration, ConversationNote, NoteEntry)
+               Survey, SurveyResponse, ConversationSession, Registration, ConversationNote, NoteEntry,
+               ThemeRun, Theme, ThemeAssignment)
 
 
 def counts():
     return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in DEMO_MODELS)
 
 
+# The demo's tables as `flask demo` left them, and what it printed: loading the demo takes
+# seconds, copying its rows back into the emptied tables a fraction of one.
+_loaded: dict = {}
+
+
 @pytest.fixture
-def demo(app):
-    """The demo district, loaded as `flask --app engage demo` loads it."""
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+def demo(app) -> str:
+    """The demo district, loaded as `flask --app engage demo` loads it; returns what the command printed.
+
+    The command runs once per test run; later tests get a copy of the rows it wrote.
+    """
+    if not _loaded:
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        _loaded["output"] = result.output
+        # In key order: a reply's row comes after the comment it answers.
+        _loaded["tables"] = [
+            (table, [dict(row._mapping)
+                     for row in db.session.execute(table.select().order_by(*table.primary_key.columns))])
+            for table in db.metadata.sorted_tables
+        ]
+        return result.output
+    with db.engine.begin() as connection:
+        for table, rows in _loaded["tables"]:
+            if rows:
+                connection.execute(table.insert(), rows)
+        if connection.dialect.name == "postgresql":  # ids were given, so move each sequence past them
+            for table, rows in _loaded["tables"]:
+                if rows and "id" in table.c:
+                    connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                            f"(SELECT MAX(id) FROM {table.name}))"))
+    return _loaded["output"]
 
 
 def aware(moment):
@@ -81,8 +112,7 @@ def test_demo_data_loads_once_and_twice_changes_nothing(app):
     assert not any(load_demo_data().values())
 
 
-def test_every_demo_login_works_with_its_role(app, client):
-    app.test_cli_runner().invoke(args=["demo"])
+def test_every_demo_login_works_with_its_role(demo, client):
     from tests.conftest import log_in, post_form
 
     for email, _name, role, _org in ROLE_USERS:
@@ -131,7 +161,7 @@ def test_demo_district_plan_is_open_for_feedback(demo):
     plan = open_plan()
     now = utcnow()
     assert feedback_window_state(plan) == FeedbackWindow.OPEN
-    assert now - timedelta(days=11) < aware(plan.feedback_opens_at) < now - timedelta(days=9)
+    assert now - timedelta(days=57) < aware(plan.feedback_opens_at) < now - timedelta(days=55)
     assert now + timedelta(days=29) < aware(plan.feedback_closes_at) < now + timedelta(days=31)
     person = db.session.scalar(select(User).where(User.email == "participant@example.org"))
     comment = post_comment(person, plan, body="Will there be a meeting at Westfield?", submission_token="t-1")
@@ -165,7 +195,7 @@ def test_demo_comments_are_anchored_spread_over_time_and_unevenly_supported(demo
     assert any(c.section_key is None for c in top_level)
     assert any(c.section_key == section["key"] and c.action_key is None for c in top_level)
     times = [aware(c.created_at) for c in all_comments]
-    assert max(times) <= utcnow() and max(times) - min(times) > timedelta(days=8)
+    assert max(times) <= utcnow() and max(times) - min(times) > timedelta(weeks=7)
     assert all(aware(c.created_at) >= aware(c.parent.created_at) for c in all_comments if c.parent)
     assert {c.version.number for c in all_comments} == {1, 2}
     supports = sorted(c.support_count for c in all_comments)
@@ -291,7 +321,7 @@ def test_demo_held_conversations_have_check_ins_walk_ins_and_submitted_notes(dem
         assert note.attendance_count == sum(r.party_size for r in came)
         assert any(r.walk_in for r in came) and any(not r.walk_in for r in came)
         assert any(r.status == RegistrationStatus.CONFIRMED and not r.checked_in_at for r in session.registrations)
-        assert 5 <= len(note.heard) <= 10 and 10 <= len(note.cards) <= 20
+        assert 5 <= len(note.heard) <= 15 and 10 <= len(note.cards) <= 60
         actions = {action.key for section in session.plan.sections for action in section.actions}
         anchored = [e for e in note.entries if e.action_key]
         assert len(anchored) > len(note.entries) / 2
@@ -335,3 +365,78 @@ def test_every_demo_conversation_page_answers(demo, client):
                                                                     "toolkit/comment-cards")]
     for path in paths:
         assert client.get(path).status_code == 200, path
+
+
+def test_demo_feedback_comes_from_every_channel_in_both_languages_over_eight_weeks(demo):
+    items = plan_feedback_items(open_plan().id)
+    assert 600 <= len(items) <= 1200
+    by_source = {source: sum(item.source == source for item in items)
+                 for source in (FeedbackSource.COMMENT, FeedbackSource.SURVEY_ANSWER,
+                                FeedbackSource.CONVERSATION_NOTE, FeedbackSource.PAPER_CARD)}
+    assert min(by_source.values()) >= 20, by_source
+    assert 0.2 <= sum(item.language == "es" for item in items) / len(items) <= 0.35
+    times = [aware(item.created_at) for item in items]
+    assert max(times) - min(times) > timedelta(weeks=7)
+    # Every week of the eight has feedback, and not the same amount each week: a trend.
+    weeks = [sum((utcnow() - moment).days // 7 == week for moment in times) for week in range(8)]
+    assert min(weeks) > 0 and max(weeks) > 1.5 * min(weeks), weeks
+    groups = [sum(item.relationship == r for item in items) for r in ("parent", "student", "staff", "community")]
+    groups += [sum(item.preferred_language == code for item in items) for code in ("en", "es", "so", "vi", "zh")]
+    assert all(n >= 10 for n in groups), groups
+    assert sum(bool(item.school_ids) for item in items) > len(items) / 2
+    off_topic = {text for texts in OFF_TOPIC.values() for text in texts}
+    assert 0 < sum(item.text in off_topic for item in items) < len(items) * 0.05
+
+
+def test_demo_runs_the_theme_analysis_once_per_plan_and_finds_meaningful_themes(demo):
+    assert "Themes: " in demo and " feedback items on 2 plans in " in demo
+    plan = open_plan()
+    analysis = theme_services.default_analysis(None, plan.id)
+    [run] = analysis.runs
+    assert run.status == RunStatus.DONE and run.representation == "tfidf-lsa"
+    themes = theme_services.active_themes(analysis)
+    assert len(themes) >= 10 and all(theme.label.strip() for theme in themes)
+    themed = theme_services.themed_items(analysis)
+    assert run.n_items == len(themed) > 600
+    in_themes = [t for t in themed if t.theme_id is not None]
+    assert len(in_themes) > 0.8 * len(themed)
+    assert {t.item.source for t in in_themes} == {FeedbackSource.COMMENT, FeedbackSource.SURVEY_ANSWER,
+                                                  FeedbackSource.CONVERSATION_NOTE, FeedbackSource.PAPER_CARD}
+    labels = " ".join(theme.label.lower() for theme in themes)
+    assert sum(word in labels for word in ("bus", "interpret", "teacher", "counsel", "lunch", "budget")) >= 3, labels
+    # The largest theme's breakdown by relationship has groups to show and groups to suppress (under 10).
+    largest = max(themes, key=lambda theme: sum(t.theme_id == theme.id for t in themed))
+    members = [t.item for t in themed if t.theme_id == largest.id]
+    groups = [sum(item.relationship == r for item in members) for r in ("parent", "student", "staff", "community")]
+    assert max(groups) >= 10 and any(0 < n < 10 for n in groups), groups
+    [school_run] = theme_services.default_analysis(None, school_plan().id).runs
+    assert school_run.status == RunStatus.DONE and school_run.n_themes >= 2
+
+
+def test_demo_publishes_the_districts_responses_on_the_themes_they_answer(demo):
+    analysis = theme_services.default_analysis(None, open_plan().id)
+    published = theme_services.published_responses(open_plan().id)
+    assert 2 <= len(published) <= 3
+    assert all(theme.response_heard and theme.response_will_do for theme in published)
+    texts = {}
+    for themed in theme_services.themed_items(analysis):
+        texts.setdefault(themed.theme_id, []).append(themed.item.text.lower())
+    bus = next(theme for theme in published if "bus" in theme.response_will_do)
+    assert sum("bus" in text or "autob" in text for text in texts[bus.id]) > len(texts[bus.id]) / 2
+    sizes = sorted((len(members) for theme_id, members in texts.items() if theme_id is not None), reverse=True)
+    assert len(texts[bus.id]) >= sizes[2]  # one of the largest themes
+
+
+def test_demo_feedback_says_each_concern_in_many_ways_the_same_every_time():
+    def write(seed):
+        writer = FeedbackWriter(random.Random(seed))
+        return [writer.comment(CONCERNS["transportation"], "en", "parent") for _ in range(150)]
+
+    texts = write(7)
+    assert texts == write(7)
+    assert len(set(texts)) == len(texts)
+    assert sum(len(text) < 40 for text in texts) > 5 and sum(len(text) > 150 for text in texts) > 5
+    spanish = FeedbackWriter(random.Random(7))
+    for concern in CONCERNS.values():
+        assert spanish.comment(concern, "es") and spanish.card(concern, "es") and spanish.survey_answer(concern, "es")
+    assert 12 <= len(CONCERNS) <= 18

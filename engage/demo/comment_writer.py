@@ -2,9 +2,11 @@
 
 Pure Python: a seeded random generator, people and anchors in, comment drafts
 out, in the order they were "written". ``data.py`` posts them through the
-comments service. Templates have slots (school, grade, child...) so texts vary;
-a template may start with ``P|`` (parents only), ``S|`` (staff only) or ``T|``
-(students only).
+comments service. Some comments are written out here, by theme; most are
+generated from the concerns in ``feedback.py``, so the theme analysis finds
+the same concern however people put it. Templates have slots (school, grade,
+child...) so texts vary; a template may start with ``P|`` (parents only),
+``S|`` (staff only) or ``T|`` (students only).
 """
 
 from __future__ import annotations
@@ -14,8 +16,25 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-PARENT, STUDENT, STAFF, COMMUNITY = "parent", "student", "staff", "community"
-ELEMENTARY, MIDDLE, HIGH = "elementary", "middle", "high"
+from .feedback import (
+    ALL_SCHOOLS,
+    CHILDREN,
+    COMMUNITY,
+    CONCERNS,
+    ELEMENTARY,
+    GRADES,
+    PARENT,
+    STAFF,
+    STUDENT,
+    FeedbackWriter,
+)
+
+# Share of top-level comments generated from the concerns (the rest are written out below),
+# and of replies to those that say something of their own about the concern.
+GENERATED_SHARE = 0.6
+ON_TOPIC_REPLIES = 0.4
+# A few comments are about nothing in the plan (someone asking about picture day).
+OFF_TOPIC_COMMENTS = 3
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,7 @@ class CommentDraft:
     language: str  # "en" or "es"
     theme: str
     at: datetime
+    concern: str | None = None  # the generated concern it is about (feedback.CONCERNS), if any
     action: int | None = None  # position of the action in the plan's section; None: see on_section
     on_section: bool = False  # anchored to the section, not one action (when action is None)
     parent: int | None = None  # index of the draft this replies to
@@ -382,19 +402,6 @@ FLAGGED = [
      "en", False, ["I disagree with this"]),
 ]
 
-GRADES = {
-    ELEMENTARY: [("kindergarten", "kínder"), ("1st grade", "primer grado"), ("2nd grade", "segundo grado"),
-                 ("3rd grade", "tercer grado"), ("4th grade", "cuarto grado"), ("5th grade", "quinto grado")],
-    MIDDLE: [("6th grade", "sexto grado"), ("7th grade", "séptimo grado"), ("8th grade", "octavo grado")],
-    HIGH: [("9th grade", "noveno grado"), ("10th grade", "décimo grado"), ("11th grade", "undécimo grado"),
-           ("12th grade", "duodécimo grado")],
-}
-CHILDREN = [("my son", "mi hijo"), ("my daughter", "mi hija"), ("my grandson", "mi nieto"),
-            ("my granddaughter", "mi nieta")]
-ALL_SCHOOLS = (("Cedar Grove", ELEMENTARY), ("Lincoln Park", ELEMENTARY), ("Maple Hill", ELEMENTARY),
-               ("Riverside", ELEMENTARY), ("Harbor View", MIDDLE), ("Westfield", MIDDLE), ("Riverbend High", HIGH))
-
-
 def write_comments(rng: random.Random, people: list[Person], *, start: datetime, end: datetime,
                    leader: Hashable, host: Hashable, top_level: int = 290, replies: int = 100,
                    official: int = 4) -> list[CommentDraft]:
@@ -403,6 +410,10 @@ def write_comments(rng: random.Random, people: list[Person], *, start: datetime,
     drafts: list[CommentDraft] = []
     for _ in range(top_level):
         drafts.append(writer.top_level())
+    for _ in range(OFF_TOPIC_COMMENTS):
+        author = writer.author(spanish=False)
+        drafts.append(CommentDraft(author=author.key, body=writer.voices.off_topic("en"), language="en",
+                                   theme="general", at=writer.moment()))
     for body, language, anonymous, reasons in FLAGGED:
         author = writer.author(spanish=language == "es")
         flaggers = rng.sample([p.key for p in people if p.key != author.key], k=len(reasons))
@@ -444,6 +455,7 @@ class _Writer:
         # A few people write a lot; most write once or twice.
         self.weights = [rng.choice([1, 1, 1, 1, 2, 2, 3, 6]) for _ in people]
         self.written: set[str] = set()
+        self.voices = FeedbackWriter(rng)
 
     def author(self, *, spanish: bool | None = None) -> Person:
         while True:
@@ -451,11 +463,14 @@ class _Writer:
             if spanish is None or person.spanish == spanish:
                 return person
 
-    def moment(self, after: datetime | None = None) -> datetime:
-        """A time in the window, outside the small hours in the district (06:00-11:59 UTC is midnight-6am Central)."""
+    def moment(self, after: datetime | None = None, lean: float = 1.0) -> datetime:
+        """A time in the window, outside the small hours in the district (06:00-11:59 UTC is midnight-6am Central).
+
+        ``lean`` below 1 draws later times more often (a concern raised more and more), above 1 earlier ones.
+        """
         for _ in range(50):
             if after is None:
-                at = self.start + (self.end - self.start) * self.clock.random()
+                at = self.start + (self.end - self.start) * self.clock.random() ** lean
             else:
                 at = after + timedelta(minutes=self.clock.expovariate(1 / 600))
             if at < self.end and at.hour not in range(6, 12):
@@ -465,8 +480,12 @@ class _Writer:
     def top_level(self) -> CommentDraft:
         person = self.author()
         language = self._language(person)
-        theme = self.rng.choices(list(THEME_WEIGHTS), weights=list(THEME_WEIGHTS.values()))[0]
-        action = THEMES[theme]["action"]
+        concern = self.voices.concern() if self.rng.random() < GENERATED_SHARE else None
+        if concern is not None:
+            theme, action = concern.topic, concern.action
+        else:
+            theme = self.rng.choices(list(THEME_WEIGHTS), weights=list(THEME_WEIGHTS.values()))[0]
+            action = THEMES[theme]["action"]
         # Most comments are on an action; some on the section or the plan as a whole.
         where = self.rng.random()
         if action is None:
@@ -475,6 +494,11 @@ class _Writer:
             action, on_section = None, where < 0.05
         else:
             on_section = False
+        if concern is not None:
+            body = self.voices.comment(concern, language, person.relationship, person.schools)
+            return CommentDraft(author=person.key, body=body, language=language, theme=theme,
+                                at=self.moment(lean=concern.lean), action=action, on_section=on_section,
+                                anonymous=self.rng.random() < 0.1, concern=concern.key)
         for _ in range(5):  # people rarely write the very same words; try again when they would
             slots = self._slots(person)
             parts = []
@@ -502,7 +526,10 @@ class _Writer:
         topic, tema = TOPICS[above.theme]
         slots = self._slots(person) | {"topic": topic, "topic_cap": topic[0].upper() + topic[1:], "tema": tema}
         body = self._pick((NESTED_REPLIES if nested else REPLIES)[language], person).format(**slots)
+        if above.concern is not None and self.rng.random() < ON_TOPIC_REPLIES:
+            body = self.voices.reply(CONCERNS[above.concern], language, person.relationship, person.schools)
         return CommentDraft(author=person.key, body=body, language=language, theme=above.theme,
+                            concern=above.concern,
                             at=self.moment(after=above.at), parent=parent, anonymous=self.rng.random() < 0.1,
                             supporters=self.rng.sample([p.key for p in self.people if p.key != person.key],
                                                        k=self.rng.choice([0, 0, 0, 1, 2])))
@@ -519,7 +546,7 @@ class _Writer:
 
     def support(self, drafts: list[CommentDraft]) -> None:
         """ "I agree" spread unevenly: a handful of comments are popular, most get none or one or two."""
-        popular = set(self.rng.sample(range(len(drafts) - len(FLAGGED)), k=6))
+        popular = set(self.rng.sample(range(len(drafts) - len(FLAGGED) - OFF_TOPIC_COMMENTS), k=6))
         for index, draft in enumerate(drafts):
             if index in popular:
                 count = self.rng.randint(14, 38)

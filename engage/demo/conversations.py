@@ -42,6 +42,7 @@ from ..models import as_utc, utcnow
 from ..orgs.models import Membership, Organization, School
 from ..permissions import Role
 from ..plans.models import Plan
+from .feedback import CONCERNS, FeedbackWriter
 
 # Members of hosting organizations who run the sessions (host@example.org runs Cedar Grove PTO's).
 HOSTS = [
@@ -360,6 +361,83 @@ READING_NIGHT_DRAFT = HostNotes(
 )
 
 
+@dataclass(frozen=True)
+class MoreSaid:
+    """More of what was said at a held session than is written out above: generated from the
+    concerns (feedback.CONCERNS), more often about the session's focus, in its communities' voices."""
+
+    cards: int
+    heard: int
+    focus: tuple[str, ...]
+    spanish: float  # share of the texts written in Spanish
+    relationships: tuple[str, ...]  # drawn from, so repeat one to weight it
+    # The language people spoke, when the host knows it (and "es" for whatever is written in Spanish).
+    spoken: str | None = None
+    # Where each concern is anchored on the session's plan: None anchors to the district
+    # plan's action the concern is about; a school plan names (section, action) positions.
+    anchors: dict[str, tuple[int, int]] | None = None
+    only_focus: bool = False  # people talk about nothing else (a school's own plan)
+    off_topic: float = 0.04  # cards about nothing in the plan ("Thanks for the food!")
+
+
+MORE_SAID = {
+    "familias-unidas-equity-plan": MoreSaid(
+        cards=34, heard=4, focus=("interpretation", "communication", "transportation", "meeting_times", "discipline"),
+        spanish=0.95, relationships=("parent",) * 6 + ("community", "student"), spoken="es"),
+    "cedar-grove-family-conversation": MoreSaid(
+        cards=26, heard=3, focus=("reading_math", "meeting_times", "communication", "interpretation"),
+        spanish=0.4, relationships=("parent",) * 8 + ("staff", "community"), only_focus=True,
+        anchors={"reading_math": (0, 1), "meeting_times": (1, 2), "communication": (1, 1),
+                 "interpretation": (1, 0)}),
+    "student-voices": MoreSaid(
+        cards=40, heard=4, focus=("advanced_courses", "discipline", "mental_health", "diverse_staff", "technology"),
+        spanish=0.05, relationships=("student",) * 9 + ("staff",)),
+    "somali-families-equity-plan": MoreSaid(
+        cards=22, heard=3, focus=("interpretation", "transportation", "meals", "discipline", "diverse_staff"),
+        spanish=0.0, relationships=("parent",) * 5 + ("community",), spoken="so"),
+}
+
+
+def _more_said(spec: DemoSession) -> tuple[tuple[Said, ...], tuple[Said, ...]]:
+    """(heard, cards) generated for a held session, the same every time (seeded by the session)."""
+    more = MORE_SAID.get(spec.slug)
+    if more is None:
+        return (), ()
+    voices = FeedbackWriter(random.Random(f"demo-{spec.slug}"))
+    rng = voices.rng
+    focus_only = {key: CONCERNS[key] for key in more.focus}
+
+    def said(text: str, concern, language: str, relationship: str) -> Said:
+        if concern is None:
+            about = None
+        elif more.anchors is not None:
+            about = more.anchors.get(concern.key)
+        else:
+            about = str(concern.action + 1) if concern.action is not None else None
+        spoken = "es" if language == "es" else more.spoken
+        return Said(text, about, language, relationship, spoken)
+
+    heard: list[Said] = []
+    for _ in range(more.heard * 4):  # some concerns have no host's wording in a language: draw again
+        concern = rng.choice(list(focus_only.values()))
+        language = "es" if rng.random() < more.spanish else "en"
+        text = voices.heard(concern, language)
+        if text and all(text != h.text for h in heard):
+            heard.append(said(text, concern, language, rng.choice(more.relationships)))
+        if len(heard) == more.heard:
+            break
+    cards: list[Said] = []
+    for _ in range(more.cards):
+        language = "es" if rng.random() < more.spanish else "en"
+        relationship = rng.choice(more.relationships)
+        if rng.random() < more.off_topic:
+            cards.append(said(voices.off_topic(language), None, language, relationship))
+            continue
+        concern = rng.choice(list(focus_only.values())) if more.only_focus else voices.concern(focus=more.focus)
+        cards.append(said(voices.card(concern, language, relationship), concern, language, relationship))
+    return tuple(heard), tuple(cards)
+
+
 # The sessions ------------------------------------------------------------------------
 
 SESSIONS = [
@@ -370,7 +448,7 @@ SESSIONS = [
         title="Conversación familiar sobre el plan de equidad",
         description=("Una conversación en español sobre el borrador del plan de equidad del distrito: qué les "
                      "parece, qué falta y qué debe cambiar. Habrá cena y cuidado de niños."),
-        day=-9, starts=time(18, 0), minutes=90, languages=("es",), capacity=30, people=("spanish",),
+        day=-38, starts=time(18, 0), minutes=90, languages=("es",), capacity=30, people=("spanish",),
         parties=((3, CAME), (2, CAME), (1, CAME), (4, CAME), (2, ABSENT), (1, CAME), (2, CAME), (3, CAME),
                  (1, CANCELLED), (2, CAME), (1, CAME), (2, ABSENT), (1, WALK_IN), (2, WALK_IN), (1, WALK_IN)),
         place=LIBRARY, childcare=True, food=True, notes=FAMILIAS_UNIDAS_NOTES,
@@ -380,7 +458,7 @@ SESSIONS = [
         title="Cedar Grove family conversation: reading and working with families",
         description=("Read Cedar Grove's new plan for reading and family partnership with other families and "
                      "tell the school what you think. In English and Spanish; dinner and childcare provided."),
-        day=-7, starts=time(18, 0), minutes=90, languages=("en", "es"), capacity=40,
+        day=-24, starts=time(18, 0), minutes=90, languages=("en", "es"), capacity=40,
         people=("families", "spanish"),
         parties=((2, CAME), (3, CAME), (1, CAME), (2, CAME), (4, CAME), (1, ABSENT), (2, CAME), (2, CAME),
                  (1, CAME), (3, CANCELLED), (2, CAME), (1, CAME), (2, WALK_IN), (1, WALK_IN)),
@@ -394,7 +472,7 @@ SESSIONS = [
         title="Student voices on the equity plan",
         description=("Students of Riverbend High: the district wants to hear from you on discipline, advanced "
                      "classes and who teaches you. Snacks provided. Run by students, for students."),
-        day=-5, starts=time(15, 45), minutes=75, languages=("en",), capacity=40, people=("students",),
+        day=-16, starts=time(15, 45), minutes=75, languages=("en",), capacity=40, people=("students",),
         parties=((1, CAME),) * 14 + ((1, ABSENT), (1, ABSENT), (1, CANCELLED), (1, WALK_IN), (1, WALK_IN),
                                      (1, WALK_IN), (1, WALK_IN)),
         school="Riverbend High School",
@@ -407,7 +485,7 @@ SESSIONS = [
         title="Somali family conversation on the equity plan",
         description=("A conversation in Somali, with an English interpreter, about the district's draft equity "
                      "plan. Food provided. Families from every school are welcome."),
-        day=-3, starts=time(11, 0), minutes=90, languages=("so", "en"), capacity=30, people=("somali",),
+        day=-9, starts=time(11, 0), minutes=90, languages=("so", "en"), capacity=30, people=("somali",),
         parties=((2, CAME), (1, CAME), (3, CAME), (1, CAME), (2, CAME), (1, ABSENT), (2, CAME), (1, CAME),
                  (2, CAME), (1, WALK_IN), (2, WALK_IN)),
         place=("140 Riverside Way", "Riverside Community Center, Hall B",
@@ -565,8 +643,8 @@ def _create_session(spec: DemoSession, token: str, context: _Context) -> Convers
     creator = find_user_by_email(spec.created_by)
     plan = context.plans[spec.plan]
     address, room, accessibility = spec.place
-    # Announced a couple of weeks ahead, but not before the plan was open for feedback.
-    created_at = max(starts_at - timedelta(days=14), context.now - timedelta(days=9, hours=20))
+    # Announced a couple of weeks ahead, but not before the plan was published.
+    created_at = max(starts_at - timedelta(days=14), as_utc(plan.versions[0].published_at) + timedelta(hours=2))
     created_at = min(created_at, context.now - timedelta(days=2))
     session = ConversationSession(
         organization_id=context.organizations[spec.host].id if spec.host else None,
@@ -712,7 +790,9 @@ def _host_notes(spec: DemoSession, session: ConversationSession, host: User, con
                             created_at=ends_at + timedelta(hours=1))
     plan = context.plans[spec.plan]
     school_ids = [session.school_id] if session.school_id else [school.id for school in context.schools.values()]
-    for kind, said_list in ((NoteEntryKind.HEARD, notes.heard), (NoteEntryKind.CARD, notes.cards)):
+    more_heard, more_cards = _more_said(spec)
+    for kind, said_list in ((NoteEntryKind.HEARD, notes.heard + more_heard),
+                            (NoteEntryKind.CARD, notes.cards + more_cards)):
         for position, said in enumerate(said_list):
             section_key, action_key = _anchor(said.about, plan)
             note.entries.append(NoteEntry(

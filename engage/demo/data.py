@@ -23,6 +23,7 @@ from ..plans.models import Plan, PlanAction, PlanStatus
 from .comment_writer import Person, write_comments
 from .conversations import load_demo_conversations
 from .survey import load_demo_survey
+from .themes import load_demo_themes
 
 DEMO_PASSWORD = "engage-demo-2026"
 
@@ -77,11 +78,12 @@ PLAN_FILES = Path(__file__).parent / "plans"
 OPEN_PLAN_FILE = "riverbend_equity_policy_plan.txt"
 SCHOOL_PLAN_FILE, SCHOOL_PLAN_OWNER = "cedar_grove_action_plan.txt", "Cedar Grove Elementary School"
 SCHOOL_PLAN_IMPLEMENTS = ("2", "5")  # the district actions (by number) the school's plan carries out
-FEEDBACK_OPENED_DAYS_AGO, FEEDBACK_CLOSES_IN_DAYS = 10, 30
-# Version 2 of the open plan answers the first days of feedback.
-REVISED_DAYS_AGO = 4
+# Eight weeks of feedback so far, so the themes have a trend to show.
+FEEDBACK_OPENED_DAYS_AGO, FEEDBACK_CLOSES_IN_DAYS = 56, 30
+# Version 2 of the open plan answers the first weeks of feedback.
+REVISED_DAYS_AGO = 35
 REVISION_NOTE = (
-    "Revised after the first week of feedback: action 5 now names Vietnamese and Chinese, the languages "
+    "Revised after the first three weeks of feedback: action 5 now names Vietnamese and Chinese, the languages "
     "families asked for most after Spanish, and action 3 adds a family guide to the revised code of conduct."
 )
 REVISION_NEW_INDICATOR = {
@@ -100,7 +102,7 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     """Create the demo district. Returns how many rows of each kind were added."""
     added = {"schools": 0, "organizations": 0, "users": 0, "plans": 0, "plan_versions": 0, "comments": 0,
              "supports": 0, "flags": 0, "surveys": 0, "survey_responses": 0, "conversation_sessions": 0,
-             "registrations": 0, "conversation_notes": 0}
+             "registrations": 0, "conversation_notes": 0, "theme_runs": 0, "theme_responses": 0}
     schools = {}
     for name, level, address in SCHOOLS:
         school = db.session.scalar(select(School).where(School.name == name))
@@ -139,6 +141,7 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
         _revise_open_plan(open_plan, leader, added, at=utcnow() - timedelta(days=REVISED_DAYS_AGO))
     load_demo_survey(open_plan, leader, added)
     load_demo_conversations(open_plan, school_plan, added, make_user=_demo_user)
+    load_demo_themes([open_plan, school_plan], leader, added)
     return added
 
 

@@ -33,7 +33,8 @@ from ..surveys.models import (
     SurveyStatus,
 )
 from ..surveys.questions import PROFILE_PROMPTS, default_options
-from .comment_writer import Person, write_comments
+from .comment_writer import Person
+from .feedback import FeedbackWriter
 
 TITLE = "The draft equity plan: tell us what you think"
 TITLE_ES = "El borrador del plan de equidad: díganos qué piensa"
@@ -48,7 +49,10 @@ INTRODUCTION_ES = (
     "El distrito publicará un resumen de lo que escuchamos y de lo que cambiamos."
 )
 GUEST_RESPONSES = 190
-SURVEY_OPENED_DAYS_AGO = 9
+SURVEY_OPENED_DAYS_AGO = 42
+# Shares of respondents who answer "what would you change" (a few of them with nothing
+# to do with the plan) and "in a word or two".
+CHANGE_ANSWERED, CHANGE_OFF_TOPIC, ONE_WORD_ANSWERED = 0.75, 0.03, 0.2
 
 LIKERT_ACTIONS = {  # action number -> (prompt, Spanish prompt)
     "1": ("The equity data dashboard (action 1) will help my family understand how our school is doing.",
@@ -74,12 +78,17 @@ CHANNELS = [
     ("website", "The district website", "El sitio web del distrito"),
 ]
 OTHER_CHANNELS = {
-    "en": ["WhatsApp group", "The parent liaison", "Facebook", "A phone call", "Flyers in backpacks"],
-    "es": ["Grupo de WhatsApp", "La persona de enlace con las familias", "Facebook", "Una llamada", "Volantes en la mochila"],
+    "en": ["WhatsApp group", "The parent liaison", "Facebook", "A phone call", "Flyers in backpacks", "Instagram",
+           "At pickup", "Through my church", "Class Dojo", "Robocall"],
+    "es": ["Grupo de WhatsApp", "La persona de enlace con las familias", "Facebook", "Una llamada",
+           "Volantes en la mochila", "En la iglesia", "Por la radio"],
 }
 ONE_WORD = {
-    "en": ["Hopeful", "Promising", "Overdue", "Vague", "Ambitious", "Encouraging", "Unclear", "Good start"],
-    "es": ["Esperanza", "Prometedor", "Necesario", "Vago", "Ambicioso", "Alentador", "Confuso", "Buen comienzo"],
+    "en": ["Hopeful", "Promising", "Overdue", "Vague", "Ambitious", "Encouraging", "Unclear", "Good start",
+           "Cautiously optimistic", "Skeptical", "Excited", "Long", "Too long", "Finally", "Meh", "Worried",
+           "Not enough", "Heard", "Grateful", "Confusing", "About time", "Mixed feelings"],
+    "es": ["Esperanza", "Prometedor", "Necesario", "Vago", "Ambicioso", "Alentador", "Confuso", "Buen comienzo",
+           "Contenta", "Preocupado", "Por fin", "Largo", "Falta más", "Agradecida"],
 }
 
 
@@ -168,32 +177,33 @@ def _answer_survey(survey: Survey) -> int:
     rng.shuffle(respondents)
     now = utcnow()
     opened = now - timedelta(days=SURVEY_OPENED_DAYS_AGO)
-    # Comment-like texts for "what would you change", about the plan's themes.
-    texts = [draft for draft in write_comments(rng, [person for _, person, _ in respondents], start=opened, end=now,
-                                               leader="leader", host="host", top_level=len(respondents),
-                                               replies=0, official=0)
-             if draft.parent is None and not draft.flags]
-    texts_by_author = {draft.author: draft for draft in texts}
+    # "What would you change": each respondent's biggest concern, in their own words.
+    voices = FeedbackWriter(rng)
     # Plain ids: every submit commits, and touching an expired question reloads it.
     questions = {q.kind: q.id for q in survey.questions}
     likerts = [q.id for q in survey.questions if q.kind == QuestionKind.LIKERT]
     guest = AnonymousUserMixin()
     for number, (user, person, school_ids) in enumerate(respondents):
         language = "es" if person.spanish else "en"
-        answers, other_texts = _answers(rng, questions, likerts, person, school_ids, language,
-                                        texts_by_author.get(person.key))
+        concern = voices.concern()
+        change = None
+        if rng.random() < CHANGE_ANSWERED:
+            change = (voices.off_topic(language) if rng.random() < CHANGE_OFF_TOPIC
+                      else voices.survey_answer(concern, language, person.relationship))
+        answers, other_texts = _answers(rng, questions, likerts, person, school_ids, language, change)
         response = responding.submit_response(
             user or guest, survey, answers=answers, other_texts=other_texts, submission_token=f"demo-{number}",
             browser_token=None if user else f"demo-browser-{number}", locale=language,
         )
-        day = opened + (now - opened) * rng.random()
+        day = opened + (now - opened) * voices.when(concern)
         response.submitted_at = datetime(day.year, day.month, day.day, tzinfo=UTC)
     db.session.commit()
     return db.session.query(SurveyResponse).filter_by(survey_id=survey.id).count()
 
 
 def _answers(rng: random.Random, questions: dict[str, int], likerts: list[int],
-             person: Person, school_ids: list[int], language: str, draft) -> tuple[dict[int, list[str]], dict[int, str]]:
+             person: Person, school_ids: list[int], language: str,
+             change: str | None) -> tuple[dict[int, list[str]], dict[int, str]]:
     # Families who read the plan closely agree more with some actions than others.
     leaning = rng.gauss(3.4, 0.8)
     answers: dict[int, list[str]] = {
@@ -204,13 +214,13 @@ def _answers(rng: random.Random, questions: dict[str, int], likerts: list[int],
         answers[question_id] = [str(min(5, max(1, round(rng.gauss(leaning + (0.4 if offset == 2 else 0), 1.0)))))]
     channels = rng.sample([c[0] for c in CHANNELS], k=rng.choice([1, 1, 2, 3]))
     other_texts: dict[int, str] = {}
-    if rng.random() < 0.12:
+    if rng.random() < 0.08:
         channels.append(OTHER_OPTION_KEY)
         other_texts[questions[QuestionKind.MULTIPLE_CHOICE]] = rng.choice(OTHER_CHANNELS[language])
     answers[questions[QuestionKind.MULTIPLE_CHOICE]] = channels
-    if draft is not None and rng.random() < 0.7:
-        answers[questions[QuestionKind.LONG_TEXT]] = [draft.body]
-    if rng.random() < 0.5:
+    if change:
+        answers[questions[QuestionKind.LONG_TEXT]] = [change]
+    if rng.random() < ONE_WORD_ANSWERED:
         answers[questions[QuestionKind.SHORT_TEXT]] = [rng.choice(ONE_WORD[language])]
     if person.relationship and rng.random() < 0.9:
         answers[questions[QuestionKind.PROFILE_RELATIONSHIP]] = [person.relationship]

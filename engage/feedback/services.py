@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
 
-from ..accounts.models import ParticipantProfile, User
+from ..accounts.models import ParticipantProfile, profile_schools
 from ..comments.models import Comment, CommentStatus
 from ..conversations.models import ConversationNote, ConversationSession, NoteEntry, NoteEntryKind, NoteStatus
 from ..extensions import db
+from ..orgs.models import School
 from ..surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyStatus, survey_response_schools
 
 
@@ -57,36 +57,61 @@ class FeedbackItem:
     survey_id: int | None = None
     question_id: int | None = None
     session_id: int | None = None
+    # Who said it, as far as the source tells, for counting distinct people:
+    # "user:<id>" (a comment's author), "response:<id>" (one survey response;
+    # never linked to an account), "note:<id>" (one thing a host heard, counted
+    # as one voice), "card:<id>" (one paper card).
+    person_key: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """(source, source_id): names the item in every source, for themes and exports."""
+        return (self.source, self.source_id)
 
 
 def comment_items(plan_id: int) -> list[FeedbackItem]:
-    """Every visible comment on the plan, with its support count, in three queries."""
+    """Every visible comment on the plan, with its support count, in two queries.
+
+    Columns, not ORM objects: a plan may have tens of thousands of comments.
+    """
     rows = db.session.execute(
-        select(Comment, ParticipantProfile)
-        .join(User, User.id == Comment.author_id)
-        .outerjoin(ParticipantProfile, ParticipantProfile.user_id == User.id)
+        select(Comment.id, Comment.body, Comment.language, Comment.plan_id, Comment.section_key,
+               Comment.action_key, Comment.created_at, Comment.support_count, Comment.official,
+               Comment.author_id, ParticipantProfile.relationship_to_district,
+               ParticipantProfile.preferred_language)
+        .outerjoin(ParticipantProfile, ParticipantProfile.user_id == Comment.author_id)
         .where(Comment.plan_id == plan_id, Comment.status == CommentStatus.VISIBLE)
-        .options(selectinload(ParticipantProfile.schools))
         .order_by(Comment.created_at, Comment.id)
     ).all()
+    schools: dict[int, list[int]] = defaultdict(list)
+    for user_id, school_id in db.session.execute(
+        select(profile_schools.c.profile_id, profile_schools.c.school_id)
+        .join(School, School.id == profile_schools.c.school_id)
+        .where(profile_schools.c.profile_id.in_(
+            select(Comment.author_id).where(Comment.plan_id == plan_id, Comment.status == CommentStatus.VISIBLE)))
+        .order_by(School.name)
+    ):
+        schools[user_id].append(school_id)
     return [
         FeedbackItem(
             source=FeedbackSource.COMMENT,
-            source_id=comment.id,
-            text=comment.body,
-            language=comment.language,
-            plan_id=comment.plan_id,
-            section_key=comment.section_key,
-            action_key=comment.action_key,
-            created_at=comment.created_at,
+            source_id=comment_id,
+            text=body,
+            language=language,
+            plan_id=comment_plan_id,
+            section_key=section_key,
+            action_key=action_key,
+            created_at=created_at,
             visibility=Visibility.PUBLIC,
-            support_count=comment.support_count,
-            relationship=profile.relationship_to_district if profile else None,
-            preferred_language=profile.preferred_language if profile else None,
-            school_ids=tuple(school.id for school in profile.schools) if profile else (),
-            official=comment.official,
+            support_count=support_count,
+            relationship=relationship,
+            preferred_language=preferred_language,
+            school_ids=tuple(schools.get(author_id, ())),
+            official=official,
+            person_key=f"user:{author_id}",
         )
-        for comment, profile in rows
+        for (comment_id, body, language, comment_plan_id, section_key, action_key, created_at, support_count,
+             official, author_id, relationship, preferred_language) in rows
     ]
 
 
@@ -127,6 +152,7 @@ def survey_answer_items(*, plan_id: int | None = None, survey_id: int | None = N
             school_ids=schools.get(response_id, ()),
             survey_id=answer_survey_id,
             question_id=question_id,
+            person_key=f"response:{response_id}",
         )
         for (answer_id, text, response_id, question_id, section_key, action_key, answer_survey_id, linked_plan_id,
              language, relationship, submitted_at) in rows
@@ -178,6 +204,7 @@ def conversation_items(plan_id: int) -> list[FeedbackItem]:
             preferred_language=entry.participant_language,
             school_ids=(entry.school_id,) if entry.school_id is not None else (),
             session_id=session_id,
+            person_key=f"{'card' if entry.kind == NoteEntryKind.CARD else 'note'}:{entry.id}",
         )
         for entry, submitted_at, session_id in rows
     ]

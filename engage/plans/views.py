@@ -51,7 +51,15 @@ def show(plan_id: int):
         months=month_names(),
         short_months=month_names("abbreviated"),
         comment_counts=comment_counts(plan.id),
+        theme_responses=_published_theme_responses(plan.id),
     )
+
+
+def _published_theme_responses(plan_id: int):
+    # Imported here: themes reads feedback, whose sources (comments) import plans.
+    from ..themes.services import published_responses
+
+    return published_responses(plan_id)
 
 
 @bp.route("/<id:plan_id>/compare")

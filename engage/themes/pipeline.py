@@ -70,11 +70,13 @@ import contextlib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster
+from scipy.cluster.hierarchy import ward as ward_tree
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import hstack
 from sklearn.cluster import KMeans, MiniBatchKMeans
@@ -85,7 +87,10 @@ from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.extmath import row_norms
 from threadpoolctl import threadpool_limits
 
-from engage.themes.text import STOP_WORDS, TOKEN_PATTERN, normalize, strip_accents
+from engage.themes.text import STOP_WORDS, TOKEN_PATTERN, normalize, strip_accents, words
+
+#: `find_themes(progress=...)`: called with a stage name and the share of the whole work done.
+Progress = Callable[[str, float], None]
 
 OTHER_ID = "other"
 OTHER_LABEL = "Other / unclustered"
@@ -105,6 +110,12 @@ _SINGLE_THREAD_BELOW = 20_000
 # Automatic k is chosen on a sample of at most this many items.
 _CHOOSE_SAMPLE = 3_000
 _SILHOUETTE_TOLERANCE = 0.05
+# Ward is run on at most this many items (it keeps n^2/2 distances: 144 MB here),
+# then k-means, started from Ward's centres, takes in every item.
+_WARD_MAX = 6_000
+# Sentence embeddings are clustered in this many dimensions (SVD of the centred
+# vectors): no loss of NMI, and Ward and k-means run several times faster.
+_CLUSTER_DIMS = 128
 # Automatic k never gives fewer than this many items per theme on average.
 _ITEMS_PER_THEME = 20
 _N_TOP_TERMS = 10
@@ -201,6 +212,8 @@ class TfidfLsa:
     """
 
     name = "tfidf-lsa"
+    # How `find_themes` clusters these vectors (see `_cluster`).
+    clustering = "kmeans"
 
     def __init__(self, n_components: int = 150, char_weight: float = 1.5, random_state: int = 0):
         self.n_components = n_components
@@ -325,17 +338,18 @@ def _seed_centers(z: np.ndarray, previous_centers: np.ndarray, k: int) -> np.nda
     return np.vstack(centers).astype(z.dtype)
 
 
-def _k_range(n: int, max_k: int) -> list[int]:
-    """Candidate numbers of themes: about 12 steps on a log scale from 2 to min(200, n / 20)
+def _k_range(n: int, max_k: int, num: int = 12) -> list[int]:
+    """Candidate numbers of themes: about `num` steps on a log scale from 2 to min(200, n / 20)
     (at least 5 when there are 20 items or more), never more than `max_k`."""
     high = int(min(200, max(n // _ITEMS_PER_THEME, min(n // 4, 5)), max_k))
     if high < 2:
         return [1]
-    return sorted({int(round(v)) for v in np.geomspace(2, high, num=12)})
+    return sorted({int(round(v)) for v in np.geomspace(2, high, num=num)})
 
 
 def choose_n_themes(z: np.ndarray, random_state: int = 0, max_k: int = 200,
-                    previous_centers: np.ndarray | None = None) -> int:
+                    previous_centers: np.ndarray | None = None,
+                    on_step: Callable[[float], None] | None = None, method: str = "kmeans") -> int:
     """The number of themes, chosen from the data by the cosine silhouette.
 
     k-means is run for about 12 values of k spaced on a log scale from 2 to
@@ -348,7 +362,13 @@ def choose_n_themes(z: np.ndarray, random_state: int = 0, max_k: int = 200,
     read. With `previous_centers` (the last run's themes, recomputed from
     their members that are still here) k-means is also started from them,
     and their count wins if its silhouette is within twice that tolerance:
-    a re-run with a little more feedback keeps its themes.
+    a re-run with a little more feedback keeps its themes. `on_step`, if
+    given, is called with the share of the candidates tried so far.
+
+    With `method="ward"` (sentence embeddings) the partitions are the cuts
+    of one Ward tree built on the sample, about 30 values of k instead of 12
+    k-means runs: cheaper, and Ward's cuts are nested, so the silhouette
+    curve is smooth.
 
     Measured (bench/themes_quality.py): the silhouette tracks the number of
     labels on clinc150 and stackoverflow; on banking77 it overshoots, which
@@ -358,13 +378,20 @@ def choose_n_themes(z: np.ndarray, random_state: int = 0, max_k: int = 200,
     n = len(z)
     rng = np.random.default_rng(random_state)
     sample = z if n <= _CHOOSE_SAMPLE else z[np.sort(rng.choice(n, _CHOOSE_SAMPLE, replace=False))]
-    ks = _k_range(n, max_k)
+    ward = method == "ward" and len(sample) >= 3
+    ks = _k_range(n, min(max_k, len(sample) - 1) if ward else max_k, num=30 if ward else 12)
     if ks == [1]:
         return 1
+    tree = ward_tree(sample.astype(np.float64)) if ward else None
     scores = {}
-    for k in ks:
-        labels, _ = _kmeans(sample, k, random_state, n_init=1)
+    for step, k in enumerate(ks, start=1):
+        if tree is not None:
+            labels = fcluster(tree, k, criterion="maxclust")
+        else:
+            labels, _ = _kmeans(sample, k, random_state, n_init=1)
         scores[k] = _silhouette(sample, labels)
+        if on_step is not None:
+            on_step(step / len(ks))
     best = max(scores.values())
     if previous_centers is not None and 2 <= len(previous_centers) <= min(max_k, len(sample) - 1):
         labels, _ = _kmeans(sample, len(previous_centers), random_state, init=previous_centers)
@@ -542,33 +569,123 @@ def _centred(z: np.ndarray, usable: np.ndarray, keys: Sequence[str]) -> np.ndarr
     return out
 
 
-def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous) -> None:
-    """Fill `labels` (-1 for Other) and `strengths` for the usable rows of `z`, in place."""
+def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous,
+             tracker: _Tracker | None = None, method: str = "kmeans") -> None:
+    """Fill `labels` (-1 for Other) and `strengths` for the usable rows of `z`, in place.
+
+    `method` "kmeans": k-means++ with restarts (TF-IDF/LSA). "ward": in
+    `_CLUSTER_DIMS` dimensions, Ward's agglomerative clustering on a sample,
+    then k-means started from its centres over every item (sentence embeddings).
+    With `previous`, both start k-means from the previous themes' centres.
+    """
     if not len(usable):
         return
     zu = z[usable]
+    zc = _reduced(zu, random_state) if method == "ward" else zu
     distinct = len({keys[i] for i in usable})
     usable_keys = [keys[i] for i in usable]
-    kept = _previous_centers(zu, usable_keys, previous) if previous is not None else None
+    kept = _previous_centers(zc, usable_keys, previous) if previous is not None else None
     if n_themes is None:
-        k = choose_n_themes(zu, random_state, max_k=distinct, previous_centers=kept)
+        on_step = tracker.within("choosing the number of themes") if tracker else None
+        k = choose_n_themes(zc, random_state, max_k=distinct, previous_centers=kept, on_step=on_step,
+                            method=method)
     else:
         k = int(n_themes)
     k = max(1, min(k, distinct))
+    if tracker:
+        tracker.stage("clustering")
     if k == 1:
-        centers = zu.mean(axis=0, keepdims=True)
         labels[usable] = 0
+    elif kept is not None:
+        labels[usable], _ = _kmeans(zc, k, random_state, init=_seed_centers(zc, kept, k))
+    elif method == "ward":
+        labels[usable] = _ward_kmeans(zc, k, random_state)
     else:
-        seeds = _seed_centers(zu, kept, k) if kept is not None else None
-        labels[usable], centers = _kmeans(zu, k, random_state, init=seeds)
+        labels[usable], _ = _kmeans(zc, k, random_state)
+    # Centres in the full space, as the mean of each theme's members.
+    found = labels[usable]
+    centers = np.zeros((int(found.max()) + 1, zu.shape[1]), dtype=np.float64)
+    np.add.at(centers, found, zu)
     centers = l2_normalize(centers)
-    strengths[usable] = np.clip(np.einsum("ij,ij->i", zu, centers[labels[usable]]), 0.0, 1.0)
+    strengths[usable] = np.clip(np.einsum("ij,ij->i", zu, centers[found]), 0.0, 1.0)
     # Items that fit their theme badly, and themes too small to be one, go to Other.
     labels[usable[strengths[usable] < _OTHER_BELOW]] = -1
     min_size = _min_theme_size(len(labels))
     for c, size in Counter(labels[labels >= 0].tolist()).items():
         if size < min_size:
             labels[labels == c] = -1
+
+
+def _reduced(z: np.ndarray, random_state: int) -> np.ndarray:
+    """`z` in `_CLUSTER_DIMS` dimensions (truncated SVD, fitted on a sample), rows renormalised."""
+    n, d = z.shape
+    if d <= _CLUSTER_DIMS or n <= 2 * _CLUSTER_DIMS:
+        return z
+    svd = TruncatedSVD(_CLUSTER_DIMS, algorithm="randomized", n_iter=5, random_state=random_state)
+    rows = np.sort(np.random.default_rng(random_state).choice(n, _SVD_FIT_MAX, replace=False)) \
+        if n > _SVD_FIT_MAX else slice(None)
+    svd.fit(z[rows])
+    return l2_normalize(svd.transform(z)).astype(z.dtype, copy=False)
+
+
+def _ward_kmeans(z: np.ndarray, k: int, random_state: int) -> np.ndarray:
+    """Ward on (a sample of) `z` cut into k groups, then k-means from their centres."""
+    n = len(z)
+    rows = np.arange(n) if n <= _WARD_MAX else \
+        np.sort(np.random.default_rng(random_state).choice(n, _WARD_MAX, replace=False))
+    if k >= len(rows):
+        return _kmeans(z, k, random_state)[0]
+    groups = fcluster(ward_tree(z[rows].astype(np.float64)), k, criterion="maxclust") - 1
+    centers = np.vstack([z[rows][groups == g].mean(axis=0) for g in np.unique(groups)])
+    return _kmeans(z, len(centers), random_state, init=centers.astype(z.dtype))[0]
+
+
+class _Tracker:
+    """Reports `find_themes`' progress: each stage has a share of the whole work,
+    and the fraction reported never goes down."""
+
+    def __init__(self, progress: Progress | None, weights: Mapping[str, float]):
+        self.progress = progress
+        total = sum(weights.values()) or 1.0
+        self.starts: dict[str, float] = {}
+        self.shares: dict[str, float] = {}
+        done = 0.0
+        for name, weight in weights.items():
+            self.starts[name], self.shares[name] = done / total, weight / total
+            done += weight
+        self.last = 0.0
+
+    def report(self, name: str, fraction: float) -> None:
+        self.last = min(1.0, max(self.last, fraction))
+        if self.progress is not None:
+            self.progress(name, self.last)
+
+    def stage(self, name: str) -> None:
+        self.report(name, self.starts.get(name, self.last))
+
+    def within(self, name: str) -> Callable[[float], None]:
+        """A callback for progress inside a stage (0..1 of that stage)."""
+        self.stage(name)
+        return lambda part: self.report(name, self.starts[name] + self.shares[name] * min(max(part, 0.0), 1.0))
+
+
+def _stage_weights(vectors_given: bool, automatic: bool, representation_name: str) -> dict[str, float]:
+    """Rough shares of the work per stage (measured on 3,000-20,000 texts): sentence
+    embeddings dominate when they are computed; with TF-IDF the choice of k does."""
+    slow = "tfidf" not in representation_name
+    return {"vectorising": 0.02 if vectors_given else (20.0 if slow else 2.0),
+            "choosing the number of themes": 3.0 if automatic else 0.0,
+            "clustering": 1.0,
+            "labelling": 0.5}
+
+
+def _clustering_for(representation: Any, name: str) -> str:
+    """"kmeans" for TF-IDF/LSA, "ward" for sentence embeddings and anything else
+    (a representation may say with a `clustering` attribute)."""
+    method = getattr(representation, "clustering", None)
+    if method in ("kmeans", "ward"):
+        return method
+    return "kmeans" if name.startswith("tfidf") else "ward"
 
 
 def _min_theme_size(n: int) -> int:
@@ -583,7 +700,9 @@ def _empty_other(members=(), strengths=(), keys=()) -> Theme:
 
 def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_state: int = 0,
                 previous: ThemeResult | Mapping[str, Any] | None = None,
-                representation: Representation | None = None) -> ThemeResult:
+                representation: Representation | str | None = None,
+                vectors: np.ndarray | None = None,
+                progress: Progress | None = None) -> ThemeResult:
     """Group texts into themes; see the module docstring for how.
 
     `texts`: the feedback, any language mix of English and Spanish, any length.
@@ -591,17 +710,44 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     `random_state`: the same texts and random_state give the same result.
     `previous`: an earlier `ThemeResult` or its `to_dict()`; matching themes keep their ids.
     `representation`: how texts become vectors; None uses `default_representation()`.
+    `vectors`: precomputed (n, d) vectors for `texts`, rows L2-normalised (the
+        embeddings cache); then `representation` is not called and only names
+        them in the result (an object with `name`, or the name itself; default
+        "precomputed").
+    `progress`: called as progress(stage, fraction) with the stages "vectorising",
+        "choosing the number of themes" (automatic k only), "clustering" and
+        "labelling", a fraction of the whole work that never goes down, and
+        last ("done", 1.0).
     """
     texts = ["" if t is None else str(t) for t in texts]
     n = len(texts)
-    representation = representation or default_representation()
+    if vectors is not None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[0] != n:
+            raise ValueError(f"vectors must have one row per text: got shape {vectors.shape} for {n} texts")
+        name = representation if isinstance(representation, str) else \
+            getattr(representation, "name", None) or "precomputed"
+    else:
+        if isinstance(representation, str):
+            raise ValueError("a representation given by name needs `vectors`")
+        representation = representation or default_representation()
+        name = representation.name
     if previous is not None and not isinstance(previous, ThemeResult):
         previous = ThemeResult.from_dict(previous)
+    tracker = _Tracker(progress, _stage_weights(vectors is not None, n_themes is None, name))
+    tracker.stage("vectorising")
     if n == 0:
         next_id = _match_previous([], previous)
-        return ThemeResult([], _empty_other(), 0, representation.name, n_themes is None, next_id)
+        tracker.report("done", 1.0)
+        return ThemeResult([], _empty_other(), 0, name, n_themes is None, next_id)
     keys = [fingerprint(t) for t in texts]
-    z = np.asarray(representation.fit_transform(list(texts)), dtype=np.float32)
+    if vectors is None:
+        z = np.asarray(representation.fit_transform(list(texts)), dtype=np.float32)
+    else:
+        z = vectors.copy()
+    # A text with no word at all (empty, emoji or punctuation only) says nothing
+    # a theme could be about, whatever vector a model gives it.
+    z[[i for i, t in enumerate(texts) if not words(t)]] = 0.0
     # Cluster in a canonical order (by fingerprint), so the same texts in another
     # order give the same themes.
     usable = np.array([i for i in sorted(range(n), key=lambda i: keys[i]) if np.linalg.norm(z[i]) > 0.5],
@@ -610,7 +756,9 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     labels = np.full(n, -1)
     strengths = np.zeros(n, dtype=np.float32)
     with _threads_for(n):
-        _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous)
+        _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous, tracker,
+                 method=_clustering_for(representation, name))
+    tracker.stage("labelling")
     groups = [np.flatnonzero(labels == c) for c in sorted(set(labels.tolist()) - {-1})]
     # Largest first; ties broken by the members' texts, not their order.
     groups.sort(key=lambda g: (-len(g), min(keys[i] for i in g)))
@@ -634,7 +782,86 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     other_members = np.flatnonzero(labels == -1)
     other = _empty_other(other_members.tolist(), [float(strengths[i]) for i in other_members],
                          [keys[i] for i in other_members])
-    return ThemeResult(themes, other, n, representation.name, n_themes is None, next_id)
+    tracker.report("done", 1.0)
+    return ThemeResult(themes, other, n, name, n_themes is None, next_id)
+
+
+def assign_nearest(texts: Sequence[str], themes: Mapping[str, Sequence[str]], *,
+                   representation: Representation | None = None,
+                   vectors: np.ndarray | None = None,
+                   theme_vectors: Mapping[str, np.ndarray] | None = None) -> list[tuple[str | None, float]]:
+    """The nearest existing theme for each of some new texts: [(theme id or None, cosine)].
+
+    For feedback that arrives between runs. `themes` maps a theme id to some of
+    its member texts (say up to 50 each); a theme's centre is the mean of its
+    members' vectors, and each new text goes to the theme whose centre is
+    nearest by cosine. A text gets (None, cosine) when it has no usable words,
+    or when even the best cosine is below the threshold `find_themes` uses for
+    Other (`_OTHER_BELOW`); as in `find_themes`, cosines are taken after
+    centring on the mean of all the vectors involved, when there are two
+    themes or more.
+
+    Vectors come from `representation` (default `default_representation()`;
+    TF-IDF/LSA is fitted on the member texts and the new texts together), or,
+    to reuse cached sentence embeddings without embedding anything, from
+    `vectors` ((n, d) rows for `texts`) and `theme_vectors` (theme id ->
+    (m, d) rows for its members), both L2-normalised; then `themes` is not read.
+    """
+    texts = ["" if t is None else str(t) for t in texts]
+    n = len(texts)
+    if (vectors is None) != (theme_vectors is None):
+        raise ValueError("give both `vectors` and `theme_vectors`, or neither")
+    if vectors is not None:
+        new = np.asarray(vectors, dtype=np.float32).reshape(n, -1) if n else np.zeros((0, 1), np.float32)
+        blocks = {tid: np.asarray(rows, dtype=np.float32) for tid, rows in theme_vectors.items()}
+        blocks = {tid: rows.reshape(len(rows), -1) for tid, rows in blocks.items() if len(rows)}
+        if blocks and n and any(rows.shape[1] != new.shape[1] for rows in blocks.values()):
+            raise ValueError("`vectors` and `theme_vectors` must have the same number of columns")
+    else:
+        members = {tid: ["" if t is None else str(t) for t in rows] for tid, rows in themes.items()}
+        members = {tid: rows for tid, rows in members.items() if rows}
+        if not n or not members:
+            return [(None, 0.0)] * n
+        representation = representation or default_representation()
+        pool = [t for rows in members.values() for t in rows] + texts
+        z = np.asarray(representation.fit_transform(pool), dtype=np.float32)
+        blocks, at = {}, 0
+        for tid, rows in members.items():
+            blocks[tid] = z[at:at + len(rows)]
+            at += len(rows)
+        new = z[at:]
+    if not n or not blocks:
+        return [(None, 0.0)] * n
+    ids = list(blocks)
+    stacked = np.vstack([blocks[tid] for tid in ids] + [new])
+    usable_rows = np.linalg.norm(stacked, axis=1) > 0.5
+    if len(ids) >= 2 and usable_rows.sum() >= 20:
+        # As `_centred` does in `find_themes`: without the shared direction the
+        # cosines (and so the Other threshold) mean what they mean there.
+        mean = stacked[usable_rows].mean(axis=0)
+    else:
+        mean = np.zeros(stacked.shape[1], dtype=np.float32)
+
+    def centred(rows: np.ndarray) -> np.ndarray:
+        keep = np.linalg.norm(rows, axis=1) > 0.5
+        out = np.zeros_like(rows)
+        out[keep] = l2_normalize(rows[keep] - mean)
+        return out
+
+    centres = np.vstack([centred(blocks[tid]).mean(axis=0) for tid in ids])
+    has_centre = np.linalg.norm(centres, axis=1) > 1e-6
+    centres = l2_normalize(centres)
+    cosines = centred(new) @ centres.T
+    cosines[:, ~has_centre] = -np.inf
+    out: list[tuple[str | None, float]] = []
+    for i, text in enumerate(texts):
+        if not words(text) or np.linalg.norm(new[i]) <= 0.5 or not has_centre.any():
+            out.append((None, 0.0))
+            continue
+        best = int(np.argmax(cosines[i]))
+        cosine = float(np.clip(cosines[i, best], -1.0, 1.0))
+        out.append((ids[best] if cosine >= _OTHER_BELOW else None, cosine))
+    return out
 
 
 def _fallback_label(text: str) -> str:

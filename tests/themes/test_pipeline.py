@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from engage.themes.pipeline import OTHER_ID, TfidfLsa, ThemeResult, find_themes
+from engage.themes.pipeline import OTHER_ID, TfidfLsa, ThemeResult, assign_nearest, find_themes
 from engage.themes.text import SPANISH_STOP_WORDS, normalize
 
 # Each text is a subject, a complaint and an ending drawn from its topic's
@@ -293,3 +293,126 @@ def test_default_representation_falls_back_to_tfidf(monkeypatch):
 
     monkeypatch.setattr(pipeline, "_embeddings_available", lambda: False)
     assert isinstance(pipeline.default_representation(), TfidfLsa)
+
+
+# --------------------------------------------------------------------------
+# progress, precomputed vectors, assign_nearest
+# --------------------------------------------------------------------------
+
+def test_progress_goes_up_through_the_stages_to_done(corpus):
+    calls = []
+    find_themes(corpus[0], representation=TfidfLsa(), progress=lambda stage, done: calls.append((stage, done)))
+    fractions = [done for _, done in calls]
+    assert fractions == sorted(fractions)
+    assert all(0.0 <= f <= 1.0 for f in fractions)
+    stages = [stage for stage, _ in calls]
+    assert stages[0] == "vectorising"
+    assert [s for s in dict.fromkeys(stages)] == ["vectorising", "choosing the number of themes", "clustering",
+                                                  "labelling", "done"]
+    assert calls[-1] == ("done", 1.0)
+
+
+def test_progress_with_a_given_number_of_themes_and_empty_input():
+    calls = []
+    find_themes(["bus late", "lunch cold"] * 15, n_themes=2, representation=TfidfLsa(),
+                progress=lambda stage, done: calls.append((stage, done)))
+    assert "choosing the number of themes" not in {s for s, _ in calls}
+    assert calls[-1] == ("done", 1.0)
+    calls.clear()
+    find_themes([], representation=TfidfLsa(), progress=lambda stage, done: calls.append((stage, done)))
+    assert calls[-1] == ("done", 1.0)
+
+
+def test_precomputed_vectors_give_the_same_themes_as_their_representation(corpus):
+    texts = corpus[0]
+    vectors = TfidfLsa().fit_transform(texts)
+    direct = find_themes(texts, n_themes=5, representation=TfidfLsa())
+    cached = find_themes(texts, n_themes=5, vectors=vectors, representation="tfidf-lsa")
+    assert cached.assignments() == direct.assignments()
+    assert cached.representation == "tfidf-lsa"
+
+
+class NeverCalled:
+    name = "cached-model"
+
+    def fit_transform(self, texts):
+        raise AssertionError("precomputed vectors must not be recomputed")
+
+
+def test_precomputed_vectors_are_not_recomputed_and_name_the_result():
+    texts = ["bus late", "the bus again"] * 10 + ["homework tonight", "much homework"] * 10
+    vectors = KeywordVectors().fit_transform(texts)
+    result = find_themes(texts, n_themes=2, vectors=vectors, representation=NeverCalled())
+    assert result.representation == "cached-model"
+    assert sorted(t.size for t in result.themes) == [20, 20]
+    assert find_themes(texts, n_themes=2, vectors=vectors).representation == "precomputed"
+
+
+def test_precomputed_vectors_must_have_one_row_per_text():
+    with pytest.raises(ValueError):
+        find_themes(["a text", "another"], vectors=[[1.0, 0.0]])
+
+
+def test_texts_without_words_go_to_other_even_with_vectors():
+    texts = ["bus late"] * 10 + ["homework tonight"] * 10 + ["😡😡", "!!!"]
+    vectors = [[1.0, 0.0]] * 10 + [[0.0, 1.0]] * 10 + [[1.0, 0.0], [0.0, 1.0]]
+    result = find_themes(texts, n_themes=2, vectors=vectors)
+    assert {20, 21} <= set(result.other.members)
+
+
+@pytest.fixture(scope="module")
+def members_by_theme(corpus):
+    texts, topics = corpus
+    by_topic: dict[str, list[str]] = {}
+    for text, topic in zip(texts[:250], topics[:250]):
+        by_topic.setdefault(topic, []).append(text)
+    return by_topic
+
+
+def test_assign_nearest_finds_the_right_theme(corpus, members_by_theme):
+    new, truth = feedback(n_per_topic=4, seed=42)
+    got = assign_nearest(new, members_by_theme, representation=TfidfLsa())
+    assert len(got) == len(new)
+    right = sum(1 for (theme, _), topic in zip(got, truth) if theme == topic)
+    assert right / len(new) >= 0.85
+    assert all(-1.0 <= cosine <= 1.0 for _, cosine in got)
+
+
+def test_assign_nearest_sets_aside_gibberish_and_texts_without_words(members_by_theme):
+    new = ["The school bus is always late", "", "😀😀", "!!!", "zqxj vrrpt klmnz wqq"]
+    got = assign_nearest(new, members_by_theme, representation=TfidfLsa())
+    assert got[0][0] == "bus"
+    assert [theme for theme, _ in got[1:]] == [None, None, None, None]
+
+
+def test_assign_nearest_is_deterministic(members_by_theme):
+    new, _ = feedback(n_per_topic=2, seed=5)
+    first = assign_nearest(new, members_by_theme, representation=TfidfLsa())
+    assert assign_nearest(new, members_by_theme, representation=TfidfLsa()) == first
+
+
+def test_assign_nearest_with_no_themes_or_no_texts(members_by_theme):
+    assert assign_nearest([], members_by_theme, representation=TfidfLsa()) == []
+    assert assign_nearest(["bus late"], {}, representation=TfidfLsa()) == [(None, 0.0)]
+    assert assign_nearest(["bus late"], {"t1": []}, representation=TfidfLsa()) == [(None, 0.0)]
+
+
+def test_assign_nearest_with_precomputed_vectors():
+    import numpy as np
+
+    theme_vectors = {"t1": np.array([[1.0, 0.0, 0.0], [0.9, 0.1, 0.0]]), "t2": np.array([[0.0, 1.0, 0.0]]),
+                     "t3": np.zeros((0, 3))}
+    new = np.array([[0.8, 0.2, 0.0], [0.1, 0.9, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    new = new / np.linalg.norm(new, axis=1, keepdims=True)
+    got = assign_nearest(["bus late", "homework", "something else entirely", "🚌"], {},
+                         vectors=new, theme_vectors=theme_vectors)
+    assert [theme for theme, _ in got] == ["t1", "t2", None, None]
+    assert got[0][1] > 0.9
+    assert got[2][1] < 0.1
+
+
+def test_assign_nearest_needs_both_vector_arguments():
+    import numpy as np
+
+    with pytest.raises(ValueError):
+        assign_nearest(["bus"], {}, vectors=np.ones((1, 2)))

@@ -1,0 +1,136 @@
+"""The demo's themes: the analysis run once over each plan's feedback, and a few published responses.
+
+Runs through the themes services, as `flask --app engage themes run` does, with
+the configured representation (TF-IDF/LSA on a plain install). The district's
+"what we heard / what we will do" goes on the themes the run finds about buses,
+interpreters and discipline, found by what their feedback says, not by the
+order or labels of a run, so the responses land on the right themes whatever
+the pipeline calls them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import click
+
+from ..accounts.models import User
+from ..plans.models import Plan
+from ..themes import services as theme_services
+from ..themes.models import Theme
+
+
+@dataclass(frozen=True)
+class DemoResponse:
+    words: tuple[str, ...]  # a theme is about this when most of its items use one of these words
+    heard: str
+    will_do: str
+
+
+RESPONSES = (
+    DemoResponse(
+        words=("bus", "buses", "route", "routes", "autobús", "autobus", "autobuses", "camión", "camion", "ruta"),
+        heard=(
+            "Late buses were the concern we heard most, in comments, in the survey and at every community "
+            "conversation: routes that arrive after the bell, rides of over an hour, a bus stop moved onto a busy "
+            "road, no late bus for students who stay for tutoring or clubs, and no word to families when a bus is "
+            "late."
+        ),
+        will_do=(
+            "Action 6 now names bus reliability as a measure, and Transportation will publish on-time data for "
+            "every route each month from January. We are hiring six more drivers, adding a late bus two days a week "
+            "on the two longest routes this spring, and starting text alerts, in English and Spanish, when a route "
+            "runs more than 10 minutes late."
+        ),
+    ),
+    DemoResponse(
+        words=("interpreter", "interpreters", "interpretation", "interpret", "intérprete", "interprete",
+               "intérpretes", "interpretes"),
+        heard=(
+            "Families told us interpreters are missing or late at conferences and IEP meetings, that children end "
+            "up interpreting for their own parents, and that asking for an interpreter means calling the school "
+            "office in English. Families who speak Somali, Vietnamese and other languages said they are often left "
+            "out entirely."
+        ),
+        will_do=(
+            "From January, families can ask for an interpreter in their own language when they book a conference, "
+            "online or by text message. Every family meeting and IEP meeting will have a professional interpreter, "
+            "never a student. Each quarter we will report how many requests we met, by language."
+        ),
+    ),
+    DemoResponse(
+        words=("suspend", "suspended", "suspending", "suspension", "suspensions", "discipline", "suspenden",
+               "suspendieron", "suspensiones", "disciplina"),
+        heard=(
+            "Many of you said Black and Latino students are suspended more often than other students for the same "
+            "behavior, that families hear about a suspension only after it is decided, and that dress code and "
+            "phone rules are enforced unevenly."
+        ),
+        will_do=(
+            "We will publish suspensions and removals from class by school and student group every quarter, "
+            "including in-school removals and dress code referrals. Schools will call families, with an "
+            "interpreter when needed, before any suspension, and students and families will hold half the seats "
+            "on the code of conduct committee."
+        ),
+    ),
+)
+# A theme gets a response when at least this share of its items use the response's words.
+_ABOUT_SHARE = 0.5
+
+
+def load_demo_themes(plans: list[Plan], leader: User, added: dict[str, int]) -> None:
+    """Run the analysis once on each plan's default analysis, then publish the demo's responses.
+
+    Plans whose analysis has run before are left alone, so loading the demo
+    again changes nothing. Prints one line: themes, items and time.
+    """
+    started = time.perf_counter()
+    runs = []
+    for plan in plans:
+        analysis = theme_services.default_analysis(None, plan.id)
+        if theme_services.last_successful_run(analysis) is None:
+            runs.append(theme_services.run_analysis_now(None, analysis))
+    added["theme_runs"] += len(runs)
+    if runs:
+        click.echo(
+            f"Themes: {sum(run.n_themes for run in runs)} themes from {sum(run.n_items for run in runs)} feedback "
+            f"items on {len(runs)} plan{'s' if len(runs) > 1 else ''} in {time.perf_counter() - started:.1f} s "
+            f"({', '.join(sorted({run.representation for run in runs}))})."
+        )
+    added["theme_responses"] += _publish_responses(theme_services.default_analysis(None, plans[0].id), leader)
+
+
+def _publish_responses(analysis, leader: User) -> int:
+    """The district's responses on the themes they are about; none when it has answered before."""
+    active = theme_services.active_themes(analysis)
+    if any(theme.response_heard for theme in active):
+        return 0
+    members: dict[int, list[str]] = {}
+    for themed in theme_services.themed_items(analysis):
+        if themed.theme_id is not None and not themed.off_topic:
+            members.setdefault(themed.theme_id, []).append(themed.item.text.lower())
+    published = 0
+    taken: set[int] = set()
+    for response in RESPONSES:
+        theme = _theme_about(response.words, active, members, taken)
+        if theme is None:
+            continue
+        theme_services.save_response(leader, theme, heard=response.heard, will_do=response.will_do, publish=True)
+        taken.add(theme.id)
+        published += 1
+    return published
+
+
+def _theme_about(words: tuple[str, ...], active: list[Theme], members: dict[int, list[str]],
+                 taken: set[int]) -> Theme | None:
+    """The theme with the most items using one of `words`, if most of its items do."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b")
+    best, best_count = None, 0
+    for theme in active:
+        texts = members.get(theme.id, [])
+        count = sum(bool(pattern.search(text)) for text in texts)
+        if theme.id not in taken and texts and count / len(texts) >= _ABOUT_SHARE and count > best_count:
+            best, best_count = theme, count
+    return best

@@ -1,0 +1,33 @@
+"""The CSV of an analysis's items and the printable board report: call exports, send or render."""
+
+from __future__ import annotations
+
+from flask import Response, render_template
+from flask_login import current_user, login_required
+
+from . import bp, exports, services
+
+
+@bp.route("/analyses/<id:analysis_id>/export.csv")
+@login_required
+def export_csv(analysis_id: int):
+    services.require_manage_themes(current_user)
+    analysis = services.get_analysis(current_user, analysis_id)
+    made = exports.export_items(current_user, analysis)
+    return Response(
+        made.content.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"',
+                 "Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/analyses/<id:analysis_id>/report")
+@login_required
+def report(analysis_id: int):
+    services.require_manage_themes(current_user)
+    analysis = services.get_analysis(current_user, analysis_id)
+    board = exports.board_report(current_user, analysis)
+    response = render_template("themes/report.html", report=board, quotes_of=exports.report_quotes,
+                               shares_of=exports.channel_shares)
+    return response, 200, {"Cache-Control": "no-store"}

@@ -1,0 +1,436 @@
+"""What the themes dashboard shows: counts, breakdowns, trends and item lists.
+
+Pure functions over `services.themed_items(analysis)` (one fixed set of
+queries) and the analysis's themes; nothing here queries per theme or per
+item, so a page costs the same number of queries with 100 items or 10,000.
+
+People are counted by `FeedbackItem.person_key` (one account, one survey
+response, one thing a host heard, one paper card). Every count of people by
+participant group (relationship, school, language) goes through
+engage.privacy: groups under SMALL_GROUP_THRESHOLD are shown as "fewer than
+10", with complementary suppression so the hidden groups cannot be worked
+out from the total.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..orgs.models import School
+from ..plans.models import PlanSection
+from ..privacy import GroupCount, suppress_small_groups
+from .models import Theme, ThemeAnalysis
+from .services import SOURCES, ThemedItem, active_themes, themed_items
+from .text import normalize
+
+PER_PAGE = 50
+DASHBOARD_QUOTES = 3
+SEARCH_MAX = 200
+SORTS = ("people", "support", "items", "new")
+# A trend over more than this many weeks is shown by month.
+WEEKS_MAX = 26
+NOT_SHARED = "not_shared"
+OTHER = "other"
+OFF_TOPIC = "off_topic"
+
+
+# --------------------------------------------------------------------------
+# Summaries: one row per theme on the dashboard
+# --------------------------------------------------------------------------
+
+@dataclass
+class ThemeSummary:
+    theme: Theme | None  # None: Other / unclustered
+    label: str
+    items: int = 0
+    people: int = 0
+    # People who raised it plus the supports their comments received.
+    support: int = 0
+    new_items: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)  # source -> items, every source, in SOURCES order
+    share: float = 0.0  # of the people heard from in the analysis (0-1)
+    quotes: list[ThemedItem] = field(default_factory=list)
+
+    @property
+    def theme_id(self) -> int | None:
+        return self.theme.id if self.theme is not None else None
+
+    def channel_shares(self) -> list[tuple[str, int, float]]:
+        """(source, items, share of this theme's items) for each channel, SOURCES order."""
+        return [(source, count, count / self.items if self.items else 0.0)
+                for source, count in self.by_channel.items()]
+
+
+def _person(item) -> str:
+    return item.person_key or f"{item.source}:{item.source_id}"
+
+
+def _counted(themed: Iterable[ThemedItem]) -> list[ThemedItem]:
+    """Items that count: off-topic ones are left out of every theme and of Other."""
+    return [row for row in themed if not row.off_topic]
+
+
+def summarise(theme: Theme | None, label: str, rows: Sequence[ThemedItem], total_people: int,
+              quotes: int = DASHBOARD_QUOTES) -> ThemeSummary:
+    """Counts of `rows` (one theme's items, off-topic ones already left out)."""
+    people = {_person(row.item) for row in rows}
+    channels = Counter(row.item.source for row in rows)
+    return ThemeSummary(
+        theme=theme,
+        label=label,
+        items=len(rows),
+        people=len(people),
+        support=len(people) + sum(row.item.support_count for row in rows),
+        new_items=sum(1 for row in rows if row.is_new),
+        by_channel={source: channels.get(source, 0) for source in SOURCES},
+        share=len(people) / total_people if total_people else 0.0,
+        quotes=representative_quotes(rows, quotes),
+    )
+
+
+def representative_quotes(rows: Sequence[ThemedItem], limit: int = DASHBOARD_QUOTES) -> list[ThemedItem]:
+    """The run's representative items in rank order; the strongest members when it chose none
+    (a theme made by a split or filled by leaders' moves)."""
+    ranked = sorted((row for row in rows if row.representative_rank is not None),
+                    key=lambda row: row.representative_rank)
+    if len(ranked) < limit:
+        chosen = {row.item.key for row in ranked}
+        ranked += sorted((row for row in rows if row.item.key not in chosen and row.item.text.strip()),
+                         key=lambda row: (-row.strength, row.item.created_at))[: limit - len(ranked)]
+    return ranked[:limit]
+
+
+def _sort_key(sort: str):
+    def key(summary: ThemeSummary):
+        primary = {"people": summary.people, "support": summary.support, "items": summary.items,
+                   "new": summary.new_items}[sort]
+        return (-primary, -summary.people, -summary.items, summary.label.casefold(), summary.theme_id or 0)
+    return key
+
+
+def people_count(themed: Iterable[ThemedItem]) -> int:
+    """Distinct people behind the items that count (off-topic left out)."""
+    return len({_person(row.item) for row in _counted(themed)})
+
+
+def theme_summaries(analysis: ThemeAnalysis, themed: Sequence[ThemedItem] | None = None, *,
+                    sort: str = "people", quotes: int = DASHBOARD_QUOTES,
+                    themes: Sequence[Theme] | None = None) -> list[ThemeSummary]:
+    """One summary per active theme, ranked by `sort` (people, support, items or new),
+    then by people, items and label."""
+    themed = themed_items(analysis) if themed is None else themed
+    themes = active_themes(analysis) if themes is None else themes
+    counted = _counted(themed)
+    total_people = people_count(counted)
+    members: dict[int, list[ThemedItem]] = defaultdict(list)
+    for row in counted:
+        if row.theme_id is not None:
+            members[row.theme_id].append(row)
+    summaries = [summarise(theme, theme.label or theme.key, members.get(theme.id, []), total_people, quotes)
+                 for theme in themes]
+    return sorted(summaries, key=_sort_key(sort if sort in SORTS else "people"))
+
+
+def other_summary(analysis: ThemeAnalysis | None, themed: Sequence[ThemedItem] | None = None, *,
+                  label: str = "", quotes: int = DASHBOARD_QUOTES,
+                  themes: Sequence[Theme] | None = None) -> ThemeSummary:
+    """Other / unclustered: items in no active theme (off-topic ones left out)."""
+    themed = themed_items(analysis) if themed is None else themed
+    counted = _counted(themed)
+    active = {theme.id for theme in themes} if themes is not None else None
+    rows = [row for row in counted if row.theme_id is None or (active is not None and row.theme_id not in active)]
+    return summarise(None, label, rows, people_count(counted), quotes)
+
+
+def off_topic_count(themed: Iterable[ThemedItem]) -> int:
+    return sum(1 for row in themed if row.off_topic)
+
+
+@dataclass
+class AnalysisTotals:
+    items: int  # that count (off-topic left out)
+    people: int
+    off_topic: int
+    new_items: int
+    by_channel: dict[str, int]
+
+
+def analysis_totals(themed: Sequence[ThemedItem]) -> AnalysisTotals:
+    counted = _counted(themed)
+    channels = Counter(row.item.source for row in counted)
+    return AnalysisTotals(
+        items=len(counted),
+        people=people_count(counted),
+        off_topic=off_topic_count(themed),
+        new_items=sum(1 for row in counted if row.is_new),
+        by_channel={source: channels.get(source, 0) for source in SOURCES},
+    )
+
+
+# --------------------------------------------------------------------------
+# Breakdowns of one theme
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: what it is (label), items and people; people None when suppressed."""
+
+    key: str
+    label: str
+    items: int | None
+    people: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.people is None
+
+
+@dataclass
+class ThemeBreakdowns:
+    by_channel: list[Row]
+    by_section: list[Row]
+    by_relationship: list[Row]  # people only (items None), suppressed
+    by_school: list[Row]
+    by_language: list[Row]
+
+    @property
+    def any_suppressed(self) -> bool:
+        return any(row.suppressed for rows in (self.by_relationship, self.by_school, self.by_language)
+                   for row in rows)
+
+
+def members_of(theme: Theme | int | str | None, themed: Iterable[ThemedItem]) -> list[ThemedItem]:
+    """The items a theme's pages are about: a theme (or its id), "other" / None for Other,
+    "off_topic" for the items marked off-topic."""
+    if theme == OFF_TOPIC:
+        return [row for row in themed if row.off_topic]
+    theme_id = theme.id if isinstance(theme, Theme) else theme
+    if theme_id == OTHER:
+        theme_id = None
+    return [row for row in themed if not row.off_topic and row.theme_id == theme_id]
+
+
+def section_titles(plan_id: int) -> dict[str, str]:
+    """The plan's section titles by key, in one query."""
+    return dict(db.session.execute(
+        select(PlanSection.key, PlanSection.title).where(PlanSection.plan_id == plan_id)
+        .order_by(PlanSection.position)).all())
+
+
+def school_names() -> dict[int, str]:
+    """Every school's name by id, in one query."""
+    return dict(db.session.execute(select(School.id, School.name)).all())
+
+
+def _people_by(rows: Iterable[ThemedItem], groups_of) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        for group in groups_of(row.item):
+            found[group].add(_person(row.item))
+    return found
+
+
+def _suppressed_rows(people: Mapping[str, set[str]], labels: Mapping) -> list[Row]:
+    counts = {key: len(persons) for key, persons in people.items()}
+    shown: list[GroupCount] = suppress_small_groups(counts)
+    # "Did not say" last, whatever its size: it is not a group people chose.
+    shown.sort(key=lambda group: group.key == NOT_SHARED)
+    return [Row(group.key, str(labels.get(group.key, group.key)), None, group.count) for group in shown]
+
+
+def theme_breakdowns(theme: Theme | int | str | None, themed: Sequence[ThemedItem], *,
+                     sections: Mapping[str, str] | None = None, schools: Mapping[int, str] | None = None,
+                     relationship_labels: Mapping[str, str] | None = None,
+                     language_labels: Mapping[str, str] | None = None,
+                     source_labels: Mapping[str, str] | None = None,
+                     plan_id: int | None = None) -> ThemeBreakdowns:
+    """A theme's items and people by channel and plan section, and its people by
+    relationship, school and language (groups under 10 suppressed, with complement).
+
+    `sections` and `schools` name the keys; when not given they are read in
+    one query each (`plan_id` is needed for the sections).
+    """
+    rows = members_of(theme, themed)
+    if sections is None:
+        sections = section_titles(plan_id) if plan_id is not None else {}
+    if schools is None:
+        schools = school_names()
+    source_labels = source_labels or {}
+
+    by_channel = []
+    channel_rows: dict[str, list[ThemedItem]] = defaultdict(list)
+    for row in rows:
+        channel_rows[row.item.source].append(row)
+    for source in SOURCES:
+        members = channel_rows.get(source, [])
+        if members:
+            by_channel.append(Row(source, str(source_labels.get(source, source)), len(members),
+                                  len({_person(r.item) for r in members})))
+
+    section_rows: dict[str | None, list[ThemedItem]] = defaultdict(list)
+    for row in rows:
+        key = row.item.section_key if row.item.section_key in sections else None
+        section_rows[key].append(row)
+    by_section = [Row(key, title, len(section_rows[key]), len({_person(r.item) for r in section_rows[key]}))
+                  for key, title in sections.items() if key in section_rows]
+    if None in section_rows:
+        members = section_rows[None]
+        by_section.append(Row("", "", len(members), len({_person(r.item) for r in members})))
+
+    relationship = _people_by(rows, lambda item: [item.relationship or NOT_SHARED])
+    language = _people_by(rows, lambda item: [item.preferred_language or NOT_SHARED])
+    school = _people_by(rows, lambda item: [str(school_id) for school_id in item.school_ids])
+    school_labels = {str(school_id): name for school_id, name in schools.items()}
+    return ThemeBreakdowns(
+        by_channel=by_channel,
+        by_section=by_section,
+        by_relationship=_suppressed_rows(relationship, relationship_labels or {}),
+        by_school=_suppressed_rows(school, school_labels),
+        by_language=_suppressed_rows(language, language_labels or {}),
+    )
+
+
+# --------------------------------------------------------------------------
+# Trend
+# --------------------------------------------------------------------------
+
+def _local_day(moment: datetime, zone: ZoneInfo | None) -> date:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment.astimezone(zone) if zone is not None else moment).date()
+
+
+def _district_zone() -> ZoneInfo | None:
+    try:
+        from flask import current_app
+
+        return ZoneInfo(current_app.config["DISTRICT_TIMEZONE"])
+    except (RuntimeError, KeyError):
+        return None
+
+
+def trend_unit(days: Sequence[date]) -> str:
+    """"week", or "month" when the items span more than WEEKS_MAX weeks."""
+    if not days:
+        return "week"
+    return "month" if (max(days) - min(days)).days > WEEKS_MAX * 7 else "week"
+
+
+def unit_of(trend: Sequence[tuple[date, int]]) -> str:
+    """The unit a trend from theme_trend is counted in: its periods are 7 days apart by week."""
+    if len(trend) >= 2 and (trend[1][0] - trend[0][0]).days > 7:
+        return "month"
+    return "week"
+
+
+def _period_start(day: date, unit: str) -> date:
+    if unit == "month":
+        return day.replace(day=1)
+    return day - timedelta(days=day.weekday())
+
+
+def _next_period(start: date, unit: str) -> date:
+    if unit == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start + timedelta(days=7)
+
+
+def theme_trend(theme: Theme | int | str | None, themed: Sequence[ThemedItem], *, unit: str | None = None,
+                zone: ZoneInfo | None = None) -> list[tuple[date, int]]:
+    """Items per week (Monday first) or per month, in the district's time zone, oldest
+    first, with the empty periods between the first and the last item included."""
+    zone = zone or _district_zone()
+    days = [_local_day(row.item.created_at, zone) for row in members_of(theme, themed)]
+    if not days:
+        return []
+    unit = unit or trend_unit(days)
+    counts = Counter(_period_start(day, unit) for day in days)
+    periods = []
+    current, last = min(counts), max(counts)
+    while current <= last:
+        periods.append((current, counts.get(current, 0)))
+        current = _next_period(current, unit)
+    return periods
+
+
+# --------------------------------------------------------------------------
+# Item lists: search, filters, pages
+# --------------------------------------------------------------------------
+
+def clean_search(q: str | None) -> str:
+    return " ".join((q or "").split())[:SEARCH_MAX]
+
+
+def filter_items(themed: Sequence[ThemedItem], theme: Theme | int | str | None = None, *, q: str | None = None,
+                 source: str | None = None, section_key: str | None = None, language: str | None = None,
+                 new_only: bool = False) -> list[ThemedItem]:
+    """The items of a theme (an id, "other", "off_topic"; None: every item) that match
+    the search and filters, newest first.
+
+    The search finds items holding every word typed, whatever the case and accents
+    ("autobus" finds "Autobús").
+    """
+    rows = list(themed) if theme is None else members_of(theme, themed)
+    words = normalize(clean_search(q)).split()
+    if words:
+        rows = [row for row in rows if all(word in normalize(row.item.text) for word in words)]
+    if source:
+        rows = [row for row in rows if row.item.source == source]
+    if section_key:
+        rows = [row for row in rows if row.item.section_key == section_key]
+    if language:
+        rows = [row for row in rows if (row.item.language or "") == language]
+    if new_only:
+        rows = [row for row in rows if row.is_new]
+    return sorted(rows, key=lambda row: (row.item.created_at, row.item.source, row.item.source_id), reverse=True)
+
+
+@dataclass
+class Page:
+    """A page of a list, with what templates/_macros/forms.html `pagination` reads."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(rows: Sequence, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """One page of rows; a page past the end shows the last one."""
+    pages = max(1, math.ceil(len(rows) / per_page))
+    page = min(max(1, page), pages)
+    start = (page - 1) * per_page
+    return Page(items=list(rows[start:start + per_page]), page=page, per_page=per_page, total=len(rows))
+
+
+def item_languages(rows: Iterable[ThemedItem]) -> list[str]:
+    """The languages the items are written in, for the language filter."""
+    return sorted({row.item.language for row in rows if row.item.language})

@@ -1,0 +1,760 @@
+"""Themes: analyses of a plan's feedback, the clustering job, and leaders' corrections.
+
+The job (`execute_run`) reads the feedback in an analysis's scope, clusters it
+with the pure pipeline (`pipeline.find_themes`, warm-started from the themes
+already in the database so their ids, names and responses carry over), and
+writes which theme each item belongs to. Leaders' edits are kept across runs:
+
+- a rename is the theme's `custom_label`, kept while the pipeline keeps finding
+  the theme (its key);
+- a merge marks the theme merged into another; items keep pointing at the
+  merged theme and every read follows `merged_into_id`, so whatever the next
+  run puts in the merged theme still counts toward the theme it was merged into;
+- a split creates new themes from a re-clustering of one theme's items; they
+  are given to the next run as earlier themes, so it starts from them;
+- a moved item is pinned (`AssignedBy.LEADER`) and no run moves it back;
+- an off-topic item is left out of clustering and of every count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time as day_time, timedelta
+
+import numpy as np
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from werkzeug.exceptions import NotFound
+
+from ..audit import services as audit
+from ..extensions import db
+from ..feedback.services import FeedbackItem, FeedbackSource, plan_feedback_items
+from ..i18n import local_to_utc
+from ..models import as_utc, utcnow
+from ..permissions import Permission, require
+from ..plans.models import Plan
+from . import pipeline
+from .models import (
+    AssignedBy,
+    FeedbackEmbedding,
+    RunStatus,
+    Theme,
+    ThemeAnalysis,
+    ThemeAssignment,
+    ThemeRun,
+    ThemeStatus,
+)
+
+LABEL_MAX = 200
+RESPONSE_MAX = 5000
+SPLIT_MAX_PARTS = 8
+# Member texts per theme that new items are compared with ("new since last run").
+_NEAREST_SAMPLE = 50
+# Sentence embeddings computed per batch, between progress reports and commits.
+_EMBED_BATCH = 256
+
+Progress = Callable[[str, int], None]
+
+
+def require_manage_themes(actor) -> None:
+    require(actor, Permission.MANAGE_THEMES)
+
+
+def _check(actor) -> None:
+    # None is the command line and the demo loader, which act for the operator.
+    if actor is not None:
+        require_manage_themes(actor)
+
+
+# --------------------------------------------------------------------------
+# Analyses and their feedback
+# --------------------------------------------------------------------------
+
+def plans_with_analyses(actor) -> list[tuple[Plan, list[ThemeAnalysis]]]:
+    """Every plan, newest first, with its analyses (the default one first), in two queries."""
+    require_manage_themes(actor)
+    plans = db.session.scalars(select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())).all()
+    analyses: dict[int, list[ThemeAnalysis]] = defaultdict(list)
+    for analysis in db.session.scalars(
+        select(ThemeAnalysis).order_by(ThemeAnalysis.is_default.desc(), ThemeAnalysis.id)
+    ):
+        analyses[analysis.plan_id].append(analysis)
+    return [(plan, analyses.get(plan.id, [])) for plan in plans]
+
+
+def default_analysis(actor, plan_id: int) -> ThemeAnalysis:
+    """The plan's analysis over all its feedback, created the first time it is asked for."""
+    _check(actor)
+    plan = db.session.get(Plan, plan_id) if 0 < plan_id < 2**31 else None
+    if plan is None:
+        raise NotFound()
+    # The oldest, should two first visits at once have made two: always the same one.
+    analysis = db.session.scalar(
+        select(ThemeAnalysis).where(ThemeAnalysis.plan_id == plan_id, ThemeAnalysis.is_default)
+        .order_by(ThemeAnalysis.id).limit(1)
+    )
+    if analysis is None:
+        analysis = ThemeAnalysis(plan_id=plan_id, title="", sources=[], is_default=True,
+                                 created_by_id=getattr(actor, "id", None))
+        db.session.add(analysis)
+        db.session.commit()
+    return analysis
+
+
+def get_analysis(actor, analysis_id: int) -> ThemeAnalysis:
+    _check(actor)
+    analysis = db.session.get(ThemeAnalysis, analysis_id) if 0 < analysis_id < 2**31 else None
+    if analysis is None:
+        raise NotFound()
+    return analysis
+
+
+def create_analysis(actor, plan_id: int, *, title: str, sources: Iterable[str] = (),
+                    since: date | None = None, until: date | None = None) -> ThemeAnalysis:
+    """A further analysis of the plan's feedback, limited to some sources and dates."""
+    require_manage_themes(actor)
+    if db.session.get(Plan, plan_id) is None:
+        raise NotFound()
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValueError(_("Give the analysis a name."))
+    if len(title) > LABEL_MAX:
+        raise ValueError(_("Keep the name under %(max)d characters.", max=LABEL_MAX))
+    sources = set(sources or ())
+    if not sources <= set(SOURCES):
+        # Dropping an unknown source would silently widen the analysis to every source.
+        raise ValueError(_("Choose the sources from the list."))
+    chosen = [source for source in SOURCES if source in sources]
+    if since and until and since > until:
+        raise ValueError(_("The start date must be on or before the end date."))
+    analysis = ThemeAnalysis(plan_id=plan_id, title=title, sources=chosen, since=since, until=until,
+                             created_by_id=actor.id)
+    db.session.add(analysis)
+    db.session.flush()
+    audit.record(actor, "themes.analysis_created", "theme_analysis", analysis.id, plan_id=plan_id, title=title,
+                 sources=chosen, since=since.isoformat() if since else None,
+                 until=until.isoformat() if until else None)
+    db.session.commit()
+    return analysis
+
+
+SOURCES = (FeedbackSource.COMMENT, FeedbackSource.SURVEY_ANSWER, FeedbackSource.CONVERSATION_NOTE,
+           FeedbackSource.PAPER_CARD)
+
+
+def analysis_items(analysis: ThemeAnalysis) -> list[FeedbackItem]:
+    """The feedback in the analysis's scope, oldest first."""
+    items = plan_feedback_items(analysis.plan_id)
+    if analysis.sources:
+        wanted = set(analysis.sources)
+        items = [item for item in items if item.source in wanted]
+    # The dates are days in the district's calendar, as leaders chose them, not UTC days.
+    if analysis.since:
+        start = _naive_utc(local_to_utc(datetime.combine(analysis.since, day_time.min)))
+        items = [item for item in items if _naive_utc(item.created_at) >= start]
+    if analysis.until:
+        end = _naive_utc(local_to_utc(datetime.combine(analysis.until + timedelta(days=1), day_time.min)))
+        items = [item for item in items if _naive_utc(item.created_at) < end]
+    return items
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return as_utc(moment).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------
+# Runs
+# --------------------------------------------------------------------------
+
+def active_run(analysis: ThemeAnalysis) -> ThemeRun | None:
+    return db.session.scalar(
+        select(ThemeRun).where(ThemeRun.analysis_id == analysis.id, ThemeRun.status.in_(RunStatus.ACTIVE))
+        .order_by(ThemeRun.id.desc()).limit(1)
+    )
+
+
+def last_finished_run(analysis: ThemeAnalysis) -> ThemeRun | None:
+    return db.session.scalar(
+        select(ThemeRun).where(ThemeRun.analysis_id == analysis.id,
+                               ThemeRun.status.in_((RunStatus.DONE, RunStatus.FAILED)))
+        .order_by(ThemeRun.id.desc()).limit(1)
+    )
+
+
+def last_successful_run(analysis: ThemeAnalysis) -> ThemeRun | None:
+    return db.session.scalar(
+        select(ThemeRun).where(ThemeRun.analysis_id == analysis.id, ThemeRun.status == RunStatus.DONE)
+        .order_by(ThemeRun.id.desc()).limit(1)
+    )
+
+
+def start_run(actor, analysis: ThemeAnalysis, *, n_themes: int | None = None,
+              submission_token: str | None = None) -> ThemeRun:
+    """Queue a run of the clustering job; while one is queued or running, that one is returned."""
+    require_manage_themes(actor)
+    if submission_token:
+        earlier = db.session.scalar(select(ThemeRun).where(ThemeRun.submission_token == submission_token))
+        if earlier is not None:
+            return earlier
+    running = active_run(analysis)
+    if running is not None:
+        return running
+    run = _new_run(actor, analysis, n_themes, submission_token)
+    from .jobs import run_themes_job
+
+    try:
+        run_themes_job(run.id)
+    except Exception as error:
+        # The queue did not take it (Redis down, say). Left "queued", the run would be
+        # returned to every later start and no run could ever begin.
+        db.session.rollback()
+        run = db.session.get(ThemeRun, run.id)
+        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.error = f"{type(error).__name__}: {error}"[:2000]
+        db.session.commit()
+        raise ValueError(_("The analysis could not be queued. Try again in a few minutes.")) from error
+    # Queues that run jobs at once (tests, QUEUE_IMMEDIATE) did it in another session.
+    db.session.refresh(run)
+    return run
+
+
+def run_analysis_now(actor, analysis: ThemeAnalysis, *, n_themes: int | None = None,
+                     progress: Progress | None = None) -> ThemeRun:
+    """Run the job here and now (the command line, the demo loader)."""
+    _check(actor)
+    run = active_run(analysis) or _new_run(actor, analysis, n_themes, None)
+    return execute_run(run.id, progress=progress)
+
+
+def _new_run(actor, analysis: ThemeAnalysis, n_themes: int | None, submission_token: str | None) -> ThemeRun:
+    if n_themes is not None and not 1 <= n_themes <= 200:
+        raise ValueError(_("Choose between 1 and 200 themes, or leave it empty to let Engage choose."))
+    run = ThemeRun(analysis_id=analysis.id, requested_by_id=getattr(actor, "id", None),
+                   n_themes_requested=n_themes, submission_token=submission_token)
+    db.session.add(run)
+    db.session.flush()
+    if actor is not None:
+        audit.record(actor, "themes.run_started", "theme_analysis", analysis.id, run_id=run.id,
+                     n_themes=n_themes)
+    db.session.commit()
+    return run
+
+
+def execute_run(run_id: int, *, progress: Progress | None = None) -> ThemeRun:
+    """Do a queued run: cluster the analysis's feedback and store the themes.
+
+    Progress (0-100 and a stage) is committed on the run as it goes, so the
+    dashboard can show it; `progress` is also called, for a terminal's bar.
+    A failure is stored on the run (status failed, error) and re-raised.
+    """
+    run = db.session.get(ThemeRun, run_id)
+    if run is None:
+        raise LookupError(f"no theme run {run_id}")
+    if run.status not in RunStatus.ACTIVE:
+        return run
+    started = time.perf_counter()
+    run.status, run.started_at, run.progress, run.stage = RunStatus.RUNNING, utcnow(), 0, "reading"
+    db.session.commit()
+
+    def report(stage: str, percent: int) -> None:
+        run.stage, run.progress = stage, max(run.progress, min(100, percent))
+        db.session.commit()
+        if progress is not None:
+            progress(stage, run.progress)
+
+    try:
+        _cluster_into_themes(run, report)
+        # Inside the try: the themes are written by this commit, and a failure here must
+        # not leave the run "running" for ever (which would block every later run).
+        run.status, run.finished_at, run.progress, run.stage = RunStatus.DONE, utcnow(), 100, "done"
+        run.seconds = round(time.perf_counter() - started, 3)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        run = db.session.get(ThemeRun, run_id)
+        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.error = f"{type(error).__name__}: {error}"[:2000]
+        run.seconds = round(time.perf_counter() - started, 3)
+        db.session.commit()
+        raise
+    if progress is not None:
+        progress("done", 100)
+    return run
+
+
+def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> None:
+    analysis = run.analysis
+    items = analysis_items(analysis)
+    report("reading", 5)
+    assignments = _assignments_by_key(analysis.id)
+    off_topic = {key for key, a in assignments.items() if a.off_topic}
+    clustered = [item for item in items if item.key not in off_topic]
+    texts = [item.text for item in clustered]
+    themes = {theme.id: theme for theme in analysis.themes}
+    previous = _previous_result(analysis, clustered, assignments, themes)
+
+    representation = representation_for(current_app.config.get("THEMES_REPRESENTATION", "auto"))
+    vectors = None
+    if hasattr(representation, "embed"):
+        vectors = cached_embeddings(clustered, representation,
+                                    lambda done: report("embedding", 5 + int(45 * done)))
+    base = 50 if vectors is not None else 5
+
+    def pipeline_progress(stage: str, fraction: float) -> None:
+        report(stage, base + int((90 - base) * fraction))
+
+    result = pipeline.find_themes(texts, n_themes=run.n_themes_requested, random_state=0, previous=previous,
+                                  representation=representation, vectors=vectors, progress=pipeline_progress)
+    report("saving", 92)
+    # Every progress report committed, which expired what was read above: read the themes and
+    # assignments again, each in one query (not one per row), and as they are now, with what
+    # leaders and the placing of new items did while the pipeline ran.
+    known_keys = set(assignments)
+    assignments = _assignments_by_key(analysis.id)
+    by_key = {theme.key: theme for theme in analysis.themes}
+    found: dict[str, Theme] = {}
+    for found_theme in result.themes:
+        theme = by_key.get(found_theme.id)
+        if theme is None:
+            theme = Theme(analysis=analysis, key=found_theme.id, first_run_id=run.id)
+            db.session.add(theme)
+            by_key[found_theme.id] = theme
+        elif theme.status == ThemeStatus.RETIRED:
+            theme.status = ThemeStatus.ACTIVE
+        theme.generated_label = found_theme.label[:LABEL_MAX]
+        theme.top_terms = list(found_theme.top_terms)
+        theme.last_run_id = run.id
+        found[found_theme.id] = theme
+    db.session.flush()
+
+    pinned_theme_ids = {a.theme_id for a in assignments.values() if a.assigned_by == AssignedBy.LEADER}
+    for theme in by_key.values():
+        if theme.key not in found and theme.status == ThemeStatus.ACTIVE and theme.id not in pinned_theme_ids:
+            theme.status = ThemeStatus.RETIRED
+
+    placed: dict[tuple[str, int], tuple[int | None, float, int | None]] = {}
+    for found_theme in result.themes:
+        theme_id = found[found_theme.id].id
+        ranks = {member: rank for rank, member in enumerate(found_theme.representatives)}
+        for member, strength in zip(found_theme.members, found_theme.strengths):
+            placed[clustered[member].key] = (theme_id, float(strength), ranks.get(member))
+    now = utcnow()
+    in_scope = {item.key for item in items}
+    for item in clustered:
+        theme_id, strength, rank = placed.get(item.key, (None, 0.0, None))
+        assignment = assignments.get(item.key)
+        if assignment is None:
+            assignment = ThemeAssignment(analysis_id=analysis.id, source=item.source, source_id=item.source_id)
+            db.session.add(assignment)
+        elif assignment.assigned_by == AssignedBy.LEADER:
+            assignment.strength, assignment.representative_rank = strength, None
+            continue
+        assignment.theme_id, assignment.strength, assignment.representative_rank = theme_id, strength, rank
+        assignment.assigned_by, assignment.run_id, assignment.assigned_at = AssignedBy.RUN, run.id, now
+    # Items placed while the pipeline ran, after this run read the feedback, are not gone.
+    gone = [a.id for key, a in assignments.items() if key not in in_scope and key in known_keys]
+    for start in range(0, len(gone), 900):  # in chunks, as SQLite limits bound parameters
+        db.session.execute(delete(ThemeAssignment).where(ThemeAssignment.id.in_(gone[start:start + 900])))
+    analysis.next_theme_number = max(analysis.next_theme_number, result.next_id)
+    run.representation = result.representation
+    run.n_items = len(clustered)
+    run.n_themes = len(result.themes)
+
+
+def _assignments_by_key(analysis_id: int) -> dict[tuple[str, int], ThemeAssignment]:
+    rows = db.session.scalars(select(ThemeAssignment).where(ThemeAssignment.analysis_id == analysis_id))
+    return {(a.source, a.source_id): a for a in rows}
+
+
+@dataclass(frozen=True)
+class _Assigned:
+    theme_id: int | None
+    strength: float
+    representative_rank: int | None
+    assigned_by: str
+    off_topic: bool
+
+
+def _assigned_by_key(analysis_id: int) -> dict[tuple[str, int], _Assigned]:
+    """The analysis's assignments as plain rows, for reading (no ORM objects: there may be 100,000)."""
+    rows = db.session.execute(
+        select(ThemeAssignment.source, ThemeAssignment.source_id, ThemeAssignment.theme_id,
+               ThemeAssignment.strength, ThemeAssignment.representative_rank, ThemeAssignment.assigned_by,
+               ThemeAssignment.off_topic)
+        .where(ThemeAssignment.analysis_id == analysis_id)
+    )
+    return {(source, source_id): _Assigned(*rest) for source, source_id, *rest in rows}
+
+
+def _previous_result(analysis: ThemeAnalysis, items: list[FeedbackItem],
+                     assignments: dict[tuple[str, int], ThemeAssignment], themes: dict[int, Theme]) -> dict | None:
+    """The themes in the database as the pipeline's `previous`: each active or merged
+    theme with the fingerprints of the texts now in it."""
+    members: dict[int, list[str]] = defaultdict(list)
+    for item in items:
+        assignment = assignments.get(item.key)
+        if assignment is not None and assignment.theme_id in themes:
+            members[assignment.theme_id].append(pipeline.fingerprint(item.text))
+    kept = [theme for theme in themes.values()
+            if theme.status in (ThemeStatus.ACTIVE, ThemeStatus.MERGED) and members.get(theme.id)]
+    if not kept and not themes:
+        return None
+    # With no theme to follow (every earlier one retired), still number new themes after the
+    # earlier ones: a reused key would bring back an old theme's name and response.
+    return {
+        "themes": [{"id": theme.key, "label": theme.label, "member_keys": members[theme.id]} for theme in kept],
+        "next_id": analysis.next_theme_number,
+    }
+
+
+def representation_for(setting: str):
+    """The pipeline representation the configuration asks for (see THEMES_REPRESENTATION)."""
+    if setting == "tfidf":
+        return pipeline.TfidfLsa()
+    if setting == "embeddings":
+        from .embeddings import SentenceEmbeddings
+
+        return SentenceEmbeddings()
+    return pipeline.default_representation()
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached_embeddings(items: list[FeedbackItem], representation, done: Callable[[float], None] | None = None
+                      ) -> np.ndarray:
+    """Each item's vector from `representation.embed`, computed once per item, model and
+    text and kept in feedback_embeddings; edited texts are embedded again."""
+    model = representation.name
+    stored: dict[tuple[str, int], FeedbackEmbedding] = {}
+    wanted = defaultdict(set)
+    for item in items:
+        wanted[item.source].add(item.source_id)
+    for source, ids in wanted.items():
+        id_list = sorted(ids)
+        for start in range(0, len(id_list), 900):
+            chunk = id_list[start:start + 900]
+            for row in db.session.scalars(select(FeedbackEmbedding).where(
+                    FeedbackEmbedding.model == model, FeedbackEmbedding.source == source,
+                    FeedbackEmbedding.source_id.in_(chunk))):
+                stored[(row.source, row.source_id)] = row
+    vectors: list[np.ndarray | None] = [None] * len(items)
+    missing: list[int] = []
+    for index, item in enumerate(items):
+        row = stored.get(item.key)
+        if row is not None and row.text_digest == text_digest(item.text):
+            vectors[index] = np.frombuffer(row.vector, dtype="<f4")
+        else:
+            missing.append(index)
+    for start in range(0, len(missing), _EMBED_BATCH):
+        batch = missing[start:start + _EMBED_BATCH]
+        embedded = np.asarray(representation.embed([items[i].text for i in batch]), dtype="<f4")
+        for index, vector in zip(batch, embedded):
+            item = items[index]
+            row = stored.get(item.key)
+            if row is None:
+                row = FeedbackEmbedding(source=item.source, source_id=item.source_id, model=model)
+                db.session.add(row)
+            row.text_digest, row.vector = text_digest(item.text), vector.tobytes()
+            vectors[index] = vector
+        db.session.commit()
+        if done is not None:
+            done(min(1.0, (start + len(batch)) / len(missing)))
+    if not items:
+        return np.zeros((0, 1), dtype=np.float32)
+    return np.vstack(vectors).astype(np.float32)
+
+
+# --------------------------------------------------------------------------
+# Reading: every item with its theme
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ThemedItem:
+    item: FeedbackItem
+    theme_id: int | None  # the active theme it counts toward (merges followed); None: Other / unclustered
+    strength: float
+    representative_rank: int | None
+    assigned_by: str | None  # None: not assigned yet (no run so far)
+    off_topic: bool
+    is_new: bool  # arrived since the last run; placed in its nearest theme
+
+
+def effective_theme_ids(themes: Iterable[Theme]) -> dict[int, int | None]:
+    """Every theme's id -> the active theme it counts toward (merges followed), or None
+    for a retired theme (its items are Other until the next run)."""
+    by_id = {theme.id: theme for theme in themes}
+    out: dict[int, int | None] = {}
+    for theme_id, theme in by_id.items():
+        seen = set()
+        current = theme
+        while current is not None and current.status == ThemeStatus.MERGED and current.id not in seen:
+            seen.add(current.id)
+            current = by_id.get(current.merged_into_id)
+        out[theme_id] = current.id if current is not None and current.status == ThemeStatus.ACTIVE else None
+    return out
+
+
+def active_themes(analysis: ThemeAnalysis) -> list[Theme]:
+    return [theme for theme in analysis.themes if theme.status == ThemeStatus.ACTIVE]
+
+
+def themed_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = None) -> list[ThemedItem]:
+    """Every item in the analysis's scope with the theme it counts toward, oldest first.
+
+    The feedback read model's fixed number of queries plus two.
+    """
+    items = analysis_items(analysis) if items is None else items
+    assignments = _assigned_by_key(analysis.id)
+    effective = effective_theme_ids(db.session.scalars(select(Theme).where(Theme.analysis_id == analysis.id)))
+    out = []
+    for item in items:
+        a = assignments.get(item.key)
+        if a is None:
+            out.append(ThemedItem(item, None, 0.0, None, None, False, True))
+            continue
+        out.append(ThemedItem(item, effective.get(a.theme_id) if a.theme_id is not None else None, a.strength,
+                              a.representative_rank, a.assigned_by, a.off_topic,
+                              a.assigned_by == AssignedBy.NEAREST))
+    return out
+
+
+def current_themed_items(analysis: ThemeAnalysis) -> list[ThemedItem]:
+    """What the leaders' pages read: new feedback placed in its nearest theme first,
+    then every item with its theme, from one read of the feedback."""
+    items = analysis_items(analysis)
+    assign_new_items(analysis, items)
+    return themed_items(analysis, items)
+
+
+def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = None, *,
+                     inline_max: int | None = None) -> int:
+    """Put feedback that arrived since the last run in its nearest theme.
+
+    `items`: the analysis's items when the caller has read them already.
+    Returns how many were placed here; above `inline_max` (THEMES_ASSIGN_INLINE_MAX)
+    the work goes to a background job instead and 0 is returned.
+    """
+    if last_successful_run(analysis) is None:
+        return 0
+    items = analysis_items(analysis) if items is None else items
+    assignments = _assigned_by_key(analysis.id)
+    new = [item for item in items if item.key not in assignments]
+    if not new:
+        return 0
+    limit = current_app.config.get("THEMES_ASSIGN_INLINE_MAX", 2000) if inline_max is None else inline_max
+    if len(new) > limit:
+        from .jobs import assign_new_items_job
+
+        assign_new_items_job(analysis.id)
+        return 0
+    effective = effective_theme_ids(analysis.themes)
+    members: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    texts_by_key = {item.key: item.text for item in items}
+    for key, a in assignments.items():
+        theme_id = effective.get(a.theme_id) if a.theme_id is not None else None
+        if theme_id is not None and not a.off_topic and key in texts_by_key:
+            members[theme_id].append((-a.strength, texts_by_key[key]))
+    theme_texts = {str(theme_id): [text for _s, text in sorted(pairs)[:_NEAREST_SAMPLE]]
+                   for theme_id, pairs in members.items()}
+    if not theme_texts:
+        nearest = [(None, 0.0)] * len(new)
+    else:
+        nearest = pipeline.assign_nearest([item.text for item in new], theme_texts,
+                                          representation=pipeline.TfidfLsa())
+    now = utcnow()
+    for item, (theme_id, strength) in zip(new, nearest):
+        db.session.add(ThemeAssignment(analysis_id=analysis.id, source=item.source, source_id=item.source_id,
+                                       theme_id=int(theme_id) if theme_id is not None else None,
+                                       strength=float(strength), assigned_by=AssignedBy.NEAREST,
+                                       assigned_at=now))
+    try:
+        db.session.commit()
+    except Exception:
+        # Two leaders loading the dashboard at once place the same items; one wins.
+        db.session.rollback()
+        return 0
+    return len(new)
+
+
+# --------------------------------------------------------------------------
+# Leaders' edits
+# --------------------------------------------------------------------------
+
+def get_theme(actor, analysis: ThemeAnalysis, theme_id: int) -> Theme:
+    require_manage_themes(actor)
+    theme = db.session.get(Theme, theme_id) if 0 < theme_id < 2**31 else None
+    if theme is None or theme.analysis_id != analysis.id:
+        raise NotFound()
+    return theme
+
+
+def rename_theme(actor, theme: Theme, label: str) -> None:
+    """A leader's name for the theme; empty goes back to the generated label."""
+    require_manage_themes(actor)
+    label = " ".join((label or "").split())
+    if len(label) > LABEL_MAX:
+        raise ValueError(_("Keep the name under %(max)d characters.", max=LABEL_MAX))
+    if (label or None) == theme.custom_label:
+        return
+    before = theme.label
+    theme.custom_label = label or None
+    audit.record(actor, "themes.renamed", "theme", theme.id, analysis_id=theme.analysis_id,
+                 changes={"label": [before, theme.label]})
+    db.session.commit()
+
+
+def merge_themes(actor, theme: Theme, into: Theme) -> None:
+    """Merge `theme` into `into`: its items count toward `into`, now and after re-runs."""
+    require_manage_themes(actor)
+    if theme.id == into.id:
+        raise ValueError(_("Choose a different theme to merge with."))
+    if theme.analysis_id != into.analysis_id or ThemeStatus.ACTIVE != theme.status \
+            or ThemeStatus.ACTIVE != into.status:
+        raise ValueError(_("Only current themes of the same analysis can be merged."))
+    theme.status, theme.merged_into_id = ThemeStatus.MERGED, into.id
+    # Themes merged earlier into this one now point at the new target directly.
+    for earlier in db.session.scalars(select(Theme).where(Theme.merged_into_id == theme.id)):
+        earlier.merged_into_id = into.id
+    if theme.response_heard or theme.response_will_do:
+        into.response_heard = into.response_heard or theme.response_heard
+        into.response_will_do = into.response_will_do or theme.response_will_do
+    audit.record(actor, "themes.merged", "theme", into.id, analysis_id=theme.analysis_id, merged_theme_id=theme.id,
+                 merged_label=theme.label, into_label=into.label)
+    db.session.commit()
+
+
+def split_theme(actor, theme: Theme, n_parts: int | None = None) -> list[Theme]:
+    """Re-cluster one theme's items into new themes (automatic count when n_parts is None)."""
+    require_manage_themes(actor)
+    if theme.status != ThemeStatus.ACTIVE:
+        raise ValueError(_("Only a current theme can be split."))
+    if n_parts is not None and not 2 <= n_parts <= SPLIT_MAX_PARTS:
+        raise ValueError(_("Split into 2 to %(max)d themes.", max=SPLIT_MAX_PARTS))
+    analysis = theme.analysis
+    rows = [row for row in themed_items(analysis) if row.theme_id == theme.id and not row.off_topic]
+    members_ids = {t.id for t in analysis.themes if t.id == theme.id or t.merged_into_id == theme.id}
+    if len(rows) < 4:
+        raise ValueError(_("This theme has too few items to split."))
+    result = pipeline.find_themes([row.item.text for row in rows], n_themes=n_parts,
+                                  representation=pipeline.TfidfLsa(), random_state=0)
+    if len(result.themes) < 2:
+        raise ValueError(_("Engage found no clear way to split this theme. Try a number of parts."))
+    assignments = _assignments_by_key(analysis.id)
+    created: list[Theme] = []
+    for part in result.themes:
+        key = f"t{analysis.next_theme_number}"
+        analysis.next_theme_number += 1
+        new_theme = Theme(analysis=analysis, key=key, generated_label=part.label[:LABEL_MAX],
+                          top_terms=list(part.top_terms), split_from_id=theme.id, first_run_id=theme.last_run_id,
+                          last_run_id=theme.last_run_id)
+        db.session.add(new_theme)
+        db.session.flush()
+        ranks = {member: rank for rank, member in enumerate(part.representatives)}
+        for member, strength in zip(part.members, part.strengths):
+            a = assignments[rows[member].item.key]
+            a.theme_id, a.strength, a.representative_rank = new_theme.id, float(strength), ranks.get(member)
+        created.append(new_theme)
+    # What fits none of the parts stays together under the first (largest) part.
+    for index in result.other.members:
+        a = assignments[rows[index].item.key]
+        a.theme_id, a.representative_rank = created[0].id, None
+    theme.status = ThemeStatus.RETIRED
+    for merged in analysis.themes:
+        if merged.id in members_ids and merged.id != theme.id:
+            merged.status = ThemeStatus.RETIRED
+    audit.record(actor, "themes.split", "theme", theme.id, analysis_id=analysis.id,
+                 label=theme.label, into=[t.key for t in created], parts=len(created))
+    db.session.commit()
+    return created
+
+
+def _assignment_for(analysis: ThemeAnalysis, source: str, source_id: int) -> ThemeAssignment:
+    if source not in SOURCES or not 0 < source_id < 2**31:
+        raise NotFound()
+    assignment = db.session.scalar(select(ThemeAssignment).where(
+        ThemeAssignment.analysis_id == analysis.id, ThemeAssignment.source == source,
+        ThemeAssignment.source_id == source_id))
+    if assignment is None:
+        if not any(item.key == (source, source_id) for item in analysis_items(analysis)):
+            raise NotFound()
+        assignment = ThemeAssignment(analysis_id=analysis.id, source=source, source_id=source_id)
+        db.session.add(assignment)
+    return assignment
+
+
+def move_item(actor, analysis: ThemeAnalysis, source: str, source_id: int, theme: Theme | None) -> None:
+    """Put an item in another theme (None: Other); re-runs leave it there."""
+    require_manage_themes(actor)
+    if theme is not None and (theme.analysis_id != analysis.id or theme.status != ThemeStatus.ACTIVE):
+        raise ValueError(_("Choose a current theme of this analysis."))
+    assignment = _assignment_for(analysis, source, source_id)
+    before = assignment.theme_id
+    target = theme.id if theme is not None else None
+    if assignment.assigned_by == AssignedBy.LEADER and before == target:
+        return  # already there (a double submit)
+    assignment.theme_id = target
+    assignment.assigned_by, assignment.representative_rank, assignment.assigned_at = (
+        AssignedBy.LEADER, None, utcnow())
+    audit.record(actor, "themes.item_moved", "theme_analysis", analysis.id, source=source, source_id=source_id,
+                 from_theme_id=before, to_theme_id=assignment.theme_id)
+    db.session.commit()
+
+
+def set_off_topic(actor, analysis: ThemeAnalysis, source: str, source_id: int, off_topic: bool) -> None:
+    """Mark an item off-topic (out of clustering and counts) or back on topic."""
+    require_manage_themes(actor)
+    assignment = _assignment_for(analysis, source, source_id)
+    if assignment.off_topic == off_topic:
+        return
+    assignment.off_topic = off_topic
+    if off_topic:
+        assignment.representative_rank = None
+    audit.record(actor, "themes.item_off_topic" if off_topic else "themes.item_on_topic", "theme_analysis",
+                 analysis.id, source=source, source_id=source_id)
+    db.session.commit()
+
+
+def save_response(actor, theme: Theme, *, heard: str, will_do: str, publish: bool) -> None:
+    """Write the theme's "what we heard / what we will do"; publishing shows it on the plan page."""
+    require_manage_themes(actor)
+    heard, will_do = (heard or "").strip(), (will_do or "").strip()
+    if len(heard) > RESPONSE_MAX or len(will_do) > RESPONSE_MAX:
+        raise ValueError(_("Keep each part under %(max)d characters.", max=RESPONSE_MAX))
+    if publish and not (heard and will_do):
+        raise ValueError(_("Write both what you heard and what you will do before publishing."))
+    was_published = theme.response_published
+    changes = {}
+    if heard != theme.response_heard:
+        changes["response_heard"] = [theme.response_heard, heard]
+    if will_do != theme.response_will_do:
+        changes["response_will_do"] = [theme.response_will_do, will_do]
+    theme.response_heard, theme.response_will_do = heard, will_do
+    now = utcnow()
+    if publish and not was_published:
+        theme.response_published_at = now
+    elif not publish:
+        theme.response_published_at = None
+    if changes or publish != was_published:
+        theme.response_updated_at, theme.response_updated_by_id = now, actor.id
+        action = ("themes.response_published" if publish and not was_published
+                  else "themes.response_unpublished" if was_published and not publish
+                  else "themes.response_edited")
+        audit.record(actor, action, "theme", theme.id, analysis_id=theme.analysis_id, changes=changes)
+    db.session.commit()
+
+
+def published_responses(plan_id: int) -> list[Theme]:
+    """Responses leaders published for the plan's themes, newest first, in one query."""
+    return list(db.session.scalars(
+        select(Theme).join(ThemeAnalysis, ThemeAnalysis.id == Theme.analysis_id)
+        .where(ThemeAnalysis.plan_id == plan_id, Theme.status == ThemeStatus.ACTIVE,
+               Theme.response_published_at.is_not(None))
+        .order_by(Theme.response_published_at.desc(), Theme.id)
+    ))
