@@ -711,9 +711,11 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     `previous`: an earlier `ThemeResult` or its `to_dict()`; matching themes keep their ids.
     `representation`: how texts become vectors; None uses `default_representation()`.
     `vectors`: precomputed (n, d) vectors for `texts`, rows L2-normalised (the
-        embeddings cache); then `representation` is not called and only names
-        them in the result (an object with `name`, or the name itself; default
-        "precomputed").
+        embeddings cache: what `SentenceEmbeddings.embed` gave); then
+        `representation` does not compute vectors: it names them in the result
+        (an object with `name`, or the name itself; default "precomputed") and
+        its `prepare(texts, vectors)` step over the whole set, if it has one
+        (the combined embeddings do), is applied.
     `progress`: called as progress(stage, fraction) with the stages "vectorising",
         "choosing the number of themes" (automatic k only), "clustering" and
         "labelling", a fraction of the whole work that never goes down, and
@@ -744,7 +746,11 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     if vectors is None:
         z = np.asarray(representation.fit_transform(list(texts)), dtype=np.float32)
     else:
-        z = vectors.copy()
+        # Per-item vectors may need a step over the whole set (see `_prepared`),
+        # taken in the canonical order so the input order does not matter.
+        order = sorted(range(n), key=lambda i: keys[i])
+        z = np.empty_like(vectors)
+        z[order] = _prepared(representation, [texts[i] for i in order], vectors[order])
     # A text with no word at all (empty, emoji or punctuation only) says nothing
     # a theme could be about, whatever vector a model gives it.
     z[[i for i, t in enumerate(texts) if not words(t)]] = 0.0
@@ -786,6 +792,20 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     return ThemeResult(themes, other, n, name, n_themes is None, next_id)
 
 
+def _prepared(representation: Any, texts: Sequence[str | None], vectors: np.ndarray) -> np.ndarray:
+    """Precomputed per-item vectors made ready to cluster: a representation with
+    a `prepare(texts, vectors)` step over the whole set (the combined sentence
+    embeddings) takes it; a name is looked up in `engage.themes.embeddings`."""
+    prepare = getattr(representation, "prepare", None)
+    if prepare is None and isinstance(representation, str):
+        try:
+            from engage.themes import embeddings
+        except Exception:  # noqa: BLE001 - without the backend a name is only a name
+            return vectors
+        return np.asarray(embeddings.prepare(representation, texts, vectors), dtype=np.float32)
+    return vectors if prepare is None else np.asarray(prepare(texts, vectors), dtype=np.float32)
+
+
 def assign_nearest(texts: Sequence[str], themes: Mapping[str, Sequence[str]], *,
                    representation: Representation | None = None,
                    vectors: np.ndarray | None = None,
@@ -805,7 +825,10 @@ def assign_nearest(texts: Sequence[str], themes: Mapping[str, Sequence[str]], *,
     TF-IDF/LSA is fitted on the member texts and the new texts together), or,
     to reuse cached sentence embeddings without embedding anything, from
     `vectors` ((n, d) rows for `texts`) and `theme_vectors` (theme id ->
-    (m, d) rows for its members), both L2-normalised; then `themes` is not read.
+    (m, d) rows for its members), both L2-normalised, as `embed` gave them.
+    Then `representation` (an object or a model name), when given, only adds
+    its step over the whole set (`prepare`, as in `find_themes`), reading the
+    members' texts from `themes` where they line up with `theme_vectors`.
     """
     texts = ["" if t is None else str(t) for t in texts]
     n = len(texts)
@@ -817,6 +840,19 @@ def assign_nearest(texts: Sequence[str], themes: Mapping[str, Sequence[str]], *,
         blocks = {tid: rows.reshape(len(rows), -1) for tid, rows in blocks.items() if len(rows)}
         if blocks and n and any(rows.shape[1] != new.shape[1] for rows in blocks.values()):
             raise ValueError("`vectors` and `theme_vectors` must have the same number of columns")
+        if blocks and n and representation is not None:
+            # The representation's step over the whole set, on members and new texts
+            # together; members' texts come from `themes` when it has them.
+            member_texts = [list(themes.get(tid, ())) for tid in blocks]
+            member_texts = [rows if len(rows) == len(blocks[tid]) else [None] * len(blocks[tid])
+                            for rows, tid in zip(member_texts, blocks)]
+            stacked = _prepared(representation, [t for rows in member_texts for t in rows] + texts,
+                                np.vstack([*blocks.values(), new]))
+            at = 0
+            for tid in list(blocks):
+                blocks[tid] = stacked[at:at + len(blocks[tid])]
+                at += len(blocks[tid])
+            new = stacked[at:]
     else:
         members = {tid: ["" if t is None else str(t) for t in rows] for tid, rows in themes.items()}
         members = {tid: rows for tid, rows in members.items() if rows}

@@ -1,0 +1,310 @@
+"""Themes in a real browser: a leader runs the analysis, corrects its themes and answers one in public.
+
+A leader, on a desktop in English, opens Themes from the menu, finds the
+plan's analysis never run, runs it (the test queue runs jobs at once, so the
+themes are there when the page comes back) and reads the themes ranked with
+their counts and channels. They rename one (a name too long first: the error
+is beside the field, the text kept), merge a second into it and see the
+merged count, drill into it, search its items, move one to Other and mark one
+off-topic, then write "what we heard / what we will do" and publish it (once
+with "what we will do" empty: the error is beside it and what was written is
+kept). Signed out, the plan's public page shows the response.
+
+On a phone in Spanish, with the keyboard only, the leader reaches the
+dashboard and a theme's page; nothing scrolls sideways.
+
+Every page on the way is checked with axe, the printable report too.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from engage.extensions import db
+from engage.themes import services
+from engage.themes.models import Theme, ThemeAssignment, ThemeStatus
+from tests.browser.conftest import (
+    assert_accessible,
+    check,
+    expect,
+    heading,
+    press_and_wait_for_page,
+    sign_in,
+    tab_to,
+    translated,
+)
+from tests.themes.factories import make_feedback_plan
+
+PLAN_TITLE = "Equity Plan"
+NEW_NAME = "Late and missing school buses"
+HEARD = "Families told us the buses are late and some stops are too far.\nMany wrote in Spanish."
+WILL_DO = "We will add two stops and publish the routes in Spanish by May."
+
+
+def main(page):
+    return page.get_by_role("main")
+
+
+def flash(page):
+    return page.locator(".flashes").get_by_role("status")
+
+
+def themes_table(page):
+    return page.locator("table.themes-table")
+
+
+def theme_row(page, label: str):
+    return themes_table(page).locator("tbody tr").filter(
+        has=page.get_by_role("rowheader").get_by_role("link", name=label, exact=True))
+
+
+def row_items(row) -> int:
+    return int(row.locator("td[data-label='Items']").inner_text().replace(",", ""))
+
+
+def visible_item_count(page) -> int:
+    return page.locator("ol.theme-items > li").count()
+
+
+@pytest.fixture
+def feedback_plan(users):
+    return make_feedback_plan(per_topic=12, title=PLAN_TITLE)
+
+
+def test_a_leader_runs_the_analysis_renames_merges_drills_in_and_publishes_a_response(
+        new_context, users, feedback_plan):
+    plan = feedback_plan
+    page = new_context().new_page()
+    sign_in(page, users["leader"].email)
+
+    # Themes, from the menu: the plan, with its analysis over all feedback not run yet.
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Themes").click()
+    expect(heading(page)).to_have_text("Themes in what people told us")
+    plan_region = page.get_by_role("region", name=PLAN_TITLE)
+    expect(plan_region).to_contain_text("Not run yet.")
+    assert_accessible(page)
+
+    plan_region.get_by_role("link", name="All feedback").click()
+    expect(heading(page)).to_have_text(f"Themes: {PLAN_TITLE}")
+    expect(main(page).locator(".empty-state")).to_contain_text("This analysis has not been run yet.")
+    expect(themes_table(page)).to_have_count(0)
+    assert_accessible(page)
+
+    # Run it: the themes come back ranked by people, each with its counts and channels.
+    page.get_by_role("button", name="Run the analysis").click()
+    expect(flash(page)).to_have_text("The analysis has run.")
+    expect(page.locator("#run-status")).to_contain_text("Last result:")
+    expect(page.get_by_role("button", name="Run the analysis again")).to_be_visible()
+    expect(themes_table(page).locator("caption")).to_have_text("Themes ranked by people")
+    rows = themes_table(page).locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 2, "the feedback has three clear topics; the run found fewer than two themes"
+    for row in rows.all():
+        expect(row.locator("td[data-label='Items']")).to_have_text(re.compile(r"^\d+$"))
+        expect(row.locator("td[data-label='People']")).to_contain_text("%")
+        expect(row.locator("ul.channel-counts")).to_contain_text(re.compile(r"Plan comments: \d+"))
+    people = [int(row.locator("td[data-label='People']").inner_text().split()[0]) for row in rows.all()]
+    assert people == sorted(people, reverse=True)
+    expect(page.get_by_role("link", name="Printable report for a board meeting")).to_be_visible()
+    assert_accessible(page)
+
+    db.session.expire_all()
+    analysis = services.default_analysis(None, plan.id)
+    themes = services.active_themes(analysis)
+    assert len(themes) == rows.count()
+    first_label = rows.nth(0).get_by_role("rowheader").get_by_role("link").inner_text()
+    second_label = rows.nth(1).get_by_role("rowheader").get_by_role("link").inner_text()
+    first_items, second_items = row_items(rows.nth(0)), row_items(rows.nth(1))
+
+    # The printable report for the board.
+    page.get_by_role("link", name="Printable report for a board meeting").click()
+    expect(heading(page)).to_be_visible()
+    assert_accessible(page)
+    page.go_back()
+
+    # Rename the first theme: too long first, then a good name.
+    theme_row(page, first_label).get_by_role("rowheader").get_by_role("link").click()
+    expect(heading(page)).to_have_text(first_label)
+    assert_accessible(page)
+    page.get_by_text("Rename this theme").click()
+    name = page.get_by_label("Name of the theme")
+    too_long = "Buses " * 40
+    name.fill(too_long)
+    page.get_by_role("button", name="Save the name").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    name = page.get_by_label("Name of the theme")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_have_value(too_long.strip())
+    expect(page.locator(f"#{name.get_attribute('id')}-error")).to_be_visible()
+    expect(heading(page)).to_have_text(first_label)
+    assert_accessible(page)
+    name.fill(NEW_NAME)
+    page.get_by_role("button", name="Save the name").click()
+    expect(flash(page)).to_have_text(f"The theme is now called \u201c{NEW_NAME}\u201d.")
+    expect(heading(page)).to_have_text(NEW_NAME)
+    expect(main(page)).to_contain_text(f"Engage called it \u201c{first_label}\u201d.")
+    assert_accessible(page)
+
+    # Merge the second theme into it: its items count toward the renamed one.
+    page.get_by_role("link", name=f"Themes: {PLAN_TITLE}").click()
+    theme_row(page, second_label).get_by_role("rowheader").get_by_role("link").click()
+    expect(heading(page)).to_have_text(second_label)
+    page.get_by_label("Merge this theme into").select_option(label=NEW_NAME)
+    page.get_by_role("button", name="Merge", exact=True).click()
+    expect(flash(page)).to_have_text(f"\u201c{second_label}\u201d is merged into this theme.")
+    expect(heading(page)).to_have_text(NEW_NAME)
+    merged_items = first_items + second_items
+    expect(page.locator("#items-title + form + p.meta")).to_have_text(f"{merged_items} items.")
+    page.get_by_role("link", name=f"Themes: {PLAN_TITLE}").click()
+    expect(theme_row(page, NEW_NAME).locator("td[data-label='Items']")).to_have_text(str(merged_items))
+    expect(theme_row(page, second_label)).to_have_count(0)
+    assert_accessible(page)
+
+    db.session.expire_all()
+    second = db.session.scalars(select(Theme).where(Theme.analysis_id == analysis.id,
+                                                    Theme.generated_label == second_label)).one()
+    renamed = db.session.scalars(select(Theme).where(Theme.analysis_id == analysis.id,
+                                                     Theme.custom_label == NEW_NAME)).one()
+    assert (second.status, second.merged_into_id) == (ThemeStatus.MERGED, renamed.id)
+
+    # Drill into it and search its items.
+    theme_row(page, NEW_NAME).get_by_role("rowheader").get_by_role("link").click()
+    expect(heading(page)).to_have_text(NEW_NAME)
+    expect(page.get_by_role("table", name="By channel")).to_contain_text("Plan comments")
+    assert_accessible(page)
+    filters = page.get_by_role("search").or_(page.get_by_role("form", name="Search and filter the items"))
+    word = (renamed.top_terms or ["the"])[0]
+    filters.get_by_label("Search").fill(word)
+    filters.get_by_role("button", name="Show items").click()
+    expect(page).to_have_url(re.compile(rf"[?&]q={re.escape(word)}\b"))
+    status = page.locator("#items-title + form + p.meta")
+    expect(status).to_have_text(re.compile(rf"^\d+ items? match(es)?, of {merged_items}\.$"))
+    matches = visible_item_count(page)
+    assert 0 < matches <= merged_items
+    for text in page.locator("ol.theme-items .theme-item-text").all_inner_texts()[:5]:
+        assert word.casefold() in text.casefold()
+    expect(filters.get_by_label("Search")).to_have_value(word)
+    assert_accessible(page)
+    page.get_by_role("link", name="Clear filters").click()
+    expect(status).to_have_text(f"{merged_items} items.")
+
+    # Move the first item to Other, and mark the next one off-topic.
+    items = page.locator("ol.theme-items > li")
+    moved_text = items.nth(0).locator(".theme-item-text").inner_text()
+    items.nth(0).get_by_label("Move to").select_option(label="Other / unclustered")
+    items.nth(0).get_by_role("button", name="Move", exact=True).click()
+    expect(flash(page)).to_have_text("The item is moved to Other.")
+    expect(heading(page)).to_have_text(NEW_NAME)
+    expect(status).to_have_text(f"{merged_items - 1} items.")
+    expect(page.locator("ol.theme-items .theme-item-text").filter(has_text=moved_text)).to_have_count(0)
+    off_text = items.nth(0).locator(".theme-item-text").inner_text()
+    items.nth(0).get_by_role("button", name=re.compile(r"^Mark off-topic")).click()
+    expect(flash(page)).to_have_text("The item is marked off-topic: it no longer counts in any theme.")
+    expect(status).to_have_text(f"{merged_items - 2} items.")
+    assert_accessible(page)
+
+    db.session.expire_all()
+    by_text = {item.text: item for item in services.current_themed_items(analysis)}
+    assert by_text[moved_text].theme_id is None and by_text[moved_text].assigned_by == "leader"
+    assert by_text[off_text].off_topic
+
+    # The response: "what we will do" left empty first.
+    response = page.get_by_role("region", name="Response: what we heard, what we will do")
+    response.get_by_label("What we heard").fill(HEARD)
+    response.get_by_label("Publish on the plan's public page").check()
+    response.get_by_role("button", name="Save the response").click()
+    response = page.get_by_role("region", name="Response: what we heard, what we will do")
+    will_do = response.get_by_label("What we will do")
+    expect(will_do).to_have_attribute("aria-invalid", "true")
+    error = page.locator(f"#{will_do.get_attribute('id')}-error")
+    expect(error).to_contain_text("Please write what we will do before publishing.")
+    expect(response.get_by_label("What we heard")).to_have_value(HEARD)
+    expect(response.get_by_label("What we heard")).not_to_have_attribute("aria-invalid", "true")
+    expect(response.get_by_label("Publish on the plan's public page")).to_be_checked()
+    expect(response.locator(".error-summary")).to_be_visible()
+    assert_accessible(page)
+
+    will_do.fill(WILL_DO)
+    response.get_by_role("button", name="Save the response").click()
+    expect(flash(page)).to_have_text("The response is published on the plan's page.")
+    expect(page).to_have_url(re.compile(r"#response$"))
+    response = page.get_by_role("region", name="Response: what we heard, what we will do")
+    expect(response).to_contain_text("Published on the plan's public page on")
+    expect(response.get_by_label("What we heard")).to_have_value(HEARD)
+    expect(response.get_by_label("What we will do")).to_have_value(WILL_DO)
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Themes: {PLAN_TITLE}").click()
+    expect(theme_row(page, NEW_NAME)).to_contain_text("Response published")
+
+    # Signed out, on the plan's public page.
+    visitor = new_context().new_page()
+    visitor.goto(f"/plans/{plan.id}")
+    expect(heading(visitor)).to_have_text(PLAN_TITLE)
+    visitor.get_by_role("link", name="What we heard and what we will do").click()
+    answers = visitor.get_by_role("region", name="What we heard and what we will do")
+    answer = answers.get_by_role("article", name=NEW_NAME)
+    expect(answer).to_be_visible()
+    expect(answer).to_contain_text(HEARD.split("\n")[0])
+    expect(answer).to_contain_text(HEARD.split("\n")[1])
+    expect(answer).to_contain_text(WILL_DO)
+    expect(answers.get_by_role("article")).to_have_count(1)
+    assert_accessible(visitor)
+
+
+def test_a_leader_on_a_phone_in_spanish_reaches_the_dashboard_and_a_theme_with_the_keyboard(
+        new_context, users, feedback_plan):
+    analysis = services.default_analysis(None, feedback_plan.id)
+    services.run_analysis_now(None, analysis)
+    themes = sorted(services.active_themes(analysis), key=lambda theme: theme.label)
+    assert themes
+
+    page = new_context("es", phone=True).new_page()
+    sign_in(page, users["leader"].email)
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    check(page)
+
+    # Themes, from the menu.
+    menu = page.get_by_role("navigation", name=translated("Main menu"))
+    tab_to(page, menu.get_by_role("link", name=translated("Themes"), exact=True))
+    press_and_wait_for_page(page)
+    expect(heading(page)).to_have_text(translated("Themes in what people told us"))
+    check(page)
+
+    # The plan's analysis over all feedback: its dashboard.
+    plan_region = page.get_by_role("region", name=PLAN_TITLE)
+    tab_to(page, plan_region.get_by_role("link", name=translated("All feedback")))
+    press_and_wait_for_page(page)
+    expect(heading(page)).to_have_text(translated("Themes: %(plan)s", plan=PLAN_TITLE))
+    table = page.locator("table.themes-table")
+    expect(table.locator("tbody tr")).to_have_count(len(themes))
+    check(page)
+
+    # A theme's page.
+    theme = themes[0]
+    tab_to(page, table.get_by_role("link", name=theme.label, exact=True))
+    press_and_wait_for_page(page)
+    expect(heading(page)).to_have_text(theme.label)
+    expect(page.locator("ol.theme-items > li").first).to_be_visible()
+    check(page)
+    scroll_width, inner_width = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, f"the theme page is {scroll_width}px wide on a {inner_width}px phone"
+
+    # Its items, searched with the keyboard.
+    search = page.locator("#items-q")
+    tab_to(page, search)
+    word = theme.top_terms[0] if theme.top_terms else theme.label.split()[0]
+    page.keyboard.type(word)
+    press_and_wait_for_page(page)
+    expect(page).to_have_url(re.compile(r"[?&]q="))
+    expect(page.locator("#items-q")).to_have_value(word)
+    check(page)
+
+    # The printable report, on the phone too.
+    page.goto(f"/themes/analyses/{analysis.id}/report")
+    expect(heading(page)).to_be_visible()
+    check(page)
+    assert db.session.scalars(select(ThemeAssignment).where(ThemeAssignment.analysis_id == analysis.id)).first()
