@@ -59,6 +59,9 @@ class Config:
     # Up to this many new feedback items are put in their nearest theme while a
     # leader waits for the dashboard; more go to a background job.
     THEMES_ASSIGN_INLINE_MAX = int(os.environ.get("THEMES_ASSIGN_INLINE_MAX", "2000"))
+    # A run that reports no progress for this long is taken as dead (its worker was
+    # stopped) and a new run may start.
+    THEMES_RUN_STALE_MINUTES = int(os.environ.get("THEMES_RUN_STALE_MINUTES", "120"))
     # Uploaded toolkit files for hosts.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     TOOLKIT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -3,6 +3,7 @@
     .venv/bin/python bench/themes_quality.py                                  # banking77, automatic k
     .venv/bin/python bench/themes_quality.py --data clinc150 --n-themes 150   # true k given
     .venv/bin/python bench/themes_quality.py --data path/to.csv --representation embeddings --cache /tmp/vectors
+    .venv/bin/python bench/themes_quality.py --representation embeddings --model use-multilingual-v3
 
 --data is a CSV with columns text,label (a bare name is looked up in
 ../shared/data, see its README). The script runs the pipeline and, for
@@ -51,36 +52,49 @@ def load(path: Path) -> tuple[list[str], list[str]]:
     return [r["text"] for r in rows], [r["label"] for r in rows]
 
 
-def representation_for(choice: str):
+def representation_for(choice: str, model: str | None = None):
     if choice == "tfidf":
         return TfidfLsa()
-    if choice == "embeddings":
+    if choice == "embeddings" or model:
         from engage.themes.embeddings import SentenceEmbeddings
-        return SentenceEmbeddings()
+        return SentenceEmbeddings(model)
     return default_representation()
+
+
+def cache_path(directory: Path, name: str, texts: list[str]) -> Path:
+    import hashlib
+
+    digest = hashlib.sha256("\n".join([name, *texts]).encode("utf-8")).hexdigest()[:20]
+    return directory / f"{digest}.npy"
 
 
 class Cached:
     """Keeps a representation's vectors in a .npy file under --cache, so that
-    runs on the same texts (true k, then automatic) compute slow embeddings once."""
+    runs on the same texts (true k, then automatic) compute slow embeddings once.
+
+    Sentence embeddings are kept as `embed` gives them, one row per text, and
+    their step over the whole set (`prepare`) is taken on every run, as the
+    app's embeddings cache does.
+    """
 
     def __init__(self, inner, directory: Path):
         self.inner = inner
         self.name = inner.name
         self.directory = directory
+        self.clustering = getattr(inner, "clustering", None)
 
     def fit_transform(self, texts: list[str]):
-        import hashlib
-
         import numpy as np
-        digest = hashlib.sha256("\n".join([self.name, *texts]).encode("utf-8")).hexdigest()[:20]
-        path = self.directory / f"{digest}.npy"
+
+        per_item = hasattr(self.inner, "embed") and hasattr(self.inner, "prepare")
+        path = cache_path(self.directory, self.name, texts)
         if path.exists():
-            return np.load(path)
-        vectors = self.inner.fit_transform(texts)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
-        return vectors
+            vectors = np.load(path)
+        else:
+            vectors = self.inner.embed(texts) if per_item else self.inner.fit_transform(texts)
+            self.directory.mkdir(parents=True, exist_ok=True)
+            np.save(path, vectors)
+        return self.inner.prepare(texts, vectors) if per_item else vectors
 
 
 def scores(truth: list[str], predicted: list) -> tuple[float, float]:
@@ -98,6 +112,8 @@ def main() -> None:
     parser.add_argument("--data", default="banking77", help="CSV with text,label, or a name in ../shared/data")
     parser.add_argument("--n-themes", type=int, default=None, help="number of themes (default: automatic)")
     parser.add_argument("--representation", choices=("tfidf", "embeddings", "auto"), default="auto")
+    parser.add_argument("--model", default=None,
+                        help="with embeddings: the model (default: the first of DEFAULT_MODELS that loads)")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=None,
                         help="directory to keep vectors in between runs (useful with embeddings)")
@@ -106,7 +122,7 @@ def main() -> None:
 
     path = data_path(args.data)
     texts, truth = load(path)
-    representation = representation_for(args.representation)
+    representation = representation_for(args.representation, args.model)
     if args.cache:
         representation = Cached(representation, args.cache)
     print(f"data: {path.name}, {len(texts)} items, {len(set(truth))} labels; "

@@ -17,12 +17,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +40,11 @@ class ThemeAnalysis(db.Model):
     """
 
     __tablename__ = "theme_analyses"
+    __table_args__ = (
+        # One default analysis per plan, even when two leaders open the plan's themes at once.
+        Index("uq_theme_analyses_default", "plan_id", unique=True, sqlite_where=text("is_default"),
+              postgresql_where=text("is_default")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -89,6 +96,8 @@ class ThemeRun(db.Model):
     n_items: Mapped[int] = mapped_column(Integer, default=0)
     n_themes: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # When the job last reported progress: a run silent for long is taken as dead.
+    progressed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The form token of the request that started it: a double submit starts one run.
     submission_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

@@ -118,6 +118,7 @@ _WARD_MAX = 6_000
 _CLUSTER_DIMS = 128
 # Automatic k never gives fewer than this many items per theme on average.
 _ITEMS_PER_THEME = 20
+_SMALL_ITEMS_PER_THEME = 8
 _N_TOP_TERMS = 10
 _N_REPRESENTATIVES = 5
 _NEAR_DUPLICATE = 0.92
@@ -338,10 +339,14 @@ def _seed_centers(z: np.ndarray, previous_centers: np.ndarray, k: int) -> np.nda
     return np.vstack(centers).astype(z.dtype)
 
 
-def _k_range(n: int, max_k: int, num: int = 12) -> list[int]:
-    """Candidate numbers of themes: about `num` steps on a log scale from 2 to min(200, n / 20)
-    (at least 5 when there are 20 items or more), never more than `max_k`."""
-    high = int(min(200, max(n // _ITEMS_PER_THEME, min(n // 4, 5)), max_k))
+def _k_range(n: int, max_k: int, num: int = 12, small_themes: bool = False) -> list[int]:
+    """Candidate numbers of themes: about `num` steps on a log scale from 2 to min(200, n / 20),
+    never more than `max_k`. Small sets may have smaller themes: up to n / 8 themes, 30 at
+    most (a few hundred parent notes can hold 18 concerns), when `small_themes` (Ward's
+    cuts of sentence embeddings; k-means on TF-IDF splits templated phrasings into
+    themes of their own), and at least 5 with 20 items."""
+    small = min(n // _SMALL_ITEMS_PER_THEME, 30) if small_themes else 0
+    high = int(min(200, max(n // _ITEMS_PER_THEME, small, min(n // 4, 5)), max_k))
     if high < 2:
         return [1]
     return sorted({int(round(v)) for v in np.geomspace(2, high, num=num)})
@@ -379,7 +384,7 @@ def choose_n_themes(z: np.ndarray, random_state: int = 0, max_k: int = 200,
     rng = np.random.default_rng(random_state)
     sample = z if n <= _CHOOSE_SAMPLE else z[np.sort(rng.choice(n, _CHOOSE_SAMPLE, replace=False))]
     ward = method == "ward" and len(sample) >= 3
-    ks = _k_range(n, min(max_k, len(sample) - 1) if ward else max_k, num=30 if ward else 12)
+    ks = _k_range(n, min(max_k, len(sample) - 1) if ward else max_k, num=30 if ward else 12, small_themes=ward)
     if ks == [1]:
         return 1
     tree = ward_tree(sample.astype(np.float64)) if ward else None

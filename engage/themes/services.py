@@ -29,6 +29,7 @@ import numpy as np
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
 from ..audit import services as audit
@@ -93,16 +94,19 @@ def default_analysis(actor, plan_id: int) -> ThemeAnalysis:
     plan = db.session.get(Plan, plan_id) if 0 < plan_id < 2**31 else None
     if plan is None:
         raise NotFound()
-    # The oldest, should two first visits at once have made two: always the same one.
     analysis = db.session.scalar(
-        select(ThemeAnalysis).where(ThemeAnalysis.plan_id == plan_id, ThemeAnalysis.is_default)
-        .order_by(ThemeAnalysis.id).limit(1)
-    )
+        select(ThemeAnalysis).where(ThemeAnalysis.plan_id == plan_id, ThemeAnalysis.is_default))
     if analysis is None:
         analysis = ThemeAnalysis(plan_id=plan_id, title="", sources=[], is_default=True,
                                  created_by_id=getattr(actor, "id", None))
         db.session.add(analysis)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another first visit made it a moment ago (one default per plan: a unique index).
+            db.session.rollback()
+            analysis = db.session.scalar(
+                select(ThemeAnalysis).where(ThemeAnalysis.plan_id == plan_id, ThemeAnalysis.is_default))
     return analysis
 
 
@@ -172,10 +176,28 @@ def _naive_utc(moment: datetime) -> datetime:
 # --------------------------------------------------------------------------
 
 def active_run(analysis: ThemeAnalysis) -> ThemeRun | None:
-    return db.session.scalar(
+    """The run queued or under way, if any. One that has shown no sign of life for
+    THEMES_RUN_STALE_MINUTES (its worker was killed, say) is marked failed instead,
+    so it does not block every later run."""
+    run = db.session.scalar(
         select(ThemeRun).where(ThemeRun.analysis_id == analysis.id, ThemeRun.status.in_(RunStatus.ACTIVE))
         .order_by(ThemeRun.id.desc()).limit(1)
     )
+    if run is not None and _is_stale(run):
+        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.error = "Stopped: no progress for %d minutes (was its worker stopped?)" % _stale_minutes()
+        db.session.commit()
+        return None
+    return run
+
+
+def _stale_minutes() -> int:
+    return int(current_app.config.get("THEMES_RUN_STALE_MINUTES", 120))
+
+
+def _is_stale(run: ThemeRun) -> bool:
+    last_sign = as_utc(run.progressed_at or run.started_at or run.created_at)
+    return last_sign is not None and utcnow() - last_sign > timedelta(minutes=_stale_minutes())
 
 
 def last_finished_run(analysis: ThemeAnalysis) -> ThemeRun | None:
@@ -263,6 +285,7 @@ def execute_run(run_id: int, *, progress: Progress | None = None) -> ThemeRun:
 
     def report(stage: str, percent: int) -> None:
         run.stage, run.progress = stage, max(run.progress, min(100, percent))
+        run.progressed_at = utcnow()
         db.session.commit()
         if progress is not None:
             progress(stage, run.progress)
@@ -610,9 +633,16 @@ def rename_theme(actor, theme: Theme, label: str) -> None:
     db.session.commit()
 
 
+def _refuse_while_running(analysis: ThemeAnalysis) -> None:
+    # A run under way rewrites every item's theme when it ends and would undo the edit.
+    if active_run(analysis) is not None:
+        raise ValueError(_("The analysis is running. Wait until it has finished, then try again."))
+
+
 def merge_themes(actor, theme: Theme, into: Theme) -> None:
     """Merge `theme` into `into`: its items count toward `into`, now and after re-runs."""
     require_manage_themes(actor)
+    _refuse_while_running(theme.analysis)
     if theme.id == into.id:
         raise ValueError(_("Choose a different theme to merge with."))
     if theme.analysis_id != into.analysis_id or ThemeStatus.ACTIVE != theme.status \
@@ -635,6 +665,7 @@ def split_theme(actor, theme: Theme, n_parts: int | None = None) -> list[Theme]:
     require_manage_themes(actor)
     if theme.status != ThemeStatus.ACTIVE:
         raise ValueError(_("Only a current theme can be split."))
+    _refuse_while_running(theme.analysis)
     if n_parts is not None and not 2 <= n_parts <= SPLIT_MAX_PARTS:
         raise ValueError(_("Split into 2 to %(max)d themes.", max=SPLIT_MAX_PARTS))
     analysis = theme.analysis
@@ -694,6 +725,7 @@ def move_item(actor, analysis: ThemeAnalysis, source: str, source_id: int, theme
     require_manage_themes(actor)
     if theme is not None and (theme.analysis_id != analysis.id or theme.status != ThemeStatus.ACTIVE):
         raise ValueError(_("Choose a current theme of this analysis."))
+    _refuse_while_running(analysis)
     assignment = _assignment_for(analysis, source, source_id)
     before = assignment.theme_id
     target = theme.id if theme is not None else None
@@ -751,10 +783,15 @@ def save_response(actor, theme: Theme, *, heard: str, will_do: str, publish: boo
 
 
 def published_responses(plan_id: int) -> list[Theme]:
-    """Responses leaders published for the plan's themes, newest first, in one query."""
+    """Responses leaders published for the plan's themes, newest first, in one query.
+
+    A theme a later run no longer finds (retired) keeps its published response:
+    a public answer does not vanish because the clustering moved on. A merged
+    theme's response was carried into the theme it joined.
+    """
     return list(db.session.scalars(
         select(Theme).join(ThemeAnalysis, ThemeAnalysis.id == Theme.analysis_id)
-        .where(ThemeAnalysis.plan_id == plan_id, Theme.status == ThemeStatus.ACTIVE,
+        .where(ThemeAnalysis.plan_id == plan_id, Theme.status != ThemeStatus.MERGED,
                Theme.response_published_at.is_not(None))
         .order_by(Theme.response_published_at.desc(), Theme.id)
     ))

@@ -45,6 +45,8 @@ def upgrade():
     )
     with op.batch_alter_table('theme_analyses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_theme_analyses_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index('uq_theme_analyses_default', ['plan_id'], unique=True,
+                              sqlite_where=sa.text('is_default'), postgresql_where=sa.text('is_default'))
 
     op.create_table('theme_runs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -62,6 +64,7 @@ def upgrade():
     sa.Column('n_items', sa.Integer(), nullable=False),
     sa.Column('n_themes', sa.Integer(), nullable=False),
     sa.Column('seconds', sa.Float(), nullable=False),
+    sa.Column('progressed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('submission_token', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['analysis_id'], ['theme_analyses.id'], name=op.f('fk_theme_runs_analysis_id_theme_analyses'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_theme_runs_requested_by_id_users'), ondelete='SET NULL'),
@@ -144,6 +147,7 @@ def downgrade():
 
     op.drop_table('theme_runs')
     with op.batch_alter_table('theme_analyses', schema=None) as batch_op:
+        batch_op.drop_index('uq_theme_analyses_default')
         batch_op.drop_index(batch_op.f('ix_theme_analyses_plan_id'))
 
     op.drop_table('theme_analyses')

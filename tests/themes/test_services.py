@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
@@ -151,12 +151,13 @@ def test_the_default_analysis_is_created_once(users):
     assert db.session.scalar(select(func.count()).select_from(ThemeAnalysis)) == 1
 
 
-def test_the_default_analysis_is_always_the_oldest_if_two_were_made_at_once(users):
+def test_a_plan_can_have_only_one_default_analysis(users):
     plan = make_plan()
     first = services.default_analysis(users["leader"], plan.id)
-    for _ in range(3):
-        db.session.add(ThemeAnalysis(plan_id=plan.id, title="", sources=[], is_default=True))
-    db.session.commit()
+    db.session.add(ThemeAnalysis(plan_id=plan.id, title="", sources=[], is_default=True))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
     assert services.default_analysis(users["leader"], plan.id).id == first.id
 
 
@@ -754,6 +755,55 @@ def test_only_active_published_responses_of_the_plan_are_public(users):
     assert [t.id for t in services.published_responses(analysis.plan_id)] == [first.id]
 
 
+def test_a_published_response_stays_public_when_a_run_no_longer_finds_its_theme(users):
+    analysis = ran_analysis(users["leader"], per_topic=12)
+    theme = services.active_themes(analysis)[0]
+    services.save_response(users["leader"], theme, heard="We heard you", will_do="We will act", publish=True)
+    theme.status = ThemeStatus.RETIRED
+    db.session.commit()
+    assert [t.id for t in services.published_responses(analysis.plan_id)] == [theme.id]
+
+
+def _queued_run(analysis, **fields) -> ThemeRun:
+    run = ThemeRun(analysis_id=analysis.id, status=RunStatus.RUNNING, **fields)
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def test_a_run_silent_for_longer_than_the_limit_no_longer_blocks_new_runs(app, users):
+    analysis = ran_analysis(users["leader"], per_topic=6)
+    silent_since = utcnow() - timedelta(minutes=app.config["THEMES_RUN_STALE_MINUTES"] + 5)
+    stuck = _queued_run(analysis, started_at=silent_since, progressed_at=silent_since)
+    fresh = services.start_run(users["leader"], analysis)
+    assert fresh.id != stuck.id and fresh.status == RunStatus.DONE
+    db.session.refresh(stuck)
+    assert stuck.status == RunStatus.FAILED and "no progress" in stuck.error
+
+
+def test_a_run_that_reported_progress_recently_still_counts_as_running(app, users):
+    analysis = ran_analysis(users["leader"], per_topic=6)
+    long_ago = utcnow() - timedelta(minutes=app.config["THEMES_RUN_STALE_MINUTES"] + 5)
+    running = _queued_run(analysis, started_at=long_ago, progressed_at=utcnow() - timedelta(minutes=1))
+    assert services.start_run(users["leader"], analysis).id == running.id
+
+
+@pytest.mark.parametrize("edit", ["merge", "split", "move"])
+def test_structural_edits_wait_while_a_run_is_under_way(users, edit):
+    analysis = ran_analysis(users["leader"], per_topic=12)
+    first, second = services.active_themes(analysis)[:2]
+    _queued_run(analysis, started_at=utcnow(), progressed_at=utcnow())
+    item = next(row.item for row in services.themed_items(analysis) if row.theme_id == first.id)
+    with pytest.raises(ValueError, match="running"):
+        if edit == "merge":
+            services.merge_themes(users["leader"], second, first)
+        elif edit == "split":
+            services.split_theme(users["leader"], first, 2)
+        else:
+            services.move_item(users["leader"], analysis, item.source, item.source_id, second)
+    assert {t.status for t in (first, second)} == {ThemeStatus.ACTIVE}
+
+
 # The sentence-embedding cache -------------------------------------------------------------------------------
 
 
@@ -866,7 +916,7 @@ def test_a_rerun_takes_the_same_number_of_queries_however_many_items(users):
     assert queries_for_a_rerun() == small
 
 
-def test_feedback_placed_and_moved_while_a_run_works_is_kept(users, app, monkeypatch):
+def test_feedback_placed_while_a_run_works_is_kept_and_moves_wait_for_the_run(users, app, monkeypatch):
     analysis = ran_analysis(users["leader"], per_topic=12)
     bus, counselors = topic_theme(analysis, "bus"), topic_theme(analysis, "counselors")
     late = add_comment(analysis_plan(analysis), "The school bus was late again")
@@ -879,8 +929,9 @@ def test_feedback_placed_and_moved_while_a_run_works_is_kept(users, app, monkeyp
         with app.app_context(), app.test_request_context():
             other = services.get_analysis(users["leader"], analysis.id)
             services.assign_new_items(other)
-            services.move_item(users["leader"], other, moved.source, moved.source_id,
-                               db.session.get(Theme, counselors))
+            with pytest.raises(ValueError, match="running"):
+                services.move_item(users["leader"], other, moved.source, moved.source_id,
+                                   db.session.get(Theme, counselors))
         return result
 
     monkeypatch.setattr(pipeline, "find_themes", meanwhile_on_the_dashboard)
@@ -889,7 +940,7 @@ def test_feedback_placed_and_moved_while_a_run_works_is_kept(users, app, monkeyp
     assert (run.status, run.error) == (RunStatus.DONE, "")
     rows = {row.item.key: row for row in services.themed_items(analysis)}
     assert rows[(FeedbackSource.COMMENT, late.id)].assigned_by == AssignedBy.RUN
-    assert (rows[moved.key].theme_id, rows[moved.key].assigned_by) == (counselors, AssignedBy.LEADER)
+    assert (rows[moved.key].theme_id, rows[moved.key].assigned_by) == (bus, AssignedBy.RUN)
 
 
 def test_theme_keys_are_never_reused_after_every_theme_was_retired(users):
