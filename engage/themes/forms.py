@@ -57,6 +57,18 @@ class WholeNumberField(IntegerField):
             self.data = None
 
 
+def database_id(value: str | None) -> int | None:
+    """A database id typed as ASCII digits, 1 to 2**31 - 1; None for anything else.
+
+    str.isdigit() alone is not enough: it accepts "²" and Arabic-Indic digits,
+    which int() then refuses or reads as a number nobody typed.
+    """
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) < 2**31:
+        return int(value)
+    return None
+
+
 def _sensible_year(form, field) -> None:
     if field.data is not None and not (FIRST_YEAR <= field.data.year <= LAST_YEAR):
         raise ValidationError(_l("Please enter a date like 2026-09-01."))
@@ -119,12 +131,12 @@ class MergeForm(FlaskForm):
 
     def validate_into(self, field):
         # The theme itself is looked up by the view: one of another analysis is a 404.
-        if not (field.data or "").isdigit() or len(field.data) > 10:
+        if database_id(field.data) is None:
             raise ValidationError(_l("Please choose a theme."))
 
     @property
     def theme_id(self) -> int:
-        return int(self.into.data)
+        return database_id(self.into.data)
 
 
 class SplitForm(FlaskForm):
@@ -184,7 +196,7 @@ class ItemForm(FlaskForm):
             raise ValidationError(_l("Unknown channel."))
 
     def validate_source_id(self, field):
-        if not (field.data or "").isdigit() or not 0 < int(field.data) < 2**31:
+        if database_id(field.data) is None:
             raise ValidationError(_l("Unknown item."))
 
 
@@ -196,8 +208,8 @@ class MoveItemForm(ItemForm):
         value = (self.theme.data or "").strip()
         if value == OTHER:
             return None
-        if value.isdigit() and 0 < int(value) < 2**31:
-            return int(value)
+        if (theme_id := database_id(value)) is not None:
+            return theme_id
         raise ValueError(value)
 
 

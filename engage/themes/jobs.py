@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from huey import crontab
 from sqlalchemy import select
 
@@ -9,6 +11,8 @@ from ..extensions import db
 from ..queue import job, periodic_job
 from . import services
 from .models import ThemeAnalysis
+
+logger = logging.getLogger(__name__)
 
 
 @job()
@@ -27,4 +31,9 @@ def assign_new_items_job(analysis_id: int) -> None:
 def assign_new_items_everywhere() -> None:
     """New feedback gets its nearest theme within minutes, even when no leader looks."""
     for analysis_id in db.session.scalars(select(ThemeAnalysis.id).order_by(ThemeAnalysis.id)).all():
-        services.assign_new_items(db.session.get(ThemeAnalysis, analysis_id), inline_max=10**9)
+        try:
+            services.assign_new_items(db.session.get(ThemeAnalysis, analysis_id), inline_max=10**9)
+        except Exception:
+            # One analysis failing (a plan deleted meanwhile, say) must not starve the others.
+            db.session.rollback()
+            logger.exception("placing new feedback failed for theme analysis %s", analysis_id)

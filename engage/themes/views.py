@@ -241,7 +241,7 @@ def _filters() -> dict:
 
 def _page_number() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and len(page) <= 6 else 1
+    return int(page) if page.isascii() and page.isdigit() and len(page) <= 6 else 1
 
 
 def _item_list(themed, which, sections):

@@ -416,3 +416,51 @@ def test_assign_nearest_needs_both_vector_arguments():
 
     with pytest.raises(ValueError):
         assign_nearest(["bus"], {}, vectors=np.ones((1, 2)))
+
+
+def test_combined_embeddings_put_spanish_texts_with_their_theme_not_their_language():
+    """MiniLM's half of a Spanish text is replaced by a map of its (multilingual) USE half,
+    learnt on the English texts: synthetic vectors, no model needed."""
+    import numpy as np
+
+    from engage.themes.embeddings import COMBINED, combine_languages
+
+    rng = np.random.default_rng(0)
+
+    def unit(rows):
+        return rows / np.linalg.norm(rows, axis=-1, keepdims=True)
+
+    use_theme = unit(rng.normal(size=(2, 512)))
+    minilm_theme = unit(rng.normal(size=(2, 384)))
+    spanish_direction = unit(rng.normal(size=384))
+    english = {0: "The school bus is late again", 1: "Too much homework every night"}
+    spanish = {0: "El autobús siempre llega tarde", 1: "La tarea es demasiada para los niños"}
+    texts, themes, rows = [], [], []
+    for theme in (0, 1):
+        for i in range(45):
+            is_spanish = i % 3 == 2
+            use = unit(use_theme[theme] + 0.6 * rng.normal(size=512) / np.sqrt(512))
+            minilm = unit((spanish_direction if is_spanish else minilm_theme[theme])
+                          + 0.6 * rng.normal(size=384) / np.sqrt(384))
+            texts.append((spanish if is_spanish else english)[theme])
+            themes.append(theme)
+            rows.append(np.concatenate([use, minilm]) / np.sqrt(2))
+    raw = np.array(rows, dtype=np.float32)
+    combined = combine_languages(texts, raw)
+    assert combined.shape == raw.shape
+    assert np.allclose(np.linalg.norm(combined, axis=1), 1.0, atol=1e-5)
+    is_spanish = np.array([t in spanish.values() for t in texts])
+    theme = np.array(themes)
+
+    def mean_cosine(x, a, b):
+        return float((x[a] @ x[b].T).mean())
+
+    spanish_a, english_a, spanish_b = is_spanish & (theme == 0), ~is_spanish & (theme == 0), is_spanish & (theme == 1)
+    assert mean_cosine(combined, spanish_a, english_a) > mean_cosine(combined, spanish_a, spanish_b) + 0.2
+    result = find_themes(texts, n_themes=2, vectors=raw, representation=COMBINED)
+    groups = sorted(sorted(set(theme[t.members].tolist())) for t in result.themes)
+    assert groups == [[0], [1]]
+    # English texts only: nothing to stand in for, the vectors are kept as they are.
+    english_rows = ~is_spanish
+    kept = combine_languages([t for t, s in zip(texts, is_spanish) if not s], raw[english_rows])
+    assert np.array_equal(kept, raw[english_rows])
