@@ -11,7 +11,9 @@ NMI/ARI against the labels of plain k-means (true k, n_init=10,
 random_state=0) on the embeddings and on TF-IDF (sublinear tf, English stop
 words, min_df=2) for comparison, and of agglomerative clustering (Ward) on
 both (TF-IDF through a 100-dimension LSA, since Ward needs dense rows; sets
-over --ward-max items are skipped: Ward is quadratic in memory).
+over --ward-max items are skipped: Ward is quadratic in memory). The combined
+model's vectors first go through its step over the whole set (`prepare`). These
+are the bare clustering methods; bench/themes_quality.py measures the pipeline.
 
 Needs the embeddings extra (pip install -e ".[embeddings]") and the data sets
 beside the project (../shared/data); neither is needed by the tests.
@@ -141,6 +143,7 @@ def run_one(model: str, args) -> dict:
             texts, labels = read_set(name)
             k = len(set(labels))
             x, seconds = embed_cached(emb, texts, cache)
+            x = emb.prepare(texts, x)  # the step over the whole set (the combined model's)
             row: dict = {"items": len(texts), "k": k}
             if seconds is not None:
                 row["embed_s"] = seconds
@@ -172,23 +175,24 @@ def report(results: list[dict], args) -> None:
     print("\n# speed (embedding only; load includes a warm-up call;"
           " texts per CPU-second in brackets: less sensitive to a busy machine)")
     cols = "".join(f"{'texts/s @' + str(n):>20}" for n in args.speed_n)
-    print(f"{'model':<24}{'dim':>5}{'threads':>8}{'load s':>8}{cols}{'peak RSS MB':>13}")
+    width = max([24] + [len(r["model"]) + 2 for r in results])
+    print(f"{'model':<{width}}{'dim':>5}{'threads':>8}{'load s':>8}{cols}{'peak RSS MB':>13}")
     for r in results:
         speeds = "".join(f"{r.get(f'texts_per_s_{n}', float('nan')):>13.0f}"
                          f" ({r.get(f'texts_per_cpu_s_{n}', float('nan')):>4.0f})" for n in args.speed_n)
-        print(f"{r['model']:<24}{r['dim']:>5}{r['threads']:>8}{r['load_s']:>8.2f}{speeds}"
+        print(f"{r['model']:<{width}}{r['dim']:>5}{r['threads']:>8}{r['load_s']:>8.2f}{speeds}"
               f"{r['peak_rss_mb_after_speed']:>13.0f}")
     if not args.quality:
         return
     print("\n# clustering quality, true k (NMI/ARI)")
-    print(f"{'set':<15}{'model':<24}{'emb k-means':>14}{'emb ward':>14}"
+    print(f"{'set':<15}{'model':<{width}}{'emb k-means':>14}{'emb ward':>14}"
           f"{'tfidf k-means':>15}{'tfidf-lsa ward':>16}{'k-means s':>10}")
     for name in args.sets:
         for r in results:
             row = r.get("sets", {}).get(name)
             if not row:
                 continue
-            print(f"{name:<15}{r['model']:<24}{fmt(row.get('emb_kmeans')):>14}"
+            print(f"{name:<15}{r['model']:<{width}}{fmt(row.get('emb_kmeans')):>14}"
                   f"{fmt(row.get('emb_ward')):>14}{fmt(row.get('tfidf_kmeans')):>15}"
                   f"{fmt(row.get('tfidf_lsa_ward')):>16}{row['emb_kmeans_s']:>10.1f}")
 

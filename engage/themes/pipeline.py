@@ -8,30 +8,64 @@ Steps, and why
 --------------
 1. Representation (pluggable): any object with ``name`` and
    ``fit_transform(texts) -> (n, d) array, rows L2-normalised`` (all-zero rows
-   mean "nothing to go on" and go to Other). `default_representation()` takes
-   sentence embeddings when the optional backend (`engage.themes.embeddings`)
-   is installed and loads, otherwise `TfidfLsa`: word 1-2-gram TF-IDF plus
-   character 2-5-gram TF-IDF (within word boundaries, weighted 1.5) over
-   accent-stripped, lower-cased text, without English or Spanish stop words,
-   reduced by LSA (TruncatedSVD, 150 dimensions, fewer for small inputs;
-   fitted on at most 20,000 texts) and L2-normalised. Character n-grams were
-   the largest gain over word TF-IDF (plurals, typos, "c#"/".net", Spanish and
-   English cognates share n-grams): with the true k, word-only LSA + k-means
-   scored NMI 0.63 on banking77 and 0.72 on clinc150, with character n-grams
-   0.66-0.68 and 0.77-0.78; the 1.5 weight was the best of 0.6-3 on all
-   three sets. Texts whose LSA projection keeps under 45% of the median
-   text's share have words no one else uses (gibberish, off-topic): Other.
+   mean "nothing to go on" and go to Other), or precomputed vectors
+   (`find_themes(vectors=...)`, from the app's embeddings cache), to which a
+   representation's ``prepare(texts, vectors)`` step over the whole set is
+   applied. `default_representation()` takes sentence embeddings when the
+   optional backend (`engage.themes.embeddings`) is installed and loads:
+   USE-multilingual and all-MiniLM-L6-v2 side by side, MiniLM's half of
+   non-English texts replaced by a map of their USE half learnt on the set's
+   English texts (see `embeddings.combine_languages`); otherwise `TfidfLsa`:
+   word 1-2-gram TF-IDF plus character 2-5-gram TF-IDF (within word
+   boundaries, weighted 1.5) over accent-stripped, lower-cased text, without
+   English or Spanish stop words, reduced by LSA (TruncatedSVD, 150
+   dimensions, fewer for small inputs; fitted on at most 20,000 texts) and
+   L2-normalised. Character n-grams were the largest gain over word TF-IDF
+   (plurals, typos, "c#"/".net", Spanish and English cognates share n-grams):
+   with the true k, word-only LSA + k-means scored NMI 0.63 on banking77 and
+   0.72 on clinc150, with character n-grams 0.66-0.68 and 0.77-0.78; the 1.5
+   weight was the best of 0.6-3 on all three sets; 100, 250 or 400 LSA
+   dimensions instead of 150 changed nothing (within 0.02). Texts whose LSA
+   projection keeps under 45% of the median text's share have words no one
+   else uses (gibberish, off-topic): Other. Texts with no word at all (empty,
+   emoji, punctuation) go to Other whatever the representation.
+   Why both models: MiniLM is the better one on English (banking77 NMI 0.81
+   against USE's 0.72), USE on stackoverflow (0.79 against 0.70) and it is
+   the one that knows Spanish; side by side they keep the best of each
+   (0.80, 0.92, 0.80). Side by side as they are, Spanish notes sat together
+   by language (MiniLM knows no Spanish): on 162 hand-written parent notes in
+   18 themes, a third in Spanish, NMI fell from 0.61 (USE alone) to 0.47,
+   and MiniLM alone with automatic k found two themes, English and Spanish.
+   With MiniLM's half of Spanish texts mapped from USE: 0.64. Tried and not
+   kept: a TF-IDF/LSA block beside the embeddings (weight 0.3: +0.01 on
+   stackoverflow, -0.04 to -0.05 on the bilingual notes, where it splits by
+   language), weighting the models 2:1 either way (within 0.01, worse on
+   the bilingual notes).
 2. Centring: vectors minus their mean, renormalised (see `_centred`); it
    stopped k-means from gathering generic texts into one oversized theme.
-3. Clustering: k-means (k-means++, 10 restarts; mini-batch above 30,000
-   items) on the unit vectors, i.e. close to spherical k-means. Tried and not
-   kept: Ward agglomerative (0.63 vs 0.68 on banking77), spectral clustering
-   on a k-NN graph (+0.01 on clinc150, several times slower, would not fit the
-   100,000-text budget), bisecting k-means (-0.07 to -0.10), a co-association
-   ensemble of k-means runs and refinement in the sparse TF-IDF space
-   (+0.00 to +0.02, not on every set, 3-10x slower).
+3. Clustering, by representation (`_clustering_for`):
+   - sentence embeddings ("ward"): in 128 dimensions (truncated SVD of the
+     centred vectors: no loss, and 3-5x faster than the 896 of the two
+     models), Ward's agglomerative clustering on up to 6,000 items (a
+     sample above that; Ward keeps n^2/2 distances), then k-means started
+     from Ward's centres over every item. With the true k, against k-means
+     (k-means++, 3 restarts) on the same vectors: banking77 0.80 vs 0.78,
+     clinc150 0.92 vs 0.91, polis_civic 0.42 vs 0.40, stackoverflow 0.80
+     either way; Ward alone was 0.004-0.04 lower than with the k-means
+     step. It is also faster: stackoverflow (20,000 texts, true k) took 15 s
+     against 118 s for k-means with 10 restarts in 896 dimensions.
+   - TF-IDF/LSA ("kmeans"): k-means (k-means++, 10 restarts; mini-batch
+     above 30,000 items) on the unit vectors, i.e. close to spherical
+     k-means. Ward then k-means, as above, was no better on banking77 and
+     clinc150 and 0.05 worse on stackoverflow. Also tried and not kept:
+     Ward alone (0.63 vs 0.68 on banking77), spectral clustering on a k-NN
+     graph (+0.01 on clinc150, several times slower, would not fit the
+     100,000-text budget), bisecting k-means (-0.07 to -0.10), a
+     co-association ensemble of k-means runs and refinement in the sparse
+     TF-IDF space (+0.00 to +0.02, not on every set, 3-10x slower).
 4. Number of themes, when `n_themes` is None: the cosine silhouette over a
-   log-spaced range of k; see `choose_n_themes`.
+   log-spaced range of k (the cuts of one Ward tree for embeddings, k-means
+   runs for TF-IDF); see `choose_n_themes`.
 5. "Other / unclustered": texts without usable words, texts step 1 sets
    aside, items whose cosine to their theme's centre is below `_OTHER_BELOW`,
    and themes smaller than `_min_theme_size(n)`.
@@ -51,17 +85,41 @@ Steps, and why
    are matched one-to-one to old ones by the Hungarian algorithm on the
    Jaccard overlap of their members; matched themes keep the old id, others
    get fresh ones ("t<next number>").
+9. Between runs, `assign_nearest` puts new feedback in the theme whose
+   centre (the mean of some of its members' vectors) is nearest by cosine,
+   or nowhere when the best cosine is below the same `_OTHER_BELOW`.
 
 Determinism: the same texts and random_state give the same result, in any
 order (texts are vectorised and clustered in a canonical, sorted order).
 
-Measured (bench/themes_quality.py; NMI with the true k / with automatic k):
-TF-IDF/LSA banking77 0.683 / 0.689 (k=104), clinc150 0.782 / 0.769 (k=132),
-stackoverflow 0.739 / 0.690 (k=25), polis_civic 0.200 / 0.284 (k=82);
-sentence embeddings (use-multilingual-v3) 0.698 / 0.686 (k=70), 0.876 /
-0.875 (k=199), 0.789 / 0.765 (k=25), 0.365 / 0.387 (k=24). Plain TF-IDF +
-k-means: 0.600, 0.629, 0.611, 0.177. Speed (bench/themes_speed.py): 100,000
-texts in 17 s and 0.9 GB peak RSS with TF-IDF/LSA on two cores.
+Measured (bench/themes_quality.py; NMI / ARI with the true k, then with
+automatic k and the k it chose; "Other" counts as one more cluster):
+
+=============  ====  =====================  =====================  =====================  =====================
+set            true  combined (default)     use-multilingual-v3    all-MiniLM-L6-v2       TF-IDF/LSA
+=============  ====  =====================  =====================  =====================  =====================
+banking77        77  0.801/0.519            0.719/0.401            0.813/0.547            0.683/0.322
+  automatic k        0.799/0.519 (k=73)     0.720/0.403 (k=73)     0.821/0.558 (k=98)     0.689/0.331 (k=104)
+clinc150        150  0.923/0.754            0.897/0.677            0.917/0.738            0.782/0.453
+  automatic k        0.923/0.749 (k=146)    0.896/0.674 (k=146)    0.916/0.749 (k=171)    0.769/0.434 (k=132)
+stackoverflow    20  0.796/0.712            0.789/0.687            0.699/0.588            0.739/0.524
+  automatic k        0.798/0.745 (k=22)     0.779/0.684 (k=22)     0.717/0.577 (k=18)     0.690/0.500 (k=25)
+polis_civic      14  0.405/0.162            0.392/0.150            0.412/0.161            0.217/0.054
+  automatic k        0.390/0.032 (k=118)    0.369/0.030 (k=118)    0.386/0.031 (k=118)    0.267/0.033 (k=54)
+bilingual notes  18  0.643/0.320            0.611/0.260            0.393/0.059            0.361/0.023
+  automatic k        0.643/0.320 (k=18)     0.611/0.260 (k=18)     0.015/-0.01 (k=2)      0.193/0.010 (k=7)
+=============  ====  =====================  =====================  =====================  =====================
+
+("bilingual notes": 162 short parent notes in 18 themes, a third in
+Spanish, written by hand as a stand-in for the held-back in-domain set;
+not shipped.) Before this: sentence embeddings were USE alone with k-means
+(0.698, 0.876, 0.789, 0.365 with the true k). Plain TF-IDF + k-means: 0.600,
+0.629, 0.611, 0.177. Speed on the 2-core machine (shared with other test
+runs at the time, so seconds vary by 2x): bench/themes_speed.py --n 100000
+with TF-IDF/LSA 27-80 s wall (32 CPU-s for the pipeline), 0.9 GB peak RSS;
+sentence embeddings are computed once per item (combined: 85-130 texts/s,
+USE alone 630-1,000, MiniLM 150-170), then clustering 20,000 cached
+vectors takes 15-30 s and 100,000 about 25 s (k-means goes mini-batch).
 """
 
 from __future__ import annotations
@@ -375,10 +433,15 @@ def choose_n_themes(z: np.ndarray, random_state: int = 0, max_k: int = 200,
     k-means runs: cheaper, and Ward's cuts are nested, so the silhouette
     curve is smooth.
 
-    Measured (bench/themes_quality.py): the silhouette tracks the number of
-    labels on clinc150 and stackoverflow; on banking77 it overshoots, which
-    costs little NMI. A 10% tolerance chose too few themes with sentence
-    embeddings (whose silhouette curve is flat), hence 5%.
+    Measured (bench/themes_quality.py): with TF-IDF the silhouette tracks the
+    number of labels on clinc150 and stackoverflow; on banking77 it
+    overshoots, which costs little NMI. A 10% tolerance chose too few themes
+    with sentence embeddings (whose silhouette curve is flat), hence 5%. With
+    the combined embeddings and Ward's cuts it chose 73 themes for banking77's
+    77 labels, 146 for clinc150's 150, 22 for stackoverflow's 20 and 18 for
+    the 18 of the bilingual notes (k-means runs had chosen 47 for banking77);
+    on polis_civic, whose labels are conversations rather than topics, the
+    curve is flat and it chose 118 for 14 (NMI 0.39 against 0.41).
     """
     n = len(z)
     rng = np.random.default_rng(random_state)

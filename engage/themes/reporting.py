@@ -379,9 +379,11 @@ def filter_items(themed: Sequence[ThemedItem], theme: Theme | int | str | None =
     ("autobus" finds "Autobús").
     """
     rows = list(themed) if theme is None else members_of(theme, themed)
-    words = normalize(clean_search(q)).split()
+    # Each word once, and each text normalised once: "a a a ... a" must not cost 100 passes.
+    words = list(dict.fromkeys(normalize(clean_search(q)).split()))
     if words:
-        rows = [row for row in rows if all(word in normalize(row.item.text) for word in words)]
+        rows = [row for row, text in ((row, normalize(row.item.text)) for row in rows)
+                if all(word in text for word in words)]
     if source:
         rows = [row for row in rows if row.item.source == source]
     if section_key:

@@ -152,8 +152,13 @@ SOURCES = (FeedbackSource.COMMENT, FeedbackSource.SURVEY_ANSWER, FeedbackSource.
 
 
 def analysis_items(analysis: ThemeAnalysis) -> list[FeedbackItem]:
-    """The feedback in the analysis's scope, oldest first."""
-    items = plan_feedback_items(analysis.plan_id)
+    """The feedback in the analysis's scope, oldest first.
+
+    The district's own official replies to comments are left out: they answer
+    feedback, they are not feedback, and would count staff among the people who
+    raised a theme (and could be quoted as what the community said).
+    """
+    items = [item for item in plan_feedback_items(analysis.plan_id) if not item.official]
     if analysis.sources:
         wanted = set(analysis.sources)
         items = [item for item in items if item.source in wanted]
@@ -226,7 +231,17 @@ def start_run(actor, analysis: ThemeAnalysis, *, n_themes: int | None = None,
     running = active_run(analysis)
     if running is not None:
         return running
-    run = _new_run(actor, analysis, n_themes, submission_token)
+    try:
+        run = _new_run(actor, analysis, n_themes, submission_token)
+    except IntegrityError:
+        # The same form sent twice at once (a double click): the other request stored the
+        # token between the look-up above and this insert. Its run is this one.
+        db.session.rollback()
+        earlier = db.session.scalar(select(ThemeRun).where(ThemeRun.submission_token == submission_token)) \
+            if submission_token else None
+        if earlier is None:
+            raise
+        return earlier
     from .jobs import run_themes_job
 
     try:

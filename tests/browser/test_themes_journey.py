@@ -12,6 +12,9 @@ kept). Signed out, the plan's public page shows the response.
 On a phone in Spanish, with the keyboard only, the leader reaches the
 dashboard and a theme's page; nothing scrolls sideways.
 
+While a run is on the queue, the dashboard says how far it is, keeps that up
+to date, and shows the themes by itself once the run is done.
+
 Every page on the way is checked with axe, the printable report too.
 """
 
@@ -23,10 +26,11 @@ import pytest
 from sqlalchemy import select
 
 from engage.extensions import db
+from engage.models import utcnow
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
 from engage.themes import services
-from engage.themes.models import Theme, ThemeStatus
+from engage.themes.models import RunStatus, Theme, ThemeRun, ThemeStatus
 from tests.browser.conftest import (
     assert_accessible,
     check,
@@ -335,3 +339,37 @@ def test_a_leader_on_a_phone_in_spanish_reaches_the_dashboard_and_a_theme_with_t
     page.goto(f"/themes/analyses/{analysis.id}/report")
     expect(heading(page)).to_have_text(translated("What we heard: %(title)s", title=PLAN_TITLE))
     check_phone(page)
+
+
+def test_the_dashboard_follows_a_run_in_progress_and_shows_the_themes_when_it_is_done(
+        new_context, users, feedback_plan):
+    analysis = services.default_analysis(None, feedback_plan.id)
+    # A run the queue's worker has started (the test queue would have finished it within the request).
+    run = ThemeRun(analysis_id=analysis.id, status=RunStatus.RUNNING, progress=40, stage="clustering",
+                   started_at=utcnow(), progressed_at=utcnow())
+    db.session.add(run)
+    db.session.commit()
+
+    page = new_context().new_page()
+    sign_in(page, users["leader"].email)
+    page.goto(f"/themes/analyses/{analysis.id}")
+    status = page.get_by_role("status").filter(has=page.locator(".run-message"))
+    expect(status).to_contain_text("In progress: grouping into themes, 40%")
+    expect(status.locator("progress")).to_have_attribute("value", "40")
+    expect(status).not_to_contain_text("The themes below are from the last finished run")
+    expect(main(page).locator(".empty-state")).to_have_text(
+        "The first run is in progress. The themes appear here when it is done.")
+    assert_accessible(page)
+
+    # The page asks for the progress every few seconds and says it.
+    run.progress, run.stage, run.progressed_at = 70, "labelling", utcnow()
+    db.session.commit()
+    expect(status).to_contain_text("In progress: naming the themes, 70%", timeout=8_000)
+    expect(status.locator("progress")).to_have_js_property("value", 70)
+
+    # The worker finishes the run: the page reloads with the themes.
+    with page.expect_navigation(timeout=8_000):
+        services.execute_run(run.id)
+    expect(page.locator("#run-status")).to_contain_text("Last result:")
+    expect(themes_table(page).locator("tbody tr").first).to_be_visible()
+    assert_accessible(page)

@@ -464,3 +464,41 @@ def test_combined_embeddings_put_spanish_texts_with_their_theme_not_their_langua
     english_rows = ~is_spanish
     kept = combine_languages([t for t, s in zip(texts, is_spanish) if not s], raw[english_rows])
     assert np.array_equal(kept, raw[english_rows])
+
+
+class TopicVectors:
+    """A stand-in for sentence embeddings: each topic a direction, each text a
+    deterministic wobble around it (clustered with Ward, as embeddings are)."""
+
+    name = "topic-vectors"
+
+    def __init__(self, topic_of: dict[str, str]):
+        self.topic_of = topic_of
+
+    def fit_transform(self, texts):
+        import hashlib
+
+        import numpy as np
+        topics = sorted(set(self.topic_of.values()))
+        directions = np.random.default_rng(0).normal(size=(len(topics), 64))
+        rows = []
+        for text in texts:
+            seed = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+            noise = np.random.default_rng(seed).normal(size=64) * 0.12
+            rows.append(directions[topics.index(self.topic_of[text])] / 8 + noise)
+        rows = np.array(rows)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_embeddings_like_vectors_are_clustered_with_ward_and_ids_survive_a_rerun(corpus):
+    texts, topics = corpus
+    more, more_topics = feedback(n_per_topic=6, seed=99)
+    representation = TopicVectors(dict(zip(texts + more, topics + more_topics)))
+    first = find_themes(texts, representation=representation)
+    assert len(first.themes) == 5
+    assert purity(first, topics) == 1.0
+    assert find_themes(texts, representation=representation).to_dict() == first.to_dict()
+    second = find_themes(texts + more, representation=representation, previous=first, random_state=7)
+    before, after = first.assignments(), second.assignments()
+    kept = sum(1 for i in range(len(texts)) if before[i] == after[i])
+    assert kept / len(texts) >= 0.9
