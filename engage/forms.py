@@ -5,12 +5,33 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
+from flask import request
 from flask_babel import lazy_gettext as _l
-
+from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .models import SUBMISSION_TOKEN_MAX
+
+
+class TextForm(FlaskForm):
+    """The base of every form without a file field: fields are read from the posted
+    form and nothing else.
+
+    Flask-WTF also reads uploaded files and JSON bodies into a form's fields;
+    a file or a JSON number where text is expected then reaches validators and
+    filters that call len() or .strip() on it, which is a server error, not a
+    field error. (The toolkit's upload form, which takes a file, is a FlaskForm.)
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            # formdata with no getlist is Flask-WTF's "read the request" marker; None and a
+            # MultiDict given by the view are kept as they are.
+            if formdata is not None and not hasattr(formdata, "getlist") and request \
+                    and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+                return request.form or None
+            return super().wrap_formdata(form, formdata)
 
 
 class MultiCheckboxField(SelectMultipleField):

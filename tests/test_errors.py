@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
+import pytest
+
 from config import TestingConfig
 from engage import create_app
+from tests.conftest import csrf_token
 
 
 def test_missing_pages_get_a_friendly_404(client):
@@ -81,3 +86,31 @@ def test_error_pages_follow_the_browser_language(client):
     html = client.get("/no/such/page", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
     assert 'lang="es"' in html
     assert "We could not find that page" not in html
+
+
+FORM_PAGES = [
+    # (signed in as, form page, fields that take text)
+    ("anonymous", "/login", ["email", "password"]),
+    ("anonymous", "/register", ["display_name", "email", "password"]),
+    ("anonymous", "/password/forgot", ["email"]),
+    ("participant", "/account", ["display_name"]),
+    ("participant", "/account/profile", ["relationship_to_district", "preferred_language"]),
+    ("leader", "/themes/", ["title", "since"]),
+]
+
+
+@pytest.mark.parametrize("role,path,fields", FORM_PAGES)
+def test_a_file_where_text_is_expected_is_a_field_error_not_a_500(client_as, role, path, fields):
+    client = client_as(role)
+    token = csrf_token(client, path)
+    data = {"csrf_token": token, **{name: (io.BytesIO(b"not text"), "upload.txt") for name in fields}}
+    response = client.post(path, data=data, content_type="multipart/form-data")
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("role,path,fields", FORM_PAGES)
+def test_a_json_body_where_a_form_is_expected_is_not_a_500(client_as, role, path, fields):
+    client = client_as(role)
+    token = csrf_token(client, path)
+    response = client.post(path, json={name: [1, {"a": 2}] for name in fields}, headers={"X-CSRFToken": token})
+    assert response.status_code < 500

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from ..forms import MultiCheckboxField, choices, email_field, max_length, strip_whitespace
+from ..forms import MultiCheckboxField, choices, email_field, max_length, strip_whitespace, TextForm
 from .models import NAME_MAX, DistrictRelationship
 
 PASSWORD_MIN = 10
@@ -59,7 +58,7 @@ class _NotBlankPassword:
             raise ValidationError(_l("A password cannot be only spaces."))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(TextForm):
     display_name = _display_name_field()
     email = _email_field(_l("Email address"))
     password = _new_password_field(_l("Password"))
@@ -71,7 +70,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("Your password cannot be your email address."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TextForm):
     email = _email_field(_l("Email address"))
     password = PasswordField(
         _l("Password"),
@@ -81,24 +80,24 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device for 30 days"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(TextForm):
     email = _email_field(_l("Email address"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(TextForm):
     password = _new_password_field(_l("New password"))
     confirm = _confirm_field("password")
 
     validate_password = _NotBlankPassword()
 
 
-class AccountForm(FlaskForm):
+class AccountForm(TextForm):
     display_name = _display_name_field()
     locale = SelectField(_l("Language for pages and emails"), validators=[Optional()])
     notify_on_replies = BooleanField(_l("Email me when someone replies to my comments or posts an official response"))
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(TextForm):
     new_email = _email_field(_l("New email address"))
     current_password = PasswordField(
         _l("Current password"),
@@ -107,7 +106,7 @@ class ChangeEmailForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(TextForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[InputRequired(message=_l("Please enter your current password.")), max_length(PASSWORD_MAX)],
@@ -151,7 +150,7 @@ RACE_ETHNICITY_CHOICES = [
 ]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(TextForm):
     relationship_to_district = RadioField(
         _l("Your main connection to the district"),
         choices=choices([("", _l("I'd rather not say")), *RELATIONSHIP_CHOICES]),

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, InputRequired, Optional
 
-from ..forms import choices, email_field, max_length, name_field
+from ..forms import choices, email_field, max_length, name_field, TextForm
 from ..orgs.models import OrganizationKind, SchoolLevel
 from ..permissions import Role
 
@@ -32,7 +31,7 @@ SCHOOL_LEVEL_LABELS = {
 }
 
 
-class UserRoleForm(FlaskForm):
+class UserRoleForm(TextForm):
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()), validators=[InputRequired()])
     reason = StringField(
         _l("Reason for the change"),
@@ -41,7 +40,7 @@ class UserRoleForm(FlaskForm):
     )
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(TextForm):
     class Meta:
         csrf = False
 
@@ -49,7 +48,7 @@ class UserSearchForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices([("", _l("Any role")), *ROLE_LABELS.items()]), validators=[Optional()])
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(TextForm):
     name = name_field(_l("Name"), 160)
     kind = SelectField(_l("Kind of organization"), choices=choices(ORGANIZATION_KIND_LABELS.items()),
                        validators=[InputRequired()])
@@ -63,11 +62,11 @@ class OrganizationForm(FlaskForm):
     hosts_conversations = BooleanField(_l("Members may host community conversations"), default=True)
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(TextForm):
     email = email_field(_l("Email address of the person to add"), description=_l("They need an Engage account first."))
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(TextForm):
     name = name_field(_l("Name"), 160)
     level = SelectField(_l("Level"), choices=choices(SCHOOL_LEVEL_LABELS.items()), validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[Optional(), max_length(300)])

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired
 
-from ..forms import OneSubmission, max_length, strip_whitespace
+from ..forms import OneSubmission, max_length, strip_whitespace, TextForm
 from .services import BODY_MAX
 
 
-class CommentForm(OneSubmission, FlaskForm):
+class CommentForm(OneSubmission, TextForm):
     body = TextAreaField(
         _l("Your comment"),
         description=_l("Plain text. Links are made clickable. Please be respectful: comments are public."),
@@ -26,11 +25,11 @@ class CommentForm(OneSubmission, FlaskForm):
     parent_id = HiddenField()
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(TextForm):
     body = CommentForm.body
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(TextForm):
     reason = TextAreaField(
         _l("Reason"),
         filters=[strip_whitespace],
@@ -38,7 +37,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class FlagForm(FlaskForm):
+class FlagForm(TextForm):
     reason = TextAreaField(
         _l("What is wrong with this comment?"),
         description=_l("For example: it is abusive, shares someone's private information, or is spam."),

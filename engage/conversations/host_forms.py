@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField, TimeField, URLField)
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
@@ -13,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 from ..accounts.forms import LANGUAGE_CHOICES
 from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, email_field, max_length, name_field,
                      single_line,
-                     strip_whitespace)
+                     strip_whitespace, TextForm)
 from ..i18n import local_to_utc, utc_to_local
 from ..models import as_utc
 from . import hosting
@@ -52,7 +51,7 @@ def section_value(plan_id: int, key: str) -> str:
     return f"{plan_id}:{key}"
 
 
-class SessionForm(OneSubmission, FlaskForm):
+class SessionForm(OneSubmission, TextForm):
     title = StringField(_l("Title"), filters=[single_line],
                         validators=[DataRequired(message=_l("Please give the conversation a title.")),
                                     max_length(hosting.TITLE_MAX)])
@@ -190,7 +189,7 @@ class SessionForm(OneSubmission, FlaskForm):
                 field.errors = [*field.errors, message]
 
 
-class CancelSessionForm(FlaskForm):
+class CancelSessionForm(TextForm):
     reason = TextAreaField(
         _l("Why are you cancelling?"), filters=[strip_whitespace],
         description=_l("Everyone who signed up gets an email with this message."),
@@ -199,7 +198,7 @@ class CancelSessionForm(FlaskForm):
     )
 
 
-class WalkInForm(OneSubmission, FlaskForm):
+class WalkInForm(OneSubmission, TextForm):
     name = name_field(_l("Name"), 120)
     email = email_field(_l("Email"), required=False,
                         description=_l("Only if they would like to hear about what happens next."))

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import NumberInput
 
 from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
-from ..forms import WholeNumberRange, choices, max_length, strip_whitespace
+from ..forms import WholeNumberRange, choices, max_length, strip_whitespace, TextForm
 from .notes import EntryInput
 from .toolkit import SOMETHING_ELSE, comment_card_fields
 
@@ -117,7 +116,7 @@ def entry_row(entry) -> dict:
             "language": entry.language or _ui_language()}
 
 
-class NotesForm(FlaskForm):
+class NotesForm(TextForm):
     attendance_count = CountField(
         _l("How many people came"),
         validators=[Optional(), WholeNumberRange(min=0, max=ATTENDANCE_MAX,
@@ -225,7 +224,7 @@ class CardFields(Form):
         )
 
 
-class CardsForm(FlaskForm):
+class CardsForm(TextForm):
     """Many cards at once: blank rows, and the language they are written in."""
 
     language = SelectField(_l("Language the cards are written in"),
@@ -265,7 +264,7 @@ class CardsForm(FlaskForm):
         return _int_or_none(self.seen_up_to.data) or 0
 
 
-class CardForm(CardFields, FlaskForm):
+class CardForm(CardFields, TextForm):
     """One typed-in card, to correct it."""
 
     language = SelectField(_l("Language the card is written in"))

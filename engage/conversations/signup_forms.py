@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from ..accounts.forms import LANGUAGE_CHOICES
-from ..forms import OneSubmission, WholeNumberRange, choices, email_field, max_length, name_field, strip_whitespace
+from ..forms import (OneSubmission, TextForm, WholeNumberRange, choices, email_field, max_length, name_field,
+                     strip_whitespace)
 from .listing import FIRST_YEAR, LAST_YEAR, SessionFilters
 from .models import SessionFormat
 from .registration import MAX_PARTY_SIZE, Signup
@@ -39,7 +39,7 @@ def _sensible_year(form, field) -> None:
         raise ValidationError(_l("Please enter a date like 2026-05-14."))
 
 
-class SessionFilterForm(FlaskForm):
+class SessionFilterForm(TextForm):
     """The listing's filters, sent as a GET query string (so links and the back button keep them).
 
     A value that is not valid shows an error beside its field and is left out;
@@ -88,7 +88,7 @@ class SessionFilterForm(FlaskForm):
         )
 
 
-class SignupForm(OneSubmission, FlaskForm):
+class SignupForm(OneSubmission, TextForm):
     """Signing up for one session. Signed-in people sign up with their account's
     name and address (the view removes those fields); childcare is asked only
     where the session offers it."""

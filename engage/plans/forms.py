@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..forms import MultiCheckboxField, choices, max_length, name_field, strip_whitespace
+from ..forms import MultiCheckboxField, choices, max_length, name_field, strip_whitespace, TextForm
 from .models import PlanStatus
 
 FORMATTING_HINT = _l(
@@ -22,7 +21,7 @@ STATUS_LABELS = {
 }
 
 
-class PublishForm(FlaskForm):
+class PublishForm(TextForm):
     status = SelectField(_l("Status of this version"), choices=choices(STATUS_LABELS.items()),
                          validators=[InputRequired()])
     change_note = TextAreaField(
@@ -36,7 +35,7 @@ class PublishForm(FlaskForm):
 SCHOOL_YEAR_MONTHS = (8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7)
 
 
-class PlanForm(FlaskForm):
+class PlanForm(TextForm):
     title = name_field(_l("Title"), 200)
     summary = TextAreaField(
         _l("Summary"),
@@ -75,7 +74,7 @@ def _check_year(field) -> None:
         raise ValidationError(_l("Please enter a date between the years 2000 and 2100."))
 
 
-class SectionForm(FlaskForm):
+class SectionForm(TextForm):
     title = name_field(_l("Section title"), 300)
     intro = TextAreaField(_l("Introduction"), description=FORMATTING_HINT, filters=[strip_whitespace],
                           validators=[Optional(), max_length(20000)])
@@ -90,7 +89,7 @@ class IndicatorForm(Form):
     metric = StringField(_l("Performance metric"), filters=[strip_whitespace], validators=[Optional(), max_length(2000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TextForm):
     number = StringField(_l("Number"), filters=[strip_whitespace], validators=[Optional(), max_length(20)])
     title = StringField(_l("Title"), filters=[strip_whitespace],
                         validators=[DataRequired(message=_l("Please give the action a title.")), max_length(500)])

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, HiddenField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..forms import OneSubmission, choices, max_length, strip_whitespace
+from ..forms import OneSubmission, choices, max_length, strip_whitespace, TextForm
 from .builder import OPTIONS_MAX, TITLE_MAX
 from .models import QuestionKind, SurveyAnonymity, SurveyAudience
 from .services import SurveyState
@@ -37,7 +36,7 @@ def _check_year(field) -> None:
         raise ValidationError(_l("Please enter a date between the years 2000 and 2100."))
 
 
-class SurveyForm(OneSubmission, FlaskForm):
+class SurveyForm(OneSubmission, TextForm):
     title = StringField(_l("Title"), filters=[strip_whitespace],
                         validators=[DataRequired(message=_l("Please give the survey a title.")),
                                     max_length(TITLE_MAX)])
@@ -85,7 +84,7 @@ class OptionForm(Form):
     label_es = StringField(_l("Wording in Spanish"), filters=[strip_whitespace])
 
 
-class QuestionForm(OneSubmission, FlaskForm):
+class QuestionForm(OneSubmission, TextForm):
     """One question. Only the fields its kind uses are kept, and only the wording once people have answered."""
 
     prompt = TextAreaField(_l("Question"), filters=[strip_whitespace], validators=[max_length(1000)])

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from ..forms import MultiCheckboxField, OneSubmission, choices, strip_whitespace
+from ..forms import MultiCheckboxField, OneSubmission, choices, strip_whitespace, TextForm
 from ..text import plain_text_to_html
 from . import responding
 from .models import OTHER_OPTION_KEY, QuestionKind, SurveyQuestion
@@ -68,7 +67,7 @@ class _AnswerCheck:
             raise ValidationError(result.error)
 
 
-class ResponseForm(OneSubmission, FlaskForm):
+class ResponseForm(OneSubmission, TextForm):
     """Base of the forms build_response_form makes; see there."""
 
     questions: tuple[SurveyQuestion, ...] = ()

@@ -6,15 +6,13 @@ templates, with ids made from the item; the classes here read them back.
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..feedback.services import FeedbackSource
 from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, max_length, single_line,
-                     strip_whitespace)
+                     strip_whitespace, TextForm)
 from .services import LABEL_MAX, RESPONSE_MAX, SPLIT_MAX_PARTS
 
 TITLE_MAX = LABEL_MAX
@@ -56,25 +54,6 @@ class WholeNumberField(IntegerField):
                 raise ValueError(_l("Please enter a whole number, or leave it empty.")) from None
         else:
             self.data = None
-
-
-class TextForm(FlaskForm):
-    """A form of text fields only, read from the posted form and nothing else.
-
-    Flask-WTF also reads uploaded files and JSON bodies into a form's fields;
-    a file or a JSON number where text is expected then reaches validators and
-    filters that call len() or .strip() on it, which is a server error, not a
-    field error. No themes form takes a file or JSON.
-    """
-
-    class Meta(FlaskForm.Meta):
-        def wrap_formdata(self, form, formdata):
-            # formdata with no getlist is Flask-WTF's "read the request" marker; None and a
-            # MultiDict given by the view are kept as they are.
-            if formdata is not None and not hasattr(formdata, "getlist") and request \
-                    and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
-                return request.form or None
-            return super().wrap_formdata(form, formdata)
 
 
 def database_id(value: str | None) -> int | None:
