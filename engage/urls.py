@@ -9,7 +9,12 @@ from werkzeug.routing import IntegerConverter
 
 
 class IdConverter(IntegerConverter):
-    """<id:name>: a database id, 1 to 2**31 - 1; larger numbers are a 404, not an overflow."""
+    """<id:name>: a database id, 1 to 2**31 - 1; larger numbers are a 404, not an overflow.
+
+    ASCII digits only: werkzeug's \\d would also take fullwidth and other scripts' digits.
+    """
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**31 - 1)

@@ -114,3 +114,9 @@ def test_a_json_body_where_a_form_is_expected_is_not_a_500(client_as, role, path
     token = csrf_token(client, path)
     response = client.post(path, json={name: [1, {"a": 2}] for name in fields}, headers={"X-CSRFToken": token})
     assert response.status_code < 500
+
+
+def test_ids_in_paths_are_ascii_digits_only(client_as):
+    client = client_as("leader")
+    assert client.get("/themes/analyses/\uff11").status_code == 404  # a fullwidth 1
+    assert client.get("/plans/\u0661").status_code == 404  # an Arabic-Indic 1
