@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python bench/signup_race.py --server $(TEST_DATABASE_URL)
 	$(BIN)/python bench/themes_dashboard.py
 	$(BIN)/python bench/themes_speed.py --n 100000
+	$(BIN)/python bench/tracker.py
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

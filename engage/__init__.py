@@ -135,6 +135,7 @@ def _import_models() -> None:
     from .plans import models as _plans  # noqa: F401
     from .surveys import models as _surveys  # noqa: F401
     from .themes import models as _themes  # noqa: F401
+    from .tracker import models as _tracker  # noqa: F401
 
 
 def _import_jobs() -> None:
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from .plans import bp as plans_bp
     from .surveys import bp as surveys_bp
     from .themes import bp as themes_bp
+    from .tracker import bp as tracker_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -166,3 +168,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp, url_prefix="/surveys")
     app.register_blueprint(conversations_bp, url_prefix="/conversations")
     app.register_blueprint(themes_bp, url_prefix="/themes")
+    app.register_blueprint(tracker_bp, url_prefix="/progress")

@@ -32,6 +32,9 @@ class Permission(StrEnum):
     MANAGE_CONVERSATIONS = "manage_conversations"
     # Read the themes of all feedback, run the analysis, correct it and write responses.
     MANAGE_THEMES = "manage_themes"
+    # Post progress updates on any action (members of a district office may post on
+    # their office's actions without it: see engage/tracker/services.py).
+    UPDATE_PROGRESS = "update_progress"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -40,7 +43,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LEADER: frozenset(
         {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
          Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS,
-         Permission.MANAGE_THEMES}
+         Permission.MANAGE_THEMES, Permission.UPDATE_PROGRESS}
     ),
     Role.ADMIN: frozenset(Permission),
 }

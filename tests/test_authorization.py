@@ -16,12 +16,14 @@ from tests.conftest import ROLES, post_form
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
 from tests.surveys.factories import make_survey
+from tests.tracker.factories import first_action, make_update, publish
 
 ADMIN = {"admin"}
 LEADERSHIP = {"leader", "admin"}
 MODERATORS = {"moderator", "leader", "admin"}
 HOSTS = {"host", "leader", "admin"}
 SIGNED_IN = set(ROLES) - {"anonymous"}
+EVERYONE = set(ROLES)  # public pages: signed out too
 
 # (method, path, roles allowed). Paths with {org} / {user} / {school} are filled per test.
 ROUTES = [
@@ -100,6 +102,19 @@ ROUTES = [
     ("POST", "/themes/analyses/{analysis}/themes/{theme}/response", LEADERSHIP),
     ("POST", "/themes/analyses/{analysis}/themes/{theme}/merge", LEADERSHIP),
     ("POST", "/themes/analyses/{analysis}/themes/{theme}/split", LEADERSHIP),
+    ("GET", "/progress/subscriptions", SIGNED_IN),
+    # Progress tracker, office side (members of the responsible district office too: tests/tracker/test_updates.py)
+    ("GET", "/progress/office", LEADERSHIP),
+    ("GET", "/progress/actions/{action}/update", LEADERSHIP),
+    ("POST", "/progress/actions/{action}/update", LEADERSHIP),
+    ("GET", "/progress/updates/{update}/edit", LEADERSHIP),
+    ("POST", "/progress/updates/{update}/edit", LEADERSHIP),
+    ("POST", "/progress/updates/{update}/delete", LEADERSHIP),
+    ("GET", "/progress/", EVERYONE),
+    ("GET", "/progress/plans/{plan}", EVERYONE),
+    ("GET", "/progress/actions/{action}", EVERYONE),
+    ("GET", "/progress/plans/{plan}/feed.atom", EVERYONE),
+    ("GET", "/progress/actions/{action}/feed.atom", EVERYONE),
 ]
 
 
@@ -113,6 +128,9 @@ def test_route_access_by_role(client_as, users, role, method, path, allowed):
     db.session.add_all([school, message])
     db.session.commit()
     plan = make_plan()
+    publish(plan)
+    action = first_action(plan)
+    update = make_update(users["leader"], action)
     survey = make_survey()
     session = make_session(organization=db.session.get(Organization, org), starts_in=timedelta(hours=-1))
     registration = add_registration(session)
@@ -123,12 +141,12 @@ def test_route_access_by_role(client_as, users, role, method, path, allowed):
     db.session.commit()
     url = path.format(org=org, user=users["participant"].id, school=school.id, message=message.id, plan=plan.id,
                       survey=survey.id, session=session.id, registration=registration.id, resource=resource.id,
-                      analysis=analysis.id, theme=theme.id)
+                      analysis=analysis.id, theme=theme.id, action=action.id, update=update.id)
     if method == "GET":
         response = client.get(url)
     else:
         response = post_form(client, url, {})
-    if role == "anonymous":
+    if role == "anonymous" and role not in allowed:
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     elif role in allowed:
         assert response.status_code in (200, 302), response.status_code
@@ -142,7 +160,8 @@ ROLE_PERMISSIONS = {
     "host": {Permission.HOST},
     "moderator": {Permission.MODERATE},
     "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
-               Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS, Permission.MANAGE_THEMES},
+               Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS, Permission.MANAGE_THEMES,
+               Permission.UPDATE_PROGRESS},
     "admin": set(Permission),
 }
 

@@ -41,10 +41,13 @@ from engage.surveys.models import QuestionKind, Survey, SurveyParticipation, Sur
 from engage.surveys.services import SurveyState, survey_state
 from engage.themes import services as theme_services
 from engage.themes.models import RunStatus, Theme, ThemeAssignment, ThemeRun
+from engage.tracker.models import ActionProgress, MetricValue, ProgressStatus, ProgressUpdate
+from engage.tracker.services import can_update_action, district_today, tracked_actions_of_plans
+from engage.tracker.updates import post_update
 
 DEMO_MODELS = (User, School, Organization, Plan, PlanVersion, Comment, CommentSupport, CommentFlag, OutboxMessage,
                Survey, SurveyResponse, ConversationSession, Registration, ConversationNote, NoteEntry,
-               ThemeRun, Theme, ThemeAssignment)
+               ThemeRun, Theme, ThemeAssignment, ProgressUpdate, MetricValue, ActionProgress)
 
 
 def counts():
@@ -440,3 +443,64 @@ def test_demo_feedback_says_each_concern_in_many_ways_the_same_every_time():
     for concern in CONCERNS.values():
         assert spanish.comment(concern, "es") and spanish.card(concern, "es") and spanish.survey_answer(concern, "es")
     assert 12 <= len(CONCERNS) <= 18
+
+
+def demo_tracked_actions():
+    return tracked_actions_of_plans([open_plan().id, school_plan().id])
+
+
+def test_demo_progress_updates_cover_most_actions_over_ten_weeks(demo):
+    tracked = demo_tracked_actions()
+    updated = [t for t in tracked if t.update_count]
+    assert 0.6 <= len(updated) / len(tracked) < 1
+    assert {t.action.section.plan_id for t in updated} == {open_plan().id, school_plan().id}
+    updates = db.session.scalars(select(ProgressUpdate)).all()
+    assert f" {len(updates)} progress updates)" in demo and 20 <= len(updates) <= 40
+    assert all(1 <= t.update_count <= 5 for t in updated)
+    today = district_today()
+    assert all(today - timedelta(weeks=11) <= u.as_of < today for u in updates)
+    assert max(today - u.as_of for u in updates) > timedelta(weeks=8)
+    for t in updated:  # the latest update decides, and work only moves forward
+        history = sorted((u for u in updates if u.action_id == t.action.id), key=lambda u: u.as_of)
+        assert [u.percent_complete for u in history] == sorted(u.percent_complete for u in history)
+        assert (t.status, t.percent_complete) == (history[-1].status, history[-1].percent_complete)
+        assert aware(t.updated_at) < utcnow() - timedelta(hours=1)
+    assert {t.status for t in tracked} == set(ProgressStatus.ALL)
+    assert 3 <= sum(bool(u.summary_es) for u in updates) < len(updates) / 2
+    links = [u.evidence_url for u in updates if u.evidence_url]
+    assert 4 <= len(links) < len(updates) and all(link.startswith("https://example.org/") for link in links)
+
+
+def test_demo_tracker_has_metric_values_and_overdue_indicators(demo):
+    tracked = demo_tracked_actions()
+    indicators = [i for t in tracked for i in t.indicators]
+    values = [i.latest_value for i in indicators if i.latest_value is not None]
+    assert len(values) >= 5
+    assert any(v.number is not None and v.unit == "%" for v in values)
+    assert any(v.number is not None and v.unit not in ("", "%") for v in values)
+    assert any(v.text and v.number is None for v in values)
+    overdue = [t for t in tracked if t.overdue]
+    assert 1 <= len(overdue) <= 3
+    assert all(t.status not in (ProgressStatus.DONE, ProgressStatus.NOT_STARTED) for t in overdue)
+    # The public plan page (the published version) shows the same deadlines and offices as the tracker.
+    published = {a["key"]: a for s in open_plan().versions[-1].snapshot["sections"] for a in s["actions"]}
+    for t in tracked:
+        if t.section.plan_id == open_plan().id:
+            shown = published[t.action.key]
+            assert shown["responsible_office"] == t.action.responsible_office != ""
+            assert [i["deadline"] for i in shown["indicators"]] == [
+                i.deadline.isoformat() if i.deadline else None for i in t.action.indicators]
+
+
+def test_demo_office_account_updates_only_its_offices_actions(demo):
+    office = db.session.scalar(select(User).where(User.email == "office@example.org"))
+    assert any(email == office.email for email, *_ in ROLE_USERS)
+    assert not can(office, Permission.UPDATE_PROGRESS)
+    actions = [t.action for t in demo_tracked_actions() if t.section.plan_id == open_plan().id]
+    mine = [a for a in actions if can_update_action(office, a)]
+    assert 0 < len(mine) < len(actions)
+    assert {a.responsible_office for a in mine} == {"Office of Equity and Family Engagement"}
+    assert any(u.author_id == office.id for u in db.session.scalars(select(ProgressUpdate)))
+    update = post_update(office, mine[0], as_of=district_today(), status=ProgressStatus.ON_TRACK,
+                         percent_complete=80, summary="Trying the tracker.", submission_token="try-1")
+    assert update.office == "Office of Equity and Family Engagement"

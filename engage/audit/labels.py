@@ -170,3 +170,17 @@ DETAIL_LABELS.update({
     "from_theme_id": _l("From theme (number)"),
     "to_theme_id": _l("To theme (number)"),
 })
+
+# Progress tracker: updates on actions
+ACTION_LABELS.update({
+    "progress.update_posted": _l("Posted a progress update"),
+    "progress.update_edited": _l("Edited a progress update"),
+    "progress.update_deleted": _l("Deleted a progress update"),
+})
+DETAIL_LABELS.update({
+    "action_id": _l("Action (number)"),
+    "as_of": _l("As of"),
+    "status": _l("Status"),
+    "percent_complete": _l("Percent complete"),
+    "evidence": _l("Evidence"),
+})

@@ -8,31 +8,39 @@ families read on the plan page, never an unpublished draft.
 
 from __future__ import annotations
 
-import io
 import re
-import secrets
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, format_decimal
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from werkzeug.utils import secure_filename
 
 from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
+from .. import uploads
 from ..audit import services as audit
 from ..extensions import db
 from ..models import utcnow
 from ..permissions import Permission, PermissionDenied, can, require
 from ..plans.models import PlanVersion
+from ..uploads import (
+    DOCX,
+    JPEG,
+    PDF,
+    PNG,
+    PPTX,
+    CheckedUpload,
+    UploadRefused,
+    UploadType,
+    accepted_extensions,
+    store,
+    stored_name_pattern,
+    stored_path,
+)
 from ..urls import external_url
 from .models import (
     ConversationSession,
@@ -472,55 +480,16 @@ def upcoming_sessions_to_host(actor) -> list[ConversationSession]:
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 URL_MAX = 500
-FILENAME_MAX = 200
 
 
-class ResourceRefused(Exception):
-    """A resource that cannot be shared; `field` is the form field the message belongs beside."""
+# A resource that cannot be shared; `field` is the form field the message belongs beside.
+ResourceRefused = UploadRefused
 
-    def __init__(self, field: str, message):
-        # The message stays lazy: shown in the language of whoever reads it (and no request is needed here).
-        super().__init__(field)
-        self.field = field
-        self.message = message
-
-
-def _is_office_file(data: bytes, main_part: str) -> bool:
-    """A .docx or .pptx: a zip (only its directory is read, never unpacked) with the part that makes it one."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        return False
-    return "[Content_Types].xml" in names and main_part in names
-
-
-@dataclass(frozen=True)
-class UploadType:
-    content_type: str
-    label: object
-    looks_right: Callable[[bytes], bool]
-
-
-UPLOAD_TYPES: dict[str, UploadType] = {
-    "pdf": UploadType("application/pdf", _l("PDF"), lambda data: data.startswith(b"%PDF-")),
-    "png": UploadType("image/png", _l("PNG image"), lambda data: data.startswith(b"\x89PNG\r\n\x1a\n")),
-    "jpg": UploadType("image/jpeg", _l("JPEG image"), lambda data: data.startswith(b"\xff\xd8\xff")),
-    "docx": UploadType(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _l("Word document"),
-        lambda data: data.startswith(b"PK\x03\x04") and _is_office_file(data, "word/document.xml"),
-    ),
-    "pptx": UploadType(
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        _l("PowerPoint presentation"),
-        lambda data: data.startswith(b"PK\x03\x04") and _is_office_file(data, "ppt/presentation.xml"),
-    ),
-}
-EXTENSION_ALIASES = {"jpeg": "jpg"}
-ACCEPTED_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".pptx")
-LABELS_BY_CONTENT_TYPE = {upload.content_type: upload.label for upload in UPLOAD_TYPES.values()}
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(?:pdf|png|jpg|docx|pptx)$")
+UPLOAD_TYPES: dict[str, UploadType] = {"pdf": PDF, "png": PNG, "jpg": JPEG, "docx": DOCX, "pptx": PPTX}
+ACCEPTED_EXTENSIONS = accepted_extensions(UPLOAD_TYPES)
+STORED_NAME = stored_name_pattern(UPLOAD_TYPES)
+file_size_label = uploads.file_size_label
+file_type_label = uploads.file_type_label
 
 
 def max_upload_bytes() -> int:
@@ -533,21 +502,7 @@ def upload_folder() -> Path:
 
 def resource_path(resource: ToolkitResource) -> Path:
     """Where a file resource is kept. The name was made here at random, never taken from the person."""
-    if not STORED_NAME.match(resource.stored_name):
-        raise ValueError(f"unexpected stored name {resource.stored_name!r}")
-    return upload_folder() / resource.stored_name
-
-
-def file_size_label(size: int) -> str:
-    if size < 1024:
-        return str(lazy_ngettext("%(num)d byte", "%(num)d bytes", size))
-    if size < 1024 * 1024:
-        return str(_l("%(size)s KB", size=format_decimal(round(size / 1024))))
-    return str(_l("%(size)s MB", size=format_decimal(round(size / (1024 * 1024), 1))))
-
-
-def file_type_label(content_type: str) -> str:
-    return str(LABELS_BY_CONTENT_TYPE.get(content_type, content_type))
+    return stored_path(upload_folder(), resource.stored_name, STORED_NAME)
 
 
 def checked_url(url: str) -> str:
@@ -557,32 +512,9 @@ def checked_url(url: str) -> str:
         raise ResourceRefused("url", _l("Please enter the web address of the resource."))
     if len(url) > URL_MAX:
         raise ResourceRefused("url", _l("Please keep this under %(max)d characters.", max=URL_MAX))
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        parts = None
-    if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
-            or any(ch.isspace() or ord(ch) < 32 for ch in url)):
+    if not uploads.is_web_address(url):
         raise ResourceRefused("url", _l("Please enter a web address that starts with https:// (or http://)."))
     return url
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    data: bytes
-    extension: str
-    content_type: str
-    download_name: str
-
-
-def _download_name(original: str, extension: str) -> str:
-    """The original name made safe (secure_filename: no folders, plain letters), still ending in its extension."""
-    name = secure_filename(original)
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or ext.lower() != extension:
-        stem = secure_filename(PurePosixPath(original).stem) or "resource"
-    stem = stem[: FILENAME_MAX - len(extension) - 1]
-    return f"{stem}.{extension}"
 
 
 def checked_upload(filename: str, stream: BinaryIO, *, max_bytes: int | None = None) -> CheckedUpload:
@@ -590,29 +522,14 @@ def checked_upload(filename: str, stream: BinaryIO, *, max_bytes: int | None = N
 
     Raises ResourceRefused for the form's file field.
     """
-    max_bytes = max_bytes or max_upload_bytes()
-    # Only the last part of the name counts: a name like "../../x.pdf" names no folder here.
-    original = PurePosixPath((filename or "").replace("\\", "/")).name
-    if not original:
-        raise ResourceRefused("file", _l("Please choose a file to upload."))
-    extension = original.rpartition(".")[2].lower() if "." in original else ""
-    upload_type = UPLOAD_TYPES.get(EXTENSION_ALIASES.get(extension, extension))
-    if upload_type is None:
-        raise ResourceRefused("file", _l("Files of this type can't be shared. Please choose a PDF, PNG, JPEG, "
-                                         "Word (.docx) or PowerPoint (.pptx) file."))
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ResourceRefused("file", _l("This file is larger than the %(size)s limit. Please choose a smaller one.",
-                                         size=file_size_label(max_bytes)))
-    if not data:
-        raise ResourceRefused("file", _l("This file is empty. Please choose another."))
-    if not upload_type.looks_right(data):
-        raise ResourceRefused("file", _l("This file's contents do not match its name (.%(extension)s). "
-                                         "Please choose a real PDF, PNG, JPEG, Word or PowerPoint file.",
-                                         extension=extension))
-    canonical = EXTENSION_ALIASES.get(extension, extension)
-    return CheckedUpload(data=data, extension=canonical, content_type=upload_type.content_type,
-                         download_name=_download_name(original, extension))
+    return uploads.checked_upload(
+        filename, stream, types=UPLOAD_TYPES, max_bytes=max_bytes or max_upload_bytes(), default_stem="resource",
+        wrong_type=_l("Files of this type can't be shared. Please choose a PDF, PNG, JPEG, "
+                      "Word (.docx) or PowerPoint (.pptx) file."),
+        wrong_contents=lambda extension: _l("This file's contents do not match its name (.%(extension)s). "
+                                            "Please choose a real PDF, PNG, JPEG, Word or PowerPoint file.",
+                                            extension=extension),
+    )
 
 
 def _checked_details(title: str, description: str, language: str | None) -> dict:
@@ -674,14 +591,9 @@ def add_file_resource(actor, *, title: str, filename: str, stream: BinaryIO, des
         return earlier
     details = _checked_details(title, description, language)
     upload = checked_upload(filename, stream)
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = f"{secrets.token_hex(16)}.{upload.extension}"
-    path = folder / stored_name
-    with path.open("xb") as out:
-        out.write(upload.data)
+    path = store(upload_folder(), upload)
     try:
-        resource = ToolkitResource(kind=ResourceKind.FILE, stored_name=stored_name, filename=upload.download_name,
+        resource = ToolkitResource(kind=ResourceKind.FILE, stored_name=path.name, filename=upload.download_name,
                                    content_type=upload.content_type, size_bytes=len(upload.data),
                                    created_by_id=actor.id, submission_token=submission_token, **details)
         saved = _save_resource(actor, resource, filename=resource.filename, content_type=resource.content_type,

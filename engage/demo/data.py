@@ -24,6 +24,7 @@ from .comment_writer import Person, write_comments
 from .conversations import load_demo_conversations
 from .survey import load_demo_survey
 from .themes import load_demo_themes
+from .tracker import load_demo_progress
 
 DEMO_PASSWORD = "engage-demo-2026"
 
@@ -67,6 +68,7 @@ ROLE_USERS = [
     ("moderator@example.org", "Mo Moderator", Role.MODERATOR, None),
     ("leader@example.org", "Lee Leader", Role.LEADER, "Office of Equity and Family Engagement"),
     ("admin@example.org", "Ari Admin", Role.ADMIN, None),
+    ("office@example.org", "Opal Office", Role.PARTICIPANT, "Office of Equity and Family Engagement"),
 ]
 
 FIRST_NAMES = ["Ana", "Ben", "Carmen", "Dario", "Elena", "Femi", "Grace", "Hugo", "Imani", "Jorge",
@@ -142,6 +144,7 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     load_demo_survey(open_plan, leader, added)
     load_demo_conversations(open_plan, school_plan, added, make_user=_demo_user)
     load_demo_themes([open_plan, school_plan], leader, added)
+    load_demo_progress(open_plan, school_plan, leader, added)
     return added
 
 
