@@ -42,6 +42,7 @@ from tests.conftest import ROLES, make_user
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
 from tests.surveys.factories import add_response, make_survey, question_of
+from tests.tracker.factories import make_update
 
 PUBLIC = ["/", "/privacy", "/password/forgot"]
 SIGNED_OUT_ONLY = ["/login", "/register"]
@@ -114,6 +115,11 @@ CONVERSATION_PAGES = {
              "/conversations/{open_session}/toolkit/comment-cards"],
     "leader": ["/conversations/toolkit"],
 }
+# The progress tracker: public pages signed out, and an office's update form.
+TRACKER_PAGES = {
+    "anonymous": ["/progress/", "/progress/plans/{plan}", "/progress/actions/{action}"],
+    "leader": ["/progress/office", "/progress/actions/{action}/update"],
+}
 FORBIDDEN = {"participant": "/host/", "host": "/leadership/participation", "moderator": "/host/", "leader": "/admin/"}
 
 # Forms submitted empty, to check the error summary and the fields' error messages.
@@ -125,7 +131,7 @@ EMPTY_FORMS = {
              "/conversations/{started_session}/check-in"],
     "moderator": ["/account/password", "/comments/{comment}/moderate"],
     "leader": ["/account/email", "/surveys/new", "/surveys/{survey}/questions/new?kind=single_choice",
-               "/conversations/toolkit"],
+               "/conversations/toolkit", "/progress/actions/{action}/update"],
     "admin": ["/admin/organizations/new", "/admin/schools/new"],
 }
 
@@ -197,7 +203,9 @@ def conversation(users) -> dict:
     hidden = post("leader", "Something unkind.", parent=thread)
     comments.hide_comment(users["moderator"], hidden, reason="Personal attack")
     comments.flag_comment(users["participant"], reported, reason="Looks like an advertisement")
-    return {"plan": plan.id, "thread": thread.id, "comment": reported.id}
+    action = plan.sections[0].actions[0]
+    make_update(users["leader"], action, summary="Bus passes went to 120 families.\nMore next month.")
+    return {"plan": plan.id, "thread": thread.id, "comment": reported.id, "action": action.id}
 
 
 def surveys(users) -> dict:
@@ -270,7 +278,7 @@ def test_every_page_a_role_can_reach_has_no_wcag_violations(role, locale, new_co
         sign_in(page, users[role].email)
         visit.check(f"{page.url} after signing in")
     for path in (VISIBLE[role] + PLAN_PAGES.get(role, []) + SURVEY_PAGES.get(role, [])
-                 + CONVERSATION_PAGES.get(role, [])):
+                 + CONVERSATION_PAGES.get(role, []) + TRACKER_PAGES.get(role, [])):
         visit.open(path.format(**site))
         expect(page.locator("html")).to_have_attribute("lang", locale)
     if role in FORBIDDEN:
