@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms import EmailField, HiddenField, IntegerField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .models import SUBMISSION_TOKEN_MAX
@@ -32,6 +32,22 @@ class TextForm(FlaskForm):
                     and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
                 return request.form or None
             return super().wrap_formdata(form, formdata)
+
+
+class WholeNumberField(IntegerField):
+    """An optional whole number, with our own message for anything else."""
+
+    message = _l("Please enter a whole number, or leave it empty.")
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError:
+                self.data = None
+                raise ValueError(self.message) from None
+        else:
+            self.data = None
 
 
 class MultiCheckboxField(SelectMultipleField):

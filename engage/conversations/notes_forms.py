@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import NumberInput
 
 from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
-from ..forms import WholeNumberRange, choices, max_length, strip_whitespace, TextForm
+from ..forms import WholeNumberField, WholeNumberRange, choices, max_length, strip_whitespace, TextForm
 from .notes import EntryInput
 from .toolkit import SOMETHING_ELSE, comment_card_fields
 
@@ -47,20 +47,11 @@ def _int_or_none(value) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
-class CountField(IntegerField):
+class CountField(WholeNumberField):
     """A whole number of people, with our own message for anything else."""
 
     widget = NumberInput(min=0)
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                self.data = None
-                raise ValueError(_l("Please enter a whole number, like 12.")) from None
-        else:
-            self.data = None
+    message = _l("Please enter a whole number, like 12.")
 
 
 def _with_stored(options: list[tuple], stored: str | None, label) -> list[tuple]:

@@ -7,11 +7,11 @@ templates, with ids made from the item; the classes here read them back.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..feedback.services import FeedbackSource
-from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, max_length, single_line,
+from ..forms import (MultiCheckboxField, WholeNumberField, OneSubmission, WholeNumberRange, choices, max_length, single_line,
                      strip_whitespace, TextForm)
 from .services import LABEL_MAX, RESPONSE_MAX, SPLIT_MAX_PARTS
 
@@ -40,20 +40,6 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Please enter a date like 2026-09-01.")) from None
-
-
-class WholeNumberField(IntegerField):
-    """An optional whole number, with our message for anything else."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                self.data = None
-                raise ValueError(_l("Please enter a whole number, or leave it empty.")) from None
-        else:
-            self.data = None
 
 
 def database_id(value: str | None) -> int | None:

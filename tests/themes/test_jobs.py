@@ -8,7 +8,6 @@ worker threads are) takes them out and runs them.
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import pytest
@@ -22,6 +21,7 @@ from engage.queue import huey
 from engage.themes import services
 from engage.themes.jobs import assign_new_items_everywhere, run_themes_job
 from engage.themes.models import AssignedBy, RunStatus, ThemeAssignment, ThemeRun
+from tests.test_queue import pending_jobs, run_jobs_like_a_worker
 from tests.themes.factories import TOPICS, add_comments, make_feedback_plan
 
 
@@ -37,28 +37,6 @@ def queued_app(app, database_url, tmp_path):
     queue.init_app(app)
 
 
-def pending_jobs(queued_app) -> list[str]:
-    with queued_app.app_context():
-        return [task.name for task in huey.pending()]
-
-
-def run_jobs_like_a_worker() -> list[str]:
-    """What a consumer's worker thread does, until the queue is empty: take a job, run it."""
-    ran, failed = [], []
-
-    def work():
-        try:
-            while (task := huey.dequeue()) is not None:
-                huey.execute(task)
-                ran.append(task.name)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
-            failed.append(exc)
-
-    worker = threading.Thread(target=work, name="test-themes-worker")
-    worker.start()
-    worker.join(timeout=60)
-    assert not worker.is_alive() and not failed, failed
-    return ran
 
 
 def stored_run(run_id: int) -> ThemeRun:
