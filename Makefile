@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python bench/themes_dashboard.py
 	$(BIN)/python bench/themes_speed.py --n 100000
 	$(BIN)/python bench/tracker.py
+	$(BIN)/python bench/participation.py
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

@@ -67,6 +67,8 @@ class Config:
     # Uploaded toolkit files for hosts.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     TOOLKIT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    # Enrollment figures imported from a CSV file (a few hundred lines at most).
+    ENROLLMENT_MAX_UPLOAD_BYTES = int(os.environ.get("ENROLLMENT_MAX_UPLOAD_BYTES", str(1024 * 1024)))
 
     DISTRICT_NAME = os.environ.get("DISTRICT_NAME", "Riverbend Unified School District")
     DISTRICT_TIMEZONE = os.environ.get("DISTRICT_TIMEZONE", "America/Chicago")
@@ -110,6 +112,10 @@ class Config:
     # Leaders' theme edits and runs, per person.
     RATELIMIT_PROGRESS_UPDATE = os.environ.get("RATELIMIT_PROGRESS_UPDATE", "30 per minute;300 per hour")
     RATELIMIT_THEMES_EDIT = os.environ.get("RATELIMIT_THEMES_EDIT", "60 per minute;600 per hour")
+    # Admins saving or importing enrollment figures, per person.
+    RATELIMIT_ENROLLMENT = os.environ.get("RATELIMIT_ENROLLMENT", "30 per minute;300 per hour")
+    # Leaders' "you said, we did" links, per person (each may email the linked comments' authors).
+    RATELIMIT_OUTCOMES_EDIT = os.environ.get("RATELIMIT_OUTCOMES_EDIT", "30 per minute;300 per hour")
     # Following a tracker action or plan by email, per network address (each may send a confirmation email).
     RATELIMIT_TRACKER_SUBSCRIBE = os.environ.get("RATELIMIT_TRACKER_SUBSCRIBE", "10 per hour")
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
 from harness import HEADER, bench_app, count_statements, measure  # noqa: E402 - bench/ is on sys.path
 from plan_page import PASSWORD, seed_people, seed_plan  # noqa: E402

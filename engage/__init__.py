@@ -130,8 +130,10 @@ def _import_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .comments import models as _comments  # noqa: F401
     from .conversations import models as _conversations  # noqa: F401
+    from .leadership import models as _leadership  # noqa: F401
     from .mail import models as _mail  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401
+    from .outcomes import models as _outcomes  # noqa: F401
     from .plans import models as _plans  # noqa: F401
     from .surveys import models as _surveys  # noqa: F401
     from .themes import models as _themes  # noqa: F401
@@ -153,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from .host import bp as host_bp
     from .leadership import bp as leadership_bp
     from .main import bp as main_bp
+    from .outcomes import bp as outcomes_bp
     from .plans import bp as plans_bp
     from .surveys import bp as surveys_bp
     from .themes import bp as themes_bp
@@ -169,3 +172,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(conversations_bp, url_prefix="/conversations")
     app.register_blueprint(themes_bp, url_prefix="/themes")
     app.register_blueprint(tracker_bp, url_prefix="/progress")
+    app.register_blueprint(outcomes_bp)

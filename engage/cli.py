@@ -40,7 +40,9 @@ def demo_command():
         f"{added['comments']} comments, {added['supports']} agreements, {added['flags']} flags, "
         f"{added['surveys']} survey with {added['survey_responses']} responses, "
         f"{added['conversation_sessions']} community conversations with {added['registrations']} sign-ups "
-        f"and {added['conversation_notes']} hosts' notes, {added['progress_updates']} progress updates)."
+        f"and {added['conversation_notes']} hosts' notes, {added['progress_updates']} progress updates, "
+        f"{added.get('outcomes', 0)} \"you said, we did\" links, "
+        f"{added.get('enrollment_figures', 0)} enrollment figures)."
     )
     if added["registrations"] and not current_app.config["QUEUE_IMMEDIATE"]:
         click.echo("Their confirmation emails wait in the job queue until a consumer sends them to the outbox "

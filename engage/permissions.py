@@ -35,6 +35,8 @@ class Permission(StrEnum):
     # Post progress updates on any action (members of a district office may post on
     # their office's actions without it: see engage/tracker/services.py).
     UPDATE_PROGRESS = "update_progress"
+    # Enter or import the district's enrollment figures (compared with who takes part).
+    MANAGE_ENROLLMENT = "manage_enrollment"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

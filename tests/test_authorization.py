@@ -10,6 +10,7 @@ from engage.conversations.models import ResourceKind, ToolkitResource
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.orgs.models import Organization, School
+from engage.outcomes.models import FeedbackOutcome
 from engage.permissions import Permission, PermissionDenied, can, require
 from engage.themes.models import Theme, ThemeAnalysis
 from tests.conftest import ROLES, post_form
@@ -31,6 +32,11 @@ ROUTES = [
     ("GET", "/account/profile", SIGNED_IN),
     ("GET", "/host/", HOSTS),
     ("GET", "/leadership/participation", LEADERSHIP),
+    ("GET", "/leadership/participation.csv", LEADERSHIP),
+    ("GET", "/leadership/enrollment", ADMIN),
+    ("POST", "/leadership/enrollment", ADMIN),
+    ("POST", "/leadership/enrollment/import", ADMIN),
+    ("GET", "/leadership/enrollment/template.csv", ADMIN),
     ("GET", "/moderation/", MODERATORS),
     ("GET", "/plans/manage", LEADERSHIP),
     ("GET", "/plans/{plan}/preview", LEADERSHIP),
@@ -115,6 +121,14 @@ ROUTES = [
     ("GET", "/progress/actions/{action}", EVERYONE),
     ("GET", "/progress/plans/{plan}/feed.atom", EVERYONE),
     ("GET", "/progress/actions/{action}/feed.atom", EVERYONE),
+    # You said, we did
+    ("GET", "/outcomes/plans/{plan}", LEADERSHIP),
+    ("GET", "/outcomes/plans/{plan}/new", LEADERSHIP),
+    ("POST", "/outcomes/plans/{plan}/new", LEADERSHIP),
+    ("GET", "/outcomes/{outcome}/edit", LEADERSHIP),
+    ("POST", "/outcomes/{outcome}/edit", LEADERSHIP),
+    ("POST", "/outcomes/{outcome}/delete", LEADERSHIP),
+    ("GET", "/plans/{plan}/heard/{theme}", EVERYONE),
 ]
 
 
@@ -139,9 +153,13 @@ def test_route_access_by_role(client_as, users, role, method, path, allowed):
     theme = Theme(analysis=analysis, key="t1", generated_label="Late buses")
     db.session.add_all([resource, analysis, theme])
     db.session.commit()
+    outcome = FeedbackOutcome(plan_id=plan.id, theme_id=theme.id, action_key=action.key, explanation="Late bus added.",
+                              submission_token="authorization-test")
+    db.session.add(outcome)
+    db.session.commit()
     url = path.format(org=org, user=users["participant"].id, school=school.id, message=message.id, plan=plan.id,
                       survey=survey.id, session=session.id, registration=registration.id, resource=resource.id,
-                      analysis=analysis.id, theme=theme.id, action=action.id, update=update.id)
+                      analysis=analysis.id, theme=theme.id, action=action.id, update=update.id, outcome=outcome.id)
     if method == "GET":
         response = client.get(url)
     else:

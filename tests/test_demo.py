@@ -455,7 +455,7 @@ def test_demo_progress_updates_cover_most_actions_over_ten_weeks(demo):
     assert 0.6 <= len(updated) / len(tracked) < 1
     assert {t.action.section.plan_id for t in updated} == {open_plan().id, school_plan().id}
     updates = db.session.scalars(select(ProgressUpdate)).all()
-    assert f" {len(updates)} progress updates)" in demo and 20 <= len(updates) <= 40
+    assert f" {len(updates)} progress updates," in demo and 20 <= len(updates) <= 40
     assert all(1 <= t.update_count <= 5 for t in updated)
     today = district_today()
     assert all(today - timedelta(weeks=11) <= u.as_of < today for u in updates)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socketserver
 import threading
 
@@ -103,3 +104,20 @@ def test_delivered_mail_keeps_no_usable_link_in_the_outbox(app, client, smtp_ser
     kept = db.session.scalar(select(OutboxMessage))
     assert kept.sent_at is not None
     assert "[link removed after delivery]" in kept.body_text
+
+
+def test_extra_headers_are_delivered_and_their_token_links_redacted(app, smtp_server):
+    user = make_user(email="pat@example.org")
+    host, port = smtp_server.server_address
+    stop = "http://localhost/progress/subscriptions/stop/" + "a" * 30 + "." + "b" * 30
+    app.config.update(MAIL_SERVER=host, MAIL_PORT=port, MAIL_USE_TLS=False)
+    try:
+        message = send_email(user.email, "email_changed", user=user, new_email="new@example.org",
+                             headers={"List-Unsubscribe": f"<{stop}>"})
+    finally:
+        app.config.update(MAIL_SERVER="", MAIL_PORT=587, MAIL_USE_TLS=True)
+    unfolded = re.sub(r"\r\n[ \t]+", "", smtp_server.received[0])
+    assert f"List-Unsubscribe: <{stop}>" in unfolded
+    db.session.refresh(message)
+    assert stop not in message.headers["List-Unsubscribe"]
+    assert "[link removed after delivery]" in message.headers["List-Unsubscribe"]

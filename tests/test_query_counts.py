@@ -42,7 +42,7 @@ def join_every_organization(user) -> None:
 
 
 PAGES = ["/admin/users", "/admin/organizations", "/admin/schools", "/admin/outbox", "/admin/audit",
-         "/leadership/participation", "/host/"]
+         "/leadership/participation", "/leadership/participation.csv", "/leadership/enrollment", "/host/"]
 
 
 @pytest.mark.parametrize("path", PAGES)

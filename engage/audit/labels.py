@@ -184,3 +184,39 @@ DETAIL_LABELS.update({
     "percent_complete": _l("Percent complete"),
     "evidence": _l("Evidence"),
 })
+
+# Who we are hearing from: enrollment figures and the participation export
+ACTION_LABELS.update({
+    "enrollment.saved": _l("Saved enrollment figures"),
+    "enrollment.imported": _l("Imported enrollment figures from a file"),
+    "participation.exported": _l("Downloaded who we are hearing from"),
+})
+DETAIL_LABELS.update({
+    "school_year": _l("School year"),
+    "saved": _l("Figures saved"),
+    "deleted": _l("Figures removed"),
+    "figures": _l("Figures"),
+})
+
+# You said, we did: feedback linked to what it led to
+ACTION_LABELS.update({
+    "outcomes.created": _l("Linked feedback to what it led to"),
+    "outcomes.updated": _l("Changed a link from feedback to what it led to"),
+    "outcomes.deleted": _l("Deleted a link from feedback to what it led to"),
+})
+DETAIL_LABELS.update({
+    "theme_id": _l("Theme (number)"),
+    "version_id": _l("Plan version (number)"),
+    "section_key": _l("Section"),
+    "action_key": _l("Action"),
+    "comment_ids": _l("Comments (numbers)"),
+})
+FIELD_LABELS.update({
+    "explanation": _l("What we did, and why"),
+    "explanation_es": _l("What we did, and why, in Spanish"),
+    "theme_id": _l("Theme"),
+    "version_id": _l("Plan version"),
+    "section_key": _l("Section"),
+    "action_key": _l("Action"),
+    "comment_ids": _l("Comments"),
+})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -119,6 +120,23 @@ class SessionForm(OneSubmission, TextForm):
         )
         self.school_id.choices = choices([(NO_CHOICE, _l("No particular school")),
                                           *((school.id, school.name) for school in schools)])
+
+    @staticmethod
+    def prefill_data(args, *, plan_choices, schools) -> dict:
+        """A new session's school, language and plan from the link that opened the form (as from
+        "who we are hearing from"); values that are not a listed choice are left out."""
+        def listed(name: str, ids: set[int]) -> int | None:
+            value = args.get(name, "")
+            return int(value) if re.fullmatch(r"[0-9]{1,9}", value) and int(value) in ids else None
+
+        data = {}
+        if (school_id := listed("school", {school.id for school in schools})) is not None:
+            data["school_id"] = school_id
+        if (plan_id := listed("plan", {choice.plan_id for choice in plan_choices})) is not None:
+            data["plan_id"] = plan_id
+        if args.get("language") in LANGUAGE_LABELS:
+            data["languages"] = [args["language"]]
+        return data
 
     @staticmethod
     def initial_data(session) -> dict:

@@ -43,13 +43,15 @@ def _session_form(session) -> tuple[SessionForm, list]:
     organizations = organizations_for_new_session(current_user)
     if session is not None and session.organization is not None and session.organization not in organizations:
         organizations.append(session.organization)
+    plan_choices, schools = hosting.plan_choices(), list_schools()
     initial = SessionForm.initial_data(session) if session is not None else {}
     if session is None and request.args.get("organization", "").isdigit():
         initial["organization_id"] = int(request.args["organization"])
+    if session is None and request.method == "GET":
+        initial.update(SessionForm.prefill_data(request.args, plan_choices=plan_choices, schools=schools))
     form = SessionForm(data=initial)
-    plan_choices = hosting.plan_choices()
     form.set_choices(organizations=organizations, district=can_manage_all_sessions(current_user),
-                     plan_choices=plan_choices, schools=list_schools())
+                     plan_choices=plan_choices, schools=schools)
     return form, plan_choices
 
 

@@ -22,6 +22,8 @@ from ..plans.importers import parse_plan_file
 from ..plans.models import Plan, PlanAction, PlanStatus
 from .comment_writer import Person, write_comments
 from .conversations import load_demo_conversations
+from .enrollment import load_demo_enrollment
+from .outcomes import load_demo_outcomes
 from .survey import load_demo_survey
 from .themes import load_demo_themes
 from .tracker import load_demo_progress
@@ -145,6 +147,8 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     load_demo_conversations(open_plan, school_plan, added, make_user=_demo_user)
     load_demo_themes([open_plan, school_plan], leader, added)
     load_demo_progress(open_plan, school_plan, leader, added)
+    load_demo_outcomes(open_plan, leader, added)
+    load_demo_enrollment(added)
     return added
 
 
@@ -168,6 +172,7 @@ def _demo_user(email: str, name: str, role: Role, added: dict[str, int], locale:
 def _generated_participants(count: int, schools: list[School], added: dict[str, int]) -> None:
     """Families, students, staff and neighbours with varied, optional profiles."""
     rng = random.Random(2026)
+    race_rng = random.Random(7)  # its own sequence, so the rest of the demo stays as it was
     relationships = [DistrictRelationship.PARENT] * 6 + [DistrictRelationship.STUDENT, DistrictRelationship.STAFF] * 2 + [DistrictRelationship.COMMUNITY]
     for n in range(1, count + 1):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -181,10 +186,23 @@ def _generated_participants(count: int, schools: list[School], added: dict[str, 
             user=user,
             relationship_to_district=rng.choice(relationships),
             preferred_language="es" if spanish else rng.choice(["en"] * 8 + ["vi", "zh"]),
-            race_ethnicity=[],
+            race_ethnicity=_demo_race_ethnicity(race_rng, spanish),
         )
         profile.schools = rng.sample(schools, k=rng.choice([1, 1, 2]))
         db.session.add(profile)
+
+
+def _demo_race_ethnicity(rng: random.Random, spanish: bool) -> list[str]:
+    """A third share nothing; the rest roughly follow the demo district's enrollment."""
+    if rng.random() < 0.35:
+        return []
+    if spanish and rng.random() < 0.9:
+        return ["hispanic"]
+    groups = ["white"] * 9 + ["hispanic"] * 5 + ["black"] * 4 + ["asian"] * 3 + ["middle_eastern"]
+    chosen = [rng.choice(groups)]
+    if rng.random() < 0.08:
+        chosen.append(rng.choice([g for g in sorted(set(groups)) if g != chosen[0]]))
+    return sorted(chosen)
 
 
 def _demo_plan(filename: str, owner_school_id: int | None, leader: User, added: dict[str, int], *,

@@ -24,6 +24,7 @@ from ..themes.models import Theme
 
 @dataclass(frozen=True)
 class DemoResponse:
+    label: str  # the name a leader gives the theme before answering it
     words: tuple[str, ...]  # a theme is about this when most of its items use one of these words
     heard: str
     will_do: str
@@ -31,6 +32,7 @@ class DemoResponse:
 
 RESPONSES = (
     DemoResponse(
+        label="Late and unreliable buses",
         words=("bus", "buses", "route", "routes", "autobús", "autobus", "autobuses", "camión", "camion", "ruta"),
         heard=(
             "Late buses were the concern we heard most, in comments, in the survey and at every community "
@@ -46,6 +48,7 @@ RESPONSES = (
         ),
     ),
     DemoResponse(
+        label="Interpreters at meetings and conferences",
         words=("interpreter", "interpreters", "interpretation", "interpret", "intérprete", "interprete",
                "intérpretes", "interpretes"),
         heard=(
@@ -61,6 +64,7 @@ RESPONSES = (
         ),
     ),
     DemoResponse(
+        label="Unequal discipline and suspensions",
         words=("suspend", "suspended", "suspending", "suspension", "suspensions", "discipline", "suspenden",
                "suspendieron", "suspensiones", "disciplina"),
         heard=(
@@ -117,6 +121,7 @@ def _publish_responses(analysis, leader: User) -> int:
         theme = _theme_about(response.words, active, members, taken)
         if theme is None:
             continue
+        theme_services.rename_theme(leader, theme, response.label)
         theme_services.save_response(leader, theme, heard=response.heard, will_do=response.will_do, publish=True)
         taken.add(theme.id)
         published += 1

@@ -20,6 +20,8 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     # Text attachments (calendar invitations): [{filename, content_type, content}].
     attachments: Mapped[list[dict]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # Extra headers, such as List-Unsubscribe on emails people can stop: {name: value}.
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)

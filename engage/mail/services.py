@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
+from email.policy import SMTP
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale, get_locale
@@ -32,6 +33,7 @@ def send_email(
     *,
     locale: str | None = None,
     attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
     **context,
 ) -> OutboxMessage:
     """Render templates/email/<template>.txt in the recipient's language and send it.
@@ -48,6 +50,7 @@ def send_email(
         subject=subject.strip(),
         body_text=body.strip() + "\n",
         attachments=[asdict(attachment) for attachment in attachments],
+        headers=dict(headers or {}),
     )
     db.session.add(message)
     db.session.commit()
@@ -80,10 +83,13 @@ def _sender_locale() -> str:
 
 def _deliver(message: OutboxMessage) -> None:
     config = current_app.config
-    email = EmailMessage()
+    # Long header values (a List-Unsubscribe link) stay one plain line, not RFC 2047 words.
+    email = EmailMessage(policy=SMTP.clone(max_line_length=998))
     email["From"] = config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body_text)
     for attachment in message.attachments or []:
         maintype, _, rest = attachment["content_type"].partition("/")
@@ -107,6 +113,7 @@ def _deliver(message: OutboxMessage) -> None:
         # Once delivered, the outbox keeps no working sign-in or reset links:
         # administrators must not be able to use other people's.
         message.body_text = redact_links_with_tokens(message.body_text)
+        message.headers = {name: redact_links_with_tokens(value) for name, value in (message.headers or {}).items()}
     except (OSError, smtplib.SMTPException) as exc:
         current_app.logger.warning("email %s to %s failed: %s", message.id, message.recipient, exc)
         message.error = str(exc)[:2000]

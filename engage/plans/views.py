@@ -52,6 +52,7 @@ def show(plan_id: int):
         short_months=month_names("abbreviated"),
         comment_counts=comment_counts(plan.id),
         theme_responses=_published_theme_responses(plan.id),
+        outcomes=_outcome_marks(plan.id),
     )
 
 
@@ -60,6 +61,15 @@ def _published_theme_responses(plan_id: int):
     from ..themes.services import published_responses
 
     return published_responses(plan_id)
+
+
+def _outcome_marks(plan_id: int, compared: tuple[int, int] | None = None):
+    """The plan's "you said, we did" links, keyed by the part they led to (for a comparison: its versions' only)."""
+    # Imported here, as themes are: outcomes reads themes and comments, which import plans.
+    from ..outcomes.services import comparison_marks, outcome_marks, plan_outcomes
+
+    outcomes = plan_outcomes(plan_id)
+    return comparison_marks(outcomes, *compared) if compared else outcome_marks(outcomes)
 
 
 @bp.route("/<id:plan_id>/compare")
@@ -74,7 +84,8 @@ def compare(plan_id: int):
         abort(404)
     names = month_names()
     changes = diff_snapshots(old.snapshot, new.snapshot, month_name=lambda m: names.get(m, str(m)))
-    return render_template("plans/compare.html", plan=plan, old=old, new=new, diff=changes)
+    return render_template("plans/compare.html", plan=plan, old=old, new=new, diff=changes,
+                           outcomes=_outcome_marks(plan.id, (old.number, new.number)))
 
 
 @bp.route("/<id:plan_id>/preview")

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from textwrap import shorten
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -121,7 +122,7 @@ class ActionText:
     @cached_property
     def heading(self) -> str:
         """"Action 1.2: Family nights", worked out once however often a page shows it."""
-        title = self.title or self.description[:90]
+        title = self.title or shorten(self.description, 90, placeholder="…")
         return _("Action %(number)s: %(title)s", number=self.number, title=title) if self.number else title
 
 

@@ -388,6 +388,7 @@ def notify_update(update_id: int) -> int:
     sent = 0
     for subscription in recipients_of(update):
         summary = update.summary_es if subscription.language == "es" and update.summary_es else update.summary
+        unsubscribe_url = external_url("tracker.unsubscribe", token=unsubscribe_token(subscription))
         send_email(
             subscription.email,
             "tracker_update",
@@ -398,7 +399,8 @@ def notify_update(update_id: int) -> int:
             status_label=STATUS_LABELS.get(update.status, update.status),
             action_url=action_url,
             follows_whole_plan=subscription.action_id is None,
-            unsubscribe_url=external_url("tracker.unsubscribe", token=unsubscribe_token(subscription)),
+            unsubscribe_url=unsubscribe_url,
+            headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
         )
         sent += 1
     return sent

@@ -30,6 +30,8 @@ from engage.conversations import notes as conversation_notes
 from engage.conversations.models import RegistrationStatus, SessionFormat, SessionStatus
 from engage.conversations.registration import cancel_token
 from engage.extensions import db
+from engage.leadership.enrollment import save_enrollment, school_year_of
+from engage.leadership.models import EnrollmentDimension
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
 from engage.orgs import services as orgs
@@ -37,9 +39,11 @@ from engage.orgs.models import SchoolLevel
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
 from engage.surveys.models import QuestionKind, SurveyStatus
+from engage.tracker.services import district_today
 from tests.browser.conftest import axe_violations, describe_violations, expect, sign_in, translated
 from tests.conftest import ROLES, make_user
 from tests.conversations.factories import add_registration, make_session
+from tests.outcomes.factories import add_theme, link
 from tests.plans.factories import make_plan
 from tests.surveys.factories import add_response, make_survey, question_of
 from tests.tracker.factories import make_update
@@ -120,6 +124,17 @@ TRACKER_PAGES = {
     "anonymous": ["/progress/", "/progress/plans/{plan}", "/progress/actions/{action}"],
     "leader": ["/progress/office", "/progress/actions/{action}/update"],
 }
+# You said, we did: a theme's public summary signed out; linking feedback to what it led to.
+OUTCOME_PAGES = {
+    "anonymous": ["/plans/{plan}/heard/{theme}"],
+    "leader": ["/outcomes/plans/{plan}", "/outcomes/plans/{plan}/new?theme={theme}&comment={thread}",
+               "/outcomes/{outcome}/edit"],
+}
+# Who we are hearing from, with enrollment to compare against, and the enrollment form.
+LEADERSHIP_PAGES = {
+    "leader": ["/leadership/participation?plan={plan}"],
+    "admin": ["/leadership/enrollment"],
+}
 FORBIDDEN = {"participant": "/host/", "host": "/leadership/participation", "moderator": "/host/", "leader": "/admin/"}
 
 # Forms submitted empty, to check the error summary and the fields' error messages.
@@ -131,7 +146,7 @@ EMPTY_FORMS = {
              "/conversations/{started_session}/check-in"],
     "moderator": ["/account/password", "/comments/{comment}/moderate"],
     "leader": ["/account/email", "/surveys/new", "/surveys/{survey}/questions/new?kind=single_choice",
-               "/conversations/toolkit", "/progress/actions/{action}/update"],
+               "/conversations/toolkit", "/progress/actions/{action}/update", "/outcomes/plans/{plan}/new"],
     "admin": ["/admin/organizations/new", "/admin/schools/new"],
 }
 
@@ -181,7 +196,8 @@ def site(users):
     plan_pages = conversation(users)
     return {"school": school.id, "organization": organization.id, "unconfirmed_user": unconfirmed.id,
             "message": message.id, **plan_pages, **surveys(users),
-            **community_conversations(users, school, plan_pages["plan"])}
+            **community_conversations(users, school, plan_pages["plan"]),
+            **you_said_we_did(users, plan_pages), **enrollment(users, school)}
 
 
 def conversation(users) -> dict:
@@ -206,6 +222,26 @@ def conversation(users) -> dict:
     action = plan.sections[0].actions[0]
     make_update(users["leader"], action, summary="Bus passes went to 120 families.\nMore next month.")
     return {"plan": plan.id, "thread": thread.id, "comment": reported.id, "action": action.id}
+
+
+def you_said_we_did(users, plan_pages) -> dict:
+    """A theme with a published response, linked with a comment to the action changed in version 2."""
+    plan = plans.get_plan(plan_pages["plan"])
+    theme = add_theme(plan, "Later buses", published=True)
+    outcome = link(users["leader"], plan, theme_id=theme.id, comment_ids=[plan_pages["thread"]],
+                   action_key=plan.sections[0].actions[0].key, version_id=plan.versions[-1].id,
+                   explanation="Buses now leave 20 minutes later.",
+                   explanation_es="Los autobuses salen 20 minutos más tarde.")
+    return {"theme": theme.id, "outcome": outcome.id}
+
+
+def enrollment(users, school) -> dict:
+    """This year's figures: the school's students and the district's by language, so rates show."""
+    year = school_year_of(district_today())
+    save_enrollment(users["admin"], year, {(school.id, EnrollmentDimension.TOTAL, ""): 420,
+                                           (None, EnrollmentDimension.LANGUAGE, "en"): 300,
+                                           (None, EnrollmentDimension.LANGUAGE, "es"): 120})
+    return {"school_year": year}
 
 
 def surveys(users) -> dict:
@@ -278,7 +314,8 @@ def test_every_page_a_role_can_reach_has_no_wcag_violations(role, locale, new_co
         sign_in(page, users[role].email)
         visit.check(f"{page.url} after signing in")
     for path in (VISIBLE[role] + PLAN_PAGES.get(role, []) + SURVEY_PAGES.get(role, [])
-                 + CONVERSATION_PAGES.get(role, []) + TRACKER_PAGES.get(role, [])):
+                 + CONVERSATION_PAGES.get(role, []) + TRACKER_PAGES.get(role, []) + OUTCOME_PAGES.get(role, [])
+                 + LEADERSHIP_PAGES.get(role, [])):
         visit.open(path.format(**site))
         expect(page.locator("html")).to_have_attribute("lang", locale)
     if role in FORBIDDEN:

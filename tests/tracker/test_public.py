@@ -472,3 +472,14 @@ def test_history_page_past_the_end_says_so(client, users):
     action = actions_of(plan)[0]
     add_update(action)
     assert "There are no older updates." in page(client, f"/progress/actions/{action.id}?page=7")
+
+
+def test_an_untitled_action_is_named_by_its_description_cut_at_a_word(app):
+    from engage.tracker.listing import ActionText
+
+    description = "Provide district-wide training for every principal and teacher on culturally responsive practice"
+    with app.test_request_context():
+        heading = ActionText(number="", title="", description=description, office="").heading
+    assert heading.endswith("…") and len(heading) <= 90
+    assert description.startswith(heading.removesuffix("…").rstrip())
+    assert heading.removesuffix("…").rstrip().split()[-1] in description.split()

@@ -429,6 +429,7 @@ def test_update_email_carries_the_news_and_a_stop_link(client, plan, action):
     stop = link_in(message)
     assert client.get(stop).status_code == 200
     assert subscription.email not in stop
+    assert message.headers == {"List-Unsubscribe": f"<http://localhost{stop}>"}
 
 
 def test_update_email_is_in_the_followers_language(plan, action):
