@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 
@@ -34,20 +35,24 @@ class TextForm(FlaskForm):
             return super().wrap_formdata(form, formdata)
 
 
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
 class WholeNumberField(IntegerField):
     """An optional whole number, with our own message for anything else."""
 
     message = _l("Please enter a whole number, or leave it empty.")
 
     def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                self.data = None
-                raise ValueError(self.message) from None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            self.data = None
+        # ASCII digits only: int() would also take "+5", "1_000" and other scripts' digits.
+        elif _WHOLE_NUMBER.fullmatch(text) and len(text) <= 18:
+            self.data = int(text)
         else:
             self.data = None
+            raise ValueError(self.message)
 
 
 class MultiCheckboxField(SelectMultipleField):

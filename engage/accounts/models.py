@@ -68,6 +68,13 @@ class User(UserMixin, db.Model):
     def is_host(self) -> bool:
         return any(m.organization.hosts_conversations for m in self.memberships)
 
+    @property
+    def is_office_member(self) -> bool:
+        """A member of a district office, who posts progress on that office's actions."""
+        from ..orgs.models import OrganizationKind
+
+        return any(m.organization.kind == OrganizationKind.DISTRICT_OFFICE for m in self.memberships)
+
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)
         self.session_token = new_session_token()

@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, union
@@ -33,7 +34,7 @@ from ..accounts.models import ParticipantProfile, profile_schools
 from ..comments.models import Comment, CommentStatus
 from ..conversations.models import ConversationSession, Registration, RegistrationStatus
 from ..extensions import db
-from ..i18n import utc_to_local
+from ..i18n import select_timezone
 from ..orgs.models import School
 from ..permissions import Permission, require
 from ..plans.models import Plan
@@ -293,6 +294,7 @@ def count_people(participations: Iterable[Participation], schools: list[tuple[in
     facts: dict[str, dict[str, set]] = defaultdict(lambda: {d: set() for d in DIMENSIONS})
     monthly: dict[date, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     school_ids = {school_id for school_id, _name in schools}
+    zone = ZoneInfo(select_timezone())
     for p in participations:
         channels[p.person].add(p.channel)
         person = facts[p.person]
@@ -302,7 +304,7 @@ def count_people(participations: Iterable[Participation], schools: list[tuple[in
             person[LANGUAGE].add(p.language if p.language in LANGUAGE_LABELS else "other")
         person[RACE_ETHNICITY].update(p.races)
         person[SCHOOL].update(school_id for school_id in p.school_ids if school_id in school_ids)
-        local = utc_to_local(p.at)
+        local = (p.at if p.at.tzinfo else p.at.replace(tzinfo=UTC)).astimezone(zone)
         month = date(local.year, local.month, 1)
         monthly[month][p.channel].add(p.person)
         monthly[month][ALL].add(p.person)

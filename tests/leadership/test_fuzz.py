@@ -241,3 +241,12 @@ def test_the_same_figures_sent_twice_at_once_are_saved_once(admin, ash, monkeypa
         response = upload(admin, b"school,group,students\nAsh Elementary,,13\n")
     assert response.status_code == 302 and len(calls) == 2
     assert enrollment_figures() == {(ash.id, "total", ""): 13}
+
+
+@pytest.mark.parametrize("value", ["１２", "+5", "1_000", "٣"])
+def test_only_ascii_digits_make_an_enrollment_figure(admin, ash, value):
+    from tests.conftest import post_form
+    response = post_form(admin, ENROLLMENT_PAGE, {f"school_{ash.id}": value}, form_page=ENROLLMENT_PAGE)
+    assert response.status_code == 200
+    assert f'id="school_{ash.id}-error"' in response.get_data(as_text=True)
+    assert enrollment_figures() == {}

@@ -138,6 +138,14 @@ def test_office_page_is_closed_to_people_without_an_office(client_as, role):
     assert client_as(role).get("/progress/office").status_code == 403
 
 
+def test_the_menu_links_office_members_to_their_page_and_no_one_else(app, client_as, office_member):
+    menu_link = 'href="/progress/office"'
+    assert menu_link in signed_in(app, office_member).get("/").get_data(as_text=True)
+    assert menu_link in client_as("leader").get("/").get_data(as_text=True)
+    for role in ("participant", "host", "moderator"):
+        assert menu_link not in client_as(role).get("/").get_data(as_text=True)
+
+
 def test_office_page_lists_only_the_offices_own_actions(app, office_member):
     plan = make_tracked_plan()
     other = first_action(plan)
