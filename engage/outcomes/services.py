@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import has_request_context, url_for
+from flask import g, has_request_context, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -533,6 +533,28 @@ def plan_outcomes(plan_id: int) -> list[PublicOutcome]:
     counts = _public_comment_counts([o.id for o in outcomes])
     spanish = _reader_is_spanish()
     return [_to_public(o, themes, versions, latest, counts, spanish) for o in outcomes]
+
+
+def comment_outcomes(plan_id: int) -> dict[int, list[PublicOutcome]]:
+    """The links each comment of the plan is named in, for marking comments in their threads.
+
+    Once per request whatever the number of comments shown: one query when the plan has no
+    linked comments, five when it has.
+    """
+    cache = g.setdefault("comment_outcomes", {})
+    if plan_id not in cache:
+        pairs = db.session.execute(
+            select(OutcomeComment.comment_id, OutcomeComment.outcome_id)
+            .join(FeedbackOutcome, FeedbackOutcome.id == OutcomeComment.outcome_id)
+            .where(FeedbackOutcome.plan_id == plan_id)
+        ).all()
+        by_comment: dict[int, list[PublicOutcome]] = {}
+        if pairs:
+            public = {outcome.id: outcome for outcome in plan_outcomes(plan_id)}
+            for comment_id, outcome_id in pairs:
+                by_comment.setdefault(comment_id, []).append(public[outcome_id])
+        cache[plan_id] = by_comment
+    return cache[plan_id]
 
 
 @dataclass

@@ -256,6 +256,32 @@ def test_the_comparison_leaves_out_links_of_other_versions(client, users, plan):
     assert "From community feedback" not in html
 
 
+# Comment threads ------------------------------------------------------------------------
+
+
+def test_a_linked_comment_says_what_it_helped_shape_in_its_thread(client, users, plan):
+    action = first_action(plan)
+    linked = add_comment(plan, "Please add a late bus.")
+    other = add_comment(plan, "The lunch menu is fine.")
+    outcome = link(users["leader"], plan, comment_ids=[linked.id], action_key=action.key,
+                   version_id=plan.versions[-1].id, explanation="We added a late bus.")
+    for path in (f"/plans/{plan.id}/comments", f"/plans/{plan.id}/comments/{linked.id}"):
+        html = get_html(client, path)
+        shaped = section_html(html, f"comment-{linked.id}")
+        assert "This comment helped shape:" in shaped
+        assert f'href="/plans/{plan.id}#outcome-{outcome.id}">Action 1: Action 1.1, changed in version 2</a>' in shaped
+    assert "helped shape" not in section_html(get_html(client, f"/plans/{plan.id}/comments"), f"comment-{other.id}")
+
+
+def test_a_hidden_comment_shows_no_link(client, users, plan):
+    comment = add_comment(plan, "Please add a late bus.")
+    link(users["leader"], plan, comment_ids=[comment.id], action_key=first_action(plan).key,
+         explanation="We added a late bus.")
+    comment.status = "hidden"
+    db.session.commit()
+    assert "helped shape" not in get_html(client, f"/plans/{plan.id}/comments")
+
+
 # Query counts ----------------------------------------------------------------------------
 
 
@@ -275,7 +301,7 @@ def _add_links(users, plan, theme, count: int) -> None:
 
 
 @pytest.mark.parametrize("path", ["/plans/{plan}", "/plans/{plan}/heard/{theme}", "/plans/{plan}/compare",
-                                  "/outcomes/plans/{plan}"])
+                                  "/outcomes/plans/{plan}", "/plans/{plan}/comments"])
 def test_pages_cost_the_same_number_of_queries_with_3_or_30_links(client, users, plan, path):
     theme = add_theme(plan, "Late buses", published=True)
     if path.startswith("/outcomes"):
