@@ -1,4 +1,5 @@
-"""You said, we did, in a real browser: a parent goes from the plan to the theme and back, then follows the action.
+"""You said, we did, in a real browser: a parent goes from the plan to the theme and back, then follows the action;
+a leader links a theme to the action it changed.
 
 A parent on a phone reads a revised plan. The action that changed carries a
 "Shaped by community feedback" mark; the plan's "You said, we did" list says
@@ -6,6 +7,11 @@ what people said (a theme) and what the district did (that action, changed in
 version 2). The parent opens the theme's public summary (the response, what
 it led to, the parent's own comment), goes back to the plan at the action,
 then to the action's progress page and follows it (signed in: at once).
+
+A leader opens a theme, follows "Link to what it led to", sends the form
+without an explanation (the error is beside the field, the choices kept), then
+with one; a family reading the plan in Spanish on a phone sees the link with its
+Spanish explanation and the action's mark.
 
 Every page on the way is checked with axe (and for sideways scrolling).
 """
@@ -85,3 +91,42 @@ def test_a_parent_follows_you_said_we_did_from_the_plan_to_the_theme_and_back(ne
     follow.get_by_role("button", name="Follow this action").click()
     expect(page.locator(".flashes")).to_contain_text("You're following this action.")
     check(page)
+
+
+def test_a_leader_links_a_theme_to_the_changed_action_from_the_themes_page(new_context, app):
+    leader = make_user(role=Role.LEADER, name="Lee Leader", email="lee.leader@example.org")
+    plan = make_revised_plan(leader)
+    action = first_action(plan)
+    theme = add_theme(plan, "Late buses", published=True)
+    page = new_context().new_page()
+    sign_in(page, leader.email)
+
+    # From the theme's page for leaders.
+    page.goto(f"/themes/analyses/{theme.analysis_id}/themes/{theme.id}")
+    main(page).get_by_role("link", name="Link to what it led to").click()
+    expect(heading(page)).to_have_text("Link feedback to what it led to")
+    expect(page.get_by_label("The theme it came from")).to_have_value(str(theme.id))
+    check(page)
+
+    # Version and action chosen, but no explanation: the error is beside the field, the choices kept.
+    page.get_by_label("The version in which the plan changed").select_option(label="Version 2")
+    page.get_by_label("What it led to").select_option(label="— Action 1: Action 1.1")
+    page.get_by_role("button", name="Save the link").click()
+    expect(page.locator("#explanation-error")).to_contain_text("Please explain")
+    expect(page.get_by_label("What it led to")).to_have_value(f"action:{action.key}")
+    check(page)
+
+    page.get_by_label("What we did, and why", exact=True).fill(EXPLANATION)
+    page.get_by_label("What we did, and why, in Spanish").fill("Agregamos un autobús más tarde.")
+    page.get_by_role("button", name="Save the link").click()
+    expect(page.locator(".flashes")).to_contain_text("The link is saved.")
+    check(page)
+
+    # Families see it on the plan, in Spanish too.
+    reader = new_context("es", phone=True).new_page()
+    reader.goto(f"/plans/{plan.id}")
+    said = reader.locator("#you-said-we-did")
+    expect(said).to_contain_text("Late buses")
+    expect(said).to_contain_text("Agregamos un autobús más tarde.")
+    expect(reader.locator(f"#action-{action.key} .outcome-marker")).to_be_visible()
+    check(reader)
