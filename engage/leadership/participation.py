@@ -153,6 +153,20 @@ def hearing_from(actor, *, plan_id: int | None = None, school_year: str | None =
     """Everything the page and its CSV show, suppressed. An unknown plan or year falls back to all
     plans and the latest year with figures."""
     require(actor, Permission.VIEW_PARTICIPATION)
+    return _hearing_from(plan_id, school_year)
+
+
+def outreach_suggestions(actor) -> dict[str, list[LowGroup]]:
+    """For hosts planning outreach: the schools and home languages heard from least, across all plans.
+
+    Names and rates only, worked out from the same suppressed counts leaders see.
+    """
+    require(actor, Permission.HOST)
+    lowest = _hearing_from(None, None).lowest
+    return {dimension: groups for dimension, groups in lowest.items() if dimension in (SCHOOL, LANGUAGE)}
+
+
+def _hearing_from(plan_id: int | None, school_year: str | None) -> HearingFrom:
     plans = [(row.id, row.title) for row in db.session.execute(select(Plan.id, Plan.title).order_by(Plan.title))]
     plan_titles = dict(plans)
     if plan_id not in plan_titles:
