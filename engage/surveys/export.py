@@ -1,6 +1,7 @@
 """A survey's responses as a CSV file, for leaders and administrators.
 
-One row per response in the filter group, in a fixed number of queries
+One row per response in the filter group (less those whose facts are
+withheld, see Privacy), in a fixed number of queries
 however many responses there are (the schools, the group sizes, the
 responses, their answers, their schools). The file is in English whoever
 downloads it (prompts, option labels and headings), so files from different
@@ -16,8 +17,13 @@ Privacy:
   answered when. Only the day is given.
 - The facts people can be picked out by (relationship, language, schools and
   the profile questions' answers) are withheld on rows whose combination of
-  them appears on fewer than 10 rows of the file, and on the rows of the next
-  rarest combinations when fewer than 10 rows would be withheld.
+  them appears on fewer than 10 of the survey's responses, and on the rows of
+  the next rarest combinations when fewer than 10 rows would be withheld.
+- A filtered file holds the rows of the survey's whole file that match the
+  filters by the facts they show; rows whose facts are withheld are in no
+  filtered file. Being in a file named for a group would give those facts
+  away: rows are matched across files by their answers (or by name, when the
+  survey is identified).
 - Cells that a spreadsheet would run as a formula (starting with = + - @, a
   tab or a carriage return) start with a single quote instead.
 """
@@ -97,7 +103,8 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
     anonymous = survey.is_anonymous
     questions = [q for q in survey.questions if q.kind != QuestionKind.SECTION]
     columns = {q.id: position for position, q in enumerate(questions)}
-    conditions = results.respondent_conditions(survey, filters)
+    # The whole survey, so that a filtered file is the whole file's rows for the group (see the docstring).
+    conditions = results.respondent_conditions(survey, results.ResultFilters())
     responses = _responses(conditions, anonymous)
     row_of = {response[0]: position for position, response in enumerate(responses)}
 
@@ -125,12 +132,14 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
             slots[column] = [before, answer]
     school_names = dict(schools)
     named_schools: dict[int, list[str]] = defaultdict(list)
+    school_ids: dict[int, set[int]] = defaultdict(set)
     for response_id, school_id in connection.execute(
         select(response_schools.c.response_id, response_schools.c.school_id)
         .join(SurveyResponse, SurveyResponse.id == response_schools.c.response_id)
         .where(*conditions)
     ).all():
         named_schools[response_id].append(school_names.get(school_id, NO_LONGER_OFFERED))
+        school_ids[response_id].add(school_id)
 
     relationships, languages = results.relationship_labels(), results.language_labels()
     formatters = [_answer_formatter(q, schools) for q in questions]
@@ -150,10 +159,14 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
             respondent_id, name, email = response[4:]
             fixed = [as_utc(submitted_at).astimezone(district_zone).strftime("%Y-%m-%d %H:%M"),
                      respondent_id or "", name or "", email or ""]
-        built.append((fixed, attributes, cells, (*attributes, *(cells[i] for i in profile_columns))))
+        in_group = (filters.matches(relationship, language)
+                    and (filters.school_id is None or filters.school_id in school_ids.get(response_id, ())))
+        built.append((fixed, attributes, cells, (*attributes, *(cells[i] for i in profile_columns)), in_group))
 
-    # Withhold the identifying facts where their combination is rare in this file.
-    withheld = withheld_combinations(Counter(facts for _fixed, _attributes, _cells, facts in built))
+    # Withhold the identifying facts where their combination is rare in the survey.
+    withheld = withheld_combinations(Counter(facts for *_row, facts, _in_group in built))
+    if filters.active():
+        built = [row for row in built if row[4] and row[3] not in withheld]  # in the group, facts shown
     header = ["Response", "Submitted"]
     if not anonymous:
         header += ["Account number", "Name", "Email"]
@@ -163,7 +176,7 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
     out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
     writer.writerow([safe_cell(value) for value in header])
-    for number, (fixed, attributes, cells, facts) in enumerate(built, start=1):
+    for number, (fixed, attributes, cells, facts, _in_group) in enumerate(built, start=1):
         if facts in withheld:
             attributes = [WITHHELD] * len(attributes)
             for i in profile_columns:

@@ -176,6 +176,9 @@ class ThemeAssignment(db.Model):
     # A leader marked it off-topic: left out of clustering and of the themes' counts.
     off_topic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_runs.id", ondelete="SET NULL"))
+    # Where the last run (or the placing of new feedback) put it, whatever leaders did since: the
+    # themes' counts of people by group read this, so no edit of one item changes them (reporting).
+    run_theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
     assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -10,6 +10,31 @@ participant group (relationship, school, language) goes through
 engage.privacy: groups under SMALL_GROUP_THRESHOLD are shown as "fewer than
 10", with complementary suppression so the hidden groups cannot be worked
 out from the total.
+
+Leaders read every item, so the counts of people by group must not change
+with anything they can do to one item, or two views of a theme would give
+away that item's author's group. The rule:
+
+1. A theme's people by group count the items where the last run (or the
+   placing of new feedback) put them (`ThemedItem.run_counted_theme_id`),
+   not where leaders moved them since, and off-topic marks don't take items
+   out of them. So moving an item, or marking it off-topic, changes no group
+   count; the next run counts the item where the clustering puts it, which
+   leaders' moves don't decide. A theme made by a split has no group counts
+   until the next run.
+2. A merged theme's group counts must differ by 0 or at least
+   SMALL_GROUP_THRESHOLD from each merged theme's own count and from their
+   sum (the people in both), else they are hidden too: the counts before
+   and after the merge must not give away a small group between them.
+3. Only the plan's default analysis shows people by group
+   (`shows_groups`). A narrower analysis is a filter leaders choose (sources,
+   dates); it can differ from the default by as few items as they like, and
+   its themes could be compared with the default's.
+
+Channels and plan sections are not groups of people here: every item in
+the list shows both, so their counts are shown as they are. Counts change
+as feedback arrives and as runs re-cluster it, like any live count; that
+is the known limit.
 """
 
 from __future__ import annotations
@@ -26,7 +51,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..orgs.models import School
 from ..plans.models import PlanSection
-from ..privacy import GroupCount, suppress_small_groups
+from ..privacy import differs_safely, is_small, suppressed_counts
 from .models import Theme, ThemeAnalysis
 from .services import SOURCES, ThemedItem, active_themes, themed_items
 from .text import normalize
@@ -197,9 +222,10 @@ class Row:
 class ThemeBreakdowns:
     by_channel: list[Row]
     by_section: list[Row]
-    by_relationship: list[Row]  # people only (items None), suppressed
+    by_relationship: list[Row]  # people only (items None), suppressed; empty when groups are not shown
     by_school: list[Row]
     by_language: list[Row]
+    groups_shown: bool = True  # False: a narrower analysis (see shows_groups)
 
     @property
     def any_suppressed(self) -> bool:
@@ -238,12 +264,25 @@ def _people_by(rows: Iterable[ThemedItem], groups_of) -> dict[str, set[str]]:
     return found
 
 
-def _suppressed_rows(people: Mapping[str, set[str]], labels: Mapping) -> list[Row]:
+def shows_groups(analysis: ThemeAnalysis) -> bool:
+    """Whether the analysis's themes show people by group: the default analysis only (rule 3)."""
+    return bool(analysis.is_default)
+
+
+def _suppressed_rows(people: Mapping[str, set[str]], labels: Mapping,
+                     merged: Mapping[int, Mapping[str, set[str]]]) -> list[Row]:
+    """Rule 2 then engage.privacy: `merged` holds the people by group of each theme merged into this one."""
     counts = {key: len(persons) for key, persons in people.items()}
-    shown: list[GroupCount] = suppress_small_groups(counts)
-    # "Did not say" last, whatever its size: it is not a group people chose.
-    shown.sort(key=lambda group: group.key == NOT_SHARED)
-    return [Row(group.key, str(labels.get(group.key, group.key)), None, group.count) for group in shown]
+    hide = set()
+    if len(merged) > 1:
+        for key, count in counts.items():
+            parts = [len(part.get(key, ())) for part in merged.values()]
+            if not differs_safely(count, parts) or is_small(sum(parts) - count):
+                hide.add(key)
+    shown = suppressed_counts(counts, hide=hide)
+    # Largest first, and "Did not say" last, whatever its size: it is not a group people chose.
+    order = sorted(counts, key=lambda key: (key == NOT_SHARED, -counts[key], key))
+    return [Row(key, str(labels.get(key, key)), None, shown[key]) for key in order]
 
 
 def theme_breakdowns(theme: Theme | int | str | None, themed: Sequence[ThemedItem], *,
@@ -251,9 +290,9 @@ def theme_breakdowns(theme: Theme | int | str | None, themed: Sequence[ThemedIte
                      relationship_labels: Mapping[str, str] | None = None,
                      language_labels: Mapping[str, str] | None = None,
                      source_labels: Mapping[str, str] | None = None,
-                     plan_id: int | None = None) -> ThemeBreakdowns:
-    """A theme's items and people by channel and plan section, and its people by
-    relationship, school and language (groups under 10 suppressed, with complement).
+                     plan_id: int | None = None, groups: bool = True) -> ThemeBreakdowns:
+    """A theme's items and people by channel and plan section, and, with `groups`, its people
+    by relationship, school and language as the module's rules count and suppress them.
 
     `sections` and `schools` name the keys; when not given they are read in
     one query each (`plan_id` is needed for the sections).
@@ -285,16 +324,27 @@ def theme_breakdowns(theme: Theme | int | str | None, themed: Sequence[ThemedIte
         members = section_rows[None]
         by_section.append(Row("", "", len(members), len({_person(r.item) for r in members})))
 
-    relationship = _people_by(rows, lambda item: [item.relationship or NOT_SHARED])
-    language = _people_by(rows, lambda item: [item.preferred_language or NOT_SHARED])
-    school = _people_by(rows, lambda item: [str(school_id) for school_id in item.school_ids])
+    if not groups:
+        return ThemeBreakdowns(by_channel, by_section, [], [], [], groups_shown=False)
+    # Rule 1: where the run put the items. Buckets (Other, off-topic) have no group counts.
+    theme_id = theme.id if isinstance(theme, Theme) else theme
+    placed = [row for row in themed if theme_id not in (None, OTHER, OFF_TOPIC)
+              and row.run_counted_theme_id == theme_id]
+    merged_parts: dict[int, list[ThemedItem]] = defaultdict(list)
+    for row in placed:
+        merged_parts[row.run_theme_id].append(row)
+
+    def rows_by(groups_of, labels: Mapping) -> list[Row]:
+        parts = {part: _people_by(part_rows, groups_of) for part, part_rows in merged_parts.items()}
+        return _suppressed_rows(_people_by(placed, groups_of), labels, parts)
+
     school_labels = {str(school_id): name for school_id, name in schools.items()}
     return ThemeBreakdowns(
         by_channel=by_channel,
         by_section=by_section,
-        by_relationship=_suppressed_rows(relationship, relationship_labels or {}),
-        by_school=_suppressed_rows(school, school_labels),
-        by_language=_suppressed_rows(language, language_labels or {}),
+        by_relationship=rows_by(lambda item: [item.relationship or NOT_SHARED], relationship_labels or {}),
+        by_school=rows_by(lambda item: [str(school_id) for school_id in item.school_ids], school_labels),
+        by_language=rows_by(lambda item: [item.preferred_language or NOT_SHARED], language_labels or {}),
     )
 
 

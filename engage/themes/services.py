@@ -13,7 +13,9 @@ writes which theme each item belongs to. Leaders' edits are kept across runs:
 - a split creates new themes from a re-clustering of one theme's items; they
   are given to the next run as earlier themes, so it starts from them;
 - a moved item is pinned (`AssignedBy.LEADER`) and no run moves it back;
-- an off-topic item is left out of clustering and of every count.
+- an off-topic item is left out of clustering and of every count, except the
+  counts of people by group, which follow where the run put each item
+  (`run_theme_id`: see reporting for why).
 """
 
 from __future__ import annotations
@@ -390,9 +392,10 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
             assignment = ThemeAssignment(analysis_id=analysis.id, source=item.source, source_id=item.source_id)
             db.session.add(assignment)
         elif assignment.assigned_by == AssignedBy.LEADER:
-            assignment.strength, assignment.representative_rank = strength, None
+            assignment.strength, assignment.representative_rank, assignment.run_theme_id = strength, None, theme_id
             continue
         assignment.theme_id, assignment.strength, assignment.representative_rank = theme_id, strength, rank
+        assignment.run_theme_id = theme_id
         assignment.assigned_by, assignment.run_id, assignment.assigned_at = AssignedBy.RUN, run.id, now
     # Items placed while the pipeline ran, after this run read the feedback, are not gone.
     gone = [a.id for key, a in assignments.items() if key not in in_scope and key in known_keys]
@@ -416,6 +419,7 @@ class _Assigned:
     representative_rank: int | None
     assigned_by: str
     off_topic: bool
+    run_theme_id: int | None
 
 
 def _assigned_by_key(analysis_id: int) -> dict[tuple[str, int], _Assigned]:
@@ -423,7 +427,7 @@ def _assigned_by_key(analysis_id: int) -> dict[tuple[str, int], _Assigned]:
     rows = db.session.execute(
         select(ThemeAssignment.source, ThemeAssignment.source_id, ThemeAssignment.theme_id,
                ThemeAssignment.strength, ThemeAssignment.representative_rank, ThemeAssignment.assigned_by,
-               ThemeAssignment.off_topic)
+               ThemeAssignment.off_topic, ThemeAssignment.run_theme_id)
         .where(ThemeAssignment.analysis_id == analysis_id)
     )
     return {(source, source_id): _Assigned(*rest) for source, source_id, *rest in rows}
@@ -522,6 +526,10 @@ class ThemedItem:
     assigned_by: str | None  # None: not assigned yet (no run so far)
     off_topic: bool
     is_new: bool  # arrived since the last run; placed in its nearest theme
+    # Where the last run (or the placing of new feedback) put it, whatever leaders did since: as stored,
+    # and the active theme that counts it (merges followed). The counts of people by group read these.
+    run_theme_id: int | None = None
+    run_counted_theme_id: int | None = None
 
 
 def effective_theme_ids(themes: Iterable[Theme]) -> dict[int, int | None]:
@@ -559,7 +567,8 @@ def themed_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = Non
             continue
         out.append(ThemedItem(item, effective.get(a.theme_id) if a.theme_id is not None else None, a.strength,
                               a.representative_rank, a.assigned_by, a.off_topic,
-                              a.assigned_by == AssignedBy.NEAREST))
+                              a.assigned_by == AssignedBy.NEAREST, a.run_theme_id,
+                              effective.get(a.run_theme_id) if a.run_theme_id is not None else None))
     return out
 
 
@@ -610,6 +619,7 @@ def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None =
     for item, (theme_id, strength) in zip(new, nearest):
         db.session.add(ThemeAssignment(analysis_id=analysis.id, source=item.source, source_id=item.source_id,
                                        theme_id=int(theme_id) if theme_id is not None else None,
+                                       run_theme_id=int(theme_id) if theme_id is not None else None,
                                        strength=float(strength), assigned_by=AssignedBy.NEAREST,
                                        assigned_at=now))
     try:

@@ -294,7 +294,8 @@ def _render_theme(analysis, theme, *, rename=None, response=None, merge=None, sp
     members = reporting.members_of(theme, themed)
     summary = reporting.summarise(theme, theme.label or theme.key, members, reporting.people_count(themed), quotes=5)
     breakdowns = reporting.theme_breakdowns(theme, themed, sections=sections, relationship_labels=RELATIONSHIP_LABELS,
-                                            language_labels=LANGUAGE_LABELS, source_labels=SOURCE_LABELS)
+                                            language_labels=LANGUAGE_LABELS, source_labels=SOURCE_LABELS,
+                                            groups=reporting.shows_groups(analysis))
     trend = reporting.theme_trend(theme, themed)
     return render_template(
         "themes/theme.html", analysis=analysis, plan=plan, theme=theme, summary=summary, breakdowns=breakdowns,

@@ -256,3 +256,31 @@ def test_a_json_body_is_not_a_server_error(client_as, plan):
     response = client.post(f"/outcomes/plans/{plan.id}/new", json={"theme_id": [1], "explanation": {"a": 1}},
                            headers={"X-CSRFToken": csrf_token(client, "/")})
     assert response.status_code in (200, 400)
+
+
+def test_a_theme_page_chooses_comments_for_one_link_without_javascript(client_as, users):
+    from engage.themes import services as theme_services
+    from engage.themes.models import Theme
+    from tests.themes.factories import make_feedback_plan
+
+    plan = make_feedback_plan(per_topic=6)
+    analysis = theme_services.default_analysis(users["leader"], plan.id)
+    theme_services.start_run(users["leader"], analysis)
+    db.session.expire_all()
+    theme = db.session.scalars(db.select(Theme).where(Theme.analysis_id == analysis.id)).first()
+    leader = client_as("leader")
+    html = leader.get(f"/themes/analyses/{analysis.id}/themes/{theme.id}").get_data(as_text=True)
+    form = re.search(r'<form id="link-comments" method="get" action="([^"]+)".*?</form>', html, re.S)
+    assert form and form.group(1) == f"/outcomes/plans/{plan.id}/new"
+    assert f'<input type="hidden" name="theme" value="{theme.id}">' in form.group(0)
+    chosen = re.findall(r'name="comment" value="(\d+)" form="link-comments"', html)
+    assert len(chosen) >= 2
+    # What the browser sends: the theme and the ticked comments; the form comes back with them chosen.
+    query = "&".join([f"theme={theme.id}"] + [f"comment={c}" for c in chosen[:2]])
+    page = leader.get(f"/outcomes/plans/{plan.id}/new?{query}").get_data(as_text=True)
+    for comment_id in chosen[:2]:
+        assert re.search(rf'<input[^>]*value="{comment_id}"[^>]*checked', page) or \
+            re.search(rf'<input[^>]*checked[^>]*value="{comment_id}"', page)
+    assert f'<option selected value="{theme.id}">' in page or f'value="{theme.id}" selected' in page
+    # Participants never get the choice.
+    assert client_as("participant").get(f"/themes/analyses/{analysis.id}/themes/{theme.id}").status_code == 403

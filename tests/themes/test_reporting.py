@@ -34,7 +34,8 @@ def row(theme_id: int | None, text: str = "something", *, person: str | None = N
                         support_count=support, relationship=relationship, preferred_language=language,
                         school_ids=tuple(schools), person_key=person or f"user:{source_id}")
     return ThemedItem(item=item, theme_id=theme_id, strength=strength, representative_rank=rank,
-                      assigned_by="nearest" if new else "run", off_topic=off_topic, is_new=new)
+                      assigned_by="nearest" if new else "run", off_topic=off_topic, is_new=new,
+                      run_theme_id=theme_id, run_counted_theme_id=theme_id)
 
 
 BUSES, INTERPRETERS = theme(1, "Late buses"), theme(2, "Interpreters at meetings")
