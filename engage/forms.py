@@ -15,6 +15,18 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from .models import SUBMISSION_TOKEN_MAX
 
 
+def database_id(value: str | None) -> int | None:
+    """A database id typed as ASCII digits, 1 to 2**31 - 1; None for anything else.
+
+    str.isdigit() alone is not enough: it accepts "²" and Arabic-Indic digits,
+    which int() then refuses or reads as a number nobody typed.
+    """
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) < 2**31:
+        return int(value)
+    return None
+
+
 class TextForm(FlaskForm):
     """The base of every form without a file field: fields are read from the posted
     form and nothing else.

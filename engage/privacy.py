@@ -18,19 +18,8 @@ Counts shown in two views that differ by a filter can be subtracted too
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 SMALL_GROUP_THRESHOLD = 10
-
-
-@dataclass(frozen=True)
-class GroupCount:
-    key: str
-    count: int | None  # None: suppressed
-
-    @property
-    def suppressed(self) -> bool:
-        return self.count is None
 
 
 def is_small(count: int, threshold: int = SMALL_GROUP_THRESHOLD) -> bool:
@@ -67,14 +56,6 @@ def suppressed_counts(counts: Mapping, *, threshold: int = SMALL_GROUP_THRESHOLD
             candidates.remove(pick)
             hidden.add(pick[2])
     return {key: None if key in hidden else count for key, count in counts.items()}
-
-
-def suppress_small_groups(counts: Mapping[str, int], threshold: int = SMALL_GROUP_THRESHOLD, *,
-                          complement: bool = True) -> list[GroupCount]:
-    """Return the groups largest first, with small ones (and complements) hidden."""
-    shown = suppressed_counts(counts, threshold=threshold, complement=complement)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [GroupCount(key, shown[key]) for key, _count in ordered]
 
 
 def suppress_total(total: int, threshold: int = SMALL_GROUP_THRESHOLD) -> int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -11,8 +10,8 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, 
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..accounts.forms import LANGUAGE_CHOICES
-from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, email_field, max_length, name_field,
-                     single_line,
+from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, database_id, email_field,
+                     max_length, name_field, single_line,
                      strip_whitespace, TextForm)
 from ..i18n import local_to_utc, utc_to_local
 from ..models import as_utc
@@ -126,8 +125,8 @@ class SessionForm(OneSubmission, TextForm):
         """A new session's school, language and plan from the link that opened the form (as from
         "who we are hearing from"); values that are not a listed choice are left out."""
         def listed(name: str, ids: set[int]) -> int | None:
-            value = args.get(name, "")
-            return int(value) if re.fullmatch(r"[0-9]{1,9}", value) and int(value) in ids else None
+            value = database_id(args.get(name))
+            return value if value in ids else None
 
         data = {}
         if (school_id := listed("school", {school.id for school in schools})) is not None:

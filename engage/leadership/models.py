@@ -52,4 +52,3 @@ class EnrollmentFigure(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     school: Mapped[School | None] = relationship()
-

@@ -15,7 +15,8 @@ that fact; people who shared nothing in a dimension are in NOT_SHARED.
 Every count shown goes through engage.privacy (see _suppress_table): small groups with complementary
 suppression per column (months too); a cell hidden when it does not differ safely from a count
 its people are all part of: its row's all-channel count, the totals, and with a plan filter the same
-cells without the filter (differencing). Rates, shares and gaps are worked out from shown counts only. Everything is read in a fixed number of queries.
+cells without the filter (differencing). Rates, shares and gaps are worked out from shown counts only.
+Everything is read in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, union
 
-from ..accounts.forms import LANGUAGE_CHOICES, RACE_ETHNICITY_CHOICES, RELATIONSHIP_CHOICES
+from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
 from ..accounts.models import ParticipantProfile, profile_schools
 from ..comments.models import Comment, CommentStatus
 from ..conversations.models import ConversationSession, Registration, RegistrationStatus
@@ -65,8 +66,7 @@ DIMENSION_LABELS = {
 }
 NOT_SHARED = "not_shared"
 NOT_SHARED_LABEL = _l("Did not say")
-TWO_OR_MORE_LABEL = _l("Two or more groups")
-RACE_LABELS = {**dict(RACE_ETHNICITY_CHOICES), TWO_OR_MORE: TWO_OR_MORE_LABEL}
+RACE_LABELS = dict(enrollment.RACE_GROUPS)
 LANGUAGE_LABELS = dict(LANGUAGE_CHOICES)
 RELATIONSHIP_LABELS = dict(RELATIONSHIP_CHOICES)
 LOWEST_SHOWN = 3

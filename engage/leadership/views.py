@@ -3,14 +3,13 @@ the rules live in participation.py, exports.py and enrollment.py."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..extensions import limit_from_config, limiter
+from ..forms import database_id
 from ..orgs.services import list_schools
 from ..permissions import Permission, require
 from ..tracker.services import district_today
@@ -24,18 +23,15 @@ _enrollment_limit = limiter.limit(limit_from_config("RATELIMIT_ENROLLMENT"), met
 
 def _filters() -> dict:
     """The page's filters from the query string; anything unreadable is left out."""
-    plan = request.args.get("plan", "")
-    return {"plan_id": int(plan) if re.fullmatch(r"[0-9]{1,9}", plan) else None,
-            "school_year": request.args.get("year") or None}
+    return {"plan_id": database_id(request.args.get("plan")), "school_year": request.args.get("year") or None}
 
 
 @bp.route("/participation", endpoint="participation")
 @login_required
 def participation_page():
     report = participation.hearing_from(current_user, **_filters())
-    return render_template("leadership/participation.html", report=report, channels=participation.CHANNELS,
-                           columns=participation.COLUMNS, channel_labels=participation.CHANNEL_LABELS,
-                           dimension_labels=participation.DIMENSION_LABELS)
+    return render_template("leadership/participation.html", report=report, columns=participation.COLUMNS,
+                           channel_labels=participation.CHANNEL_LABELS, dimension_labels=participation.DIMENSION_LABELS)
 
 
 @bp.route("/participation.csv", endpoint="participation_csv")

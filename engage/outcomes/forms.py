@@ -12,22 +12,19 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
-from ..forms import MultiCheckboxField, OneSubmission, TextForm, max_length, strip_whitespace
-from .services import EXPLANATION_MAX, OutcomeRefused
-
-TARGET_KINDS = ("section", "action")
+from ..forms import MultiCheckboxField, OneSubmission, TextForm, database_id, max_length, strip_whitespace
+from .services import EXPLANATION_MAX, OutcomeRefused, TargetKind
 
 
-def _database_id(value, field: str, message) -> int | None:
-    """An id typed as ASCII digits ("" is none); anything else is refused beside the field.
-
-    str.isdigit() alone is not enough: it takes "²" and other scripts' digits."""
-    value = (value or "").strip() if isinstance(value, str) else ""
+def _chosen_id(value, field: str, message) -> int | None:
+    """An id from a list ("" is none); anything else is refused beside the field."""
+    value = value.strip() if isinstance(value, str) else ""
     if not value:
         return None
-    if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) < 2**31:
-        return int(value)
-    raise OutcomeRefused(field, message)
+    chosen = database_id(value)
+    if chosen is None:
+        raise OutcomeRefused(field, message)
+    return chosen
 
 
 class OutcomeForm(TextForm):
@@ -59,22 +56,22 @@ class OutcomeForm(TextForm):
 
     def service_arguments(self) -> dict:
         """The form's values as the service takes them; OutcomeRefused for values no list offered."""
-        theme_id = _database_id(self.theme_id.data, "theme_id", _l("Choose a theme from the list."))
+        theme_id = _chosen_id(self.theme_id.data, "theme_id", _l("Choose a theme from the list."))
         comment_ids = []
         for value in self.comment_ids.data or []:
-            comment_id = _database_id(value, "comment_ids", _l("Choose comments from the list."))
+            comment_id = _chosen_id(value, "comment_ids", _l("Choose comments from the list."))
             if comment_id is not None:
                 comment_ids.append(comment_id)
-        version_id = _database_id(self.version_id.data, "version_id", _l("Choose a version from the list."))
+        version_id = _chosen_id(self.version_id.data, "version_id", _l("Choose a version from the list."))
         kind, _sep, key = (self.target.data or "").partition(":")
-        if self.target.data and (kind not in TARGET_KINDS or not key):
+        if self.target.data and (kind not in (TargetKind.SECTION, TargetKind.ACTION) or not key):
             raise OutcomeRefused("target", _l("Choose a section or an action of this plan from the list."))
         return {
             "theme_id": theme_id,
             "comment_ids": comment_ids,
             "version_id": version_id,
-            "section_key": key if kind == "section" else None,
-            "action_key": key if kind == "action" else None,
+            "section_key": key if kind == TargetKind.SECTION else None,
+            "action_key": key if kind == TargetKind.ACTION else None,
             "explanation": self.explanation.data or "",
             "explanation_es": self.explanation_es.data or "",
         }

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g, has_request_context, url_for
+from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -63,14 +63,10 @@ class TargetKind:
     VERSION = "version"
 
 
-def require_manage_outcomes(actor) -> None:
-    require(actor, Permission.MANAGE_THEMES)
-
-
 def _check(actor) -> None:
     # None is the demo loader, which acts for the operator.
     if actor is not None:
-        require_manage_outcomes(actor)
+        require(actor, Permission.MANAGE_THEMES)
 
 
 def _valid_id(value) -> bool:
@@ -398,7 +394,8 @@ def _email_content(outcome: FeedbackOutcome) -> dict:
         "action_title": action_label(action) if action is not None else None,
         "version_number": outcome.version.number if outcome.version is not None else None,
         "plan_url": _external("plans.show", anchor or "you-said-we-did", plan_id=plan.id),
-        "compare_url": _compare_url(plan.id, outcome.version.number, external=True)
+        "compare_url": external_url("plans.compare", plan_id=plan.id, to=outcome.version.number,
+                                    **{"from": outcome.version.number - 1})
         if outcome.version is not None and outcome.version.number > 1 else None,
     }
 
@@ -407,11 +404,6 @@ def _external(endpoint: str, anchor: str | None = None, **values) -> str:
     """An absolute link for emails (engage.urls.external_url), to a place on the page."""
     url = external_url(endpoint, **values)
     return f"{url}#{anchor}" if anchor else url
-
-
-def _compare_url(plan_id: int, number: int, *, external: bool = False) -> str:
-    values = {"plan_id": plan_id, "to": number, "from": number - 1}
-    return external_url("plans.compare", **values) if external else url_for("plans.compare", **values)
 
 
 # --------------------------------------------------------------------------
@@ -448,10 +440,6 @@ class PublicOutcome:
         if self.section_key:
             return f"section-{self.section_key}"
         return None
-
-    @property
-    def element_id(self) -> str:
-        return f"outcome-{self.id}"
 
 
 def _reader_is_spanish() -> bool:
@@ -595,7 +583,6 @@ def comparison_marks(outcomes: Iterable[PublicOutcome], from_number: int, to_num
 class PublicComment:
     id: int
     root_id: int  # the thread it is in
-    outcome_id: int
     body: str
     language: str | None
     author_name: str | None  # None: posted anonymously
@@ -658,7 +645,7 @@ def theme_summary(plan_id: int, theme: Theme) -> ThemeSummaryPage:
             .order_by(Comment.created_at, Comment.id)
         ).all()
         for outcome_id, comment_id, root_id, body, language, anonymous, name, created_at in rows:
-            comments[outcome_id].append(PublicComment(comment_id, root_id or comment_id, outcome_id, body, language,
+            comments[outcome_id].append(PublicComment(comment_id, root_id or comment_id, body, language,
                                                       None if anonymous else name, created_at))
     return ThemeSummaryPage(plan=plan, theme=theme, people=people, outcomes=outcomes, comments=dict(comments))
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import limit_from_config, limiter
+from ..forms import database_id
 from . import bp, services
 from .forms import NewOutcomeForm, OutcomeForm
 
@@ -57,12 +58,7 @@ def manage(plan_id: int):
 
 def _requested_ids(values) -> list[int]:
     """Ids from the query string or the form, leniently: anything that is not one is left out."""
-    ids = []
-    for value in values:
-        value = (value or "").strip()
-        if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) < 2**31:
-            ids.append(int(value))
-    return ids
+    return [found for value in values if (found := database_id(value)) is not None]
 
 
 def _comment_label(comment) -> str:

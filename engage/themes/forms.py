@@ -11,8 +11,8 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..feedback.services import FeedbackSource
-from ..forms import (MultiCheckboxField, WholeNumberField, OneSubmission, WholeNumberRange, choices, max_length, single_line,
-                     strip_whitespace, TextForm)
+from ..forms import (MultiCheckboxField, WholeNumberField, OneSubmission, WholeNumberRange, choices, database_id,
+                     max_length, single_line, strip_whitespace, TextForm)
 from .services import LABEL_MAX, RESPONSE_MAX, SPLIT_MAX_PARTS
 
 TITLE_MAX = LABEL_MAX
@@ -40,18 +40,6 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Please enter a date like 2026-09-01.")) from None
-
-
-def database_id(value: str | None) -> int | None:
-    """A database id typed as ASCII digits, 1 to 2**31 - 1; None for anything else.
-
-    str.isdigit() alone is not enough: it accepts "²" and Arabic-Indic digits,
-    which int() then refuses or reads as a number nobody typed.
-    """
-    value = (value or "").strip()
-    if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) < 2**31:
-        return int(value)
-    return None
 
 
 def _sensible_year(form, field) -> None:
