@@ -1,4 +1,4 @@
-"""You said, we did (feedback linked to what it led to), enrollment figures, email headers
+"""You said, we did: feedback (a theme, comments) linked to the plan change or action it led to
 
 Revision ID: 0008
 Revises: 0007
@@ -17,31 +17,6 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('headers', sa.JSON(), server_default=sa.text("'{}'"), nullable=False))
-
-    op.create_table('enrollment_figures',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('school_year', sa.String(length=9), nullable=False),
-    sa.Column('school_id', sa.Integer(), nullable=True),
-    sa.Column('dimension', sa.String(length=20), nullable=False),
-    sa.Column('group_key', sa.String(length=40), nullable=False),
-    sa.Column('students', sa.Integer(), nullable=False),
-    sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_enrollment_figures_school_id_schools'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_enrollment_figures_updated_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollment_figures')),
-    sa.UniqueConstraint('school_year', 'school_id', 'dimension', 'group_key',
-                        name='uq_enrollment_figures_year_school_group')
-    )
-    with op.batch_alter_table('enrollment_figures', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_enrollment_figures_school_id'), ['school_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_enrollment_figures_school_year'), ['school_year'], unique=False)
-        batch_op.create_index('uq_enrollment_figures_year_district_group', ['school_year', 'dimension', 'group_key'],
-                              unique=True, sqlite_where=sa.text('school_id IS NULL'),
-                              postgresql_where=sa.text('school_id IS NULL'))
-
     op.create_table('feedback_outcomes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -79,7 +54,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_feedback_outcome_comments_comment_id'), ['comment_id'], unique=False)
 
 
-
 def downgrade():
     with op.batch_alter_table('feedback_outcome_comments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_outcome_comments_comment_id'))
@@ -91,11 +65,3 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_feedback_outcomes_plan_id'))
 
     op.drop_table('feedback_outcomes')
-    with op.batch_alter_table('enrollment_figures', schema=None) as batch_op:
-        batch_op.drop_index('uq_enrollment_figures_year_district_group')
-        batch_op.drop_index(batch_op.f('ix_enrollment_figures_school_year'))
-        batch_op.drop_index(batch_op.f('ix_enrollment_figures_school_id'))
-
-    op.drop_table('enrollment_figures')
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_column('headers')
