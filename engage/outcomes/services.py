@@ -545,6 +545,11 @@ def comment_outcomes(plan_id: int) -> dict[int, list[PublicOutcome]]:
     return cache[plan_id]
 
 
+def public_outcome(outcome: FeedbackOutcome) -> PublicOutcome | None:
+    """One link as the public reads it (for a page about that link alone)."""
+    return next((public for public in plan_outcomes(outcome.plan_id) if public.id == outcome.id), None)
+
+
 @dataclass
 class OutcomeMarks:
     """Links keyed by the section or action they led to, for marking them on a page."""

@@ -156,7 +156,7 @@ def delete(outcome_id: int):
     outcome = services.get_outcome(current_user, outcome_id)
     # The CSRF token is checked for every POST (engage.extensions.csrf); this is the "are you sure?" step.
     if request.form.get("confirm") != "yes":
-        public = next((o for o in services.plan_outcomes(outcome.plan_id) if o.id == outcome.id), None)
+        public = services.public_outcome(outcome)
         return render_template("outcomes/delete.html", outcome=outcome, public=public, plan=outcome.plan)
     plan_id = services.delete_outcome(current_user, outcome.id)
     flash(_("The link is deleted. The theme and the comments are as they were."), "success")
