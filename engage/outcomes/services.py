@@ -550,6 +550,30 @@ def public_outcome(outcome: FeedbackOutcome) -> PublicOutcome | None:
     return next((public for public in plan_outcomes(outcome.plan_id) if public.id == outcome.id), None)
 
 
+def recent_outcomes(limit: int = 3) -> list[tuple[PublicOutcome, str]]:
+    """The newest links across every plan, each with its plan's title as published, in five queries."""
+    outcomes = db.session.scalars(
+        select(FeedbackOutcome).where(FeedbackOutcome.plan_id.in_(select(PlanVersion.plan_id)))
+        .order_by(FeedbackOutcome.created_at.desc(), FeedbackOutcome.id.desc()).limit(limit)
+    ).all()
+    if not outcomes:
+        return []
+    plan_ids = {outcome.plan_id for outcome in outcomes}
+    themes = {theme.id: theme for theme in db.session.scalars(
+        select(Theme).join(ThemeAnalysis, ThemeAnalysis.id == Theme.analysis_id)
+        .where(ThemeAnalysis.plan_id.in_(plan_ids)))}
+    versions = {version.id: version for version in db.session.scalars(
+        select(PlanVersion).where(PlanVersion.plan_id.in_(plan_ids)))}
+    latest: dict[int, PlanVersion] = {}
+    for version in versions.values():
+        if version.plan_id not in latest or version.number > latest[version.plan_id].number:
+            latest[version.plan_id] = version
+    counts = _public_comment_counts([outcome.id for outcome in outcomes])
+    spanish = _reader_is_spanish()
+    return [(_to_public(outcome, themes, versions, latest[outcome.plan_id], counts, spanish),
+             latest[outcome.plan_id].snapshot.get("title", "")) for outcome in outcomes]
+
+
 @dataclass
 class OutcomeMarks:
     """Links keyed by the section or action they led to, for marking them on a page."""

@@ -22,9 +22,10 @@ edit_limit = limiter.limit(limit_from_config("RATELIMIT_OUTCOMES_EDIT"), methods
 
 @bp.app_context_processor
 def outcome_helpers():
-    # The themes drill-down lists a theme's links, and comment threads mark the comments that
-    # led somewhere, without their views knowing about them.
-    return {"theme_outcomes": services.theme_outcomes, "comment_outcomes": services.comment_outcomes}
+    # The themes drill-down lists a theme's links, comment threads mark the comments that led
+    # somewhere, and the home page shows the newest links, without their views knowing about them.
+    return {"theme_outcomes": services.theme_outcomes, "comment_outcomes": services.comment_outcomes,
+            "recent_outcomes": services.recent_outcomes}
 
 
 # --------------------------------------------------------------------------

@@ -256,6 +256,29 @@ def test_the_comparison_leaves_out_links_of_other_versions(client, users, plan):
     assert "From community feedback" not in html
 
 
+# The home page ---------------------------------------------------------------------------
+
+
+def test_the_home_page_shows_the_newest_three_links_across_plans(client, users, plan):
+    other = make_revised_plan(users["leader"], title="Transport Plan")
+    theme = add_theme(other, "Late buses")
+    oldest = link(users["leader"], plan, action_key=first_action(plan).key, comment_ids=[add_comment(plan).id],
+                  explanation="The oldest one.")
+    newer = [link(users["leader"], other, theme_id=theme.id, action_key=first_action(other).key,
+                  explanation=f"Newer {n}.") for n in range(3)]
+    html = get_html(client, "/")
+    said = html.split('id="you-said-title"', 1)[1].split("</section>", 1)[0]
+    assert f"#outcome-{oldest.id}" not in said
+    for outcome in newer:
+        assert f'href="/plans/{other.id}#outcome-{outcome.id}"' in said
+    assert f'href="/plans/{other.id}/heard/{theme.id}">Late buses</a>' in said
+    assert "(Transport Plan)" in said
+
+
+def test_the_home_page_has_no_links_section_before_there_are_links(client, plan):
+    assert 'id="you-said-title"' not in get_html(client, "/")
+
+
 # Comment threads ------------------------------------------------------------------------
 
 
@@ -301,7 +324,7 @@ def _add_links(users, plan, theme, count: int) -> None:
 
 
 @pytest.mark.parametrize("path", ["/plans/{plan}", "/plans/{plan}/heard/{theme}", "/plans/{plan}/compare",
-                                  "/outcomes/plans/{plan}", "/plans/{plan}/comments"])
+                                  "/outcomes/plans/{plan}", "/plans/{plan}/comments", "/"])
 def test_pages_cost_the_same_number_of_queries_with_3_or_30_links(client, users, plan, path):
     theme = add_theme(plan, "Late buses", published=True)
     if path.startswith("/outcomes"):
