@@ -78,6 +78,7 @@ from engage.models import utcnow  # noqa: E402
 from engage.orgs.models import School, SchoolLevel  # noqa: E402
 from engage.plans import services as plans  # noqa: E402
 from engage.plans.models import Plan, PlanAction, PlanSection, PlanStatus  # noqa: E402
+from engage.surveys.disclosure import refresh_facts_keys  # noqa: E402
 from engage.surveys.models import (  # noqa: E402
     Survey,
     SurveyAnonymity,
@@ -306,6 +307,7 @@ def seed_surveys(seeded: list[SeededPlan], people: list[Person], school_ids: lis
         for response_id, schools in zip(ids, schools_of, strict=True) for school_id in schools
     ])
     db.session.commit()
+    refresh_facts_keys({row["survey_id"] for row in rows})  # bulk rows skip the ORM's flush, which keeps them
 
 
 def plan_registration(session: dict, person: Person | None, n: int, now: datetime, rng: random.Random) -> dict:

@@ -54,6 +54,7 @@ from engage.accounts.models import User, hash_password  # noqa: E402
 from engage.extensions import db  # noqa: E402
 from engage.models import utcnow  # noqa: E402
 from engage.orgs.models import School  # noqa: E402
+from engage.surveys.disclosure import refresh_facts_keys  # noqa: E402
 from engage.surveys.models import (  # noqa: E402
     OTHER_OPTION_KEY,
     QuestionKind,
@@ -203,6 +204,7 @@ def seed_responses(survey: Survey, people: list[int], schools: list[int], count:
                        for _a, _s, r in plans if r is None]
     db.session.execute(insert(SurveyParticipation), participations)
     db.session.commit()
+    refresh_facts_keys([survey.id])  # rows written in bulk skip the ORM's flush, which keeps them
 
 
 def row_counts() -> str:

@@ -68,6 +68,8 @@ def test_survey_text_answers_and_other_texts_become_leadership_items(users):
         question_of(survey, QuestionKind.SINGLE_CHOICE): "a",
         question_of(survey, QuestionKind.MULTIPLE_CHOICE): ["a", (OTHER_OPTION_KEY, "Tutoring")],
     }, respondent=users["participant"], relationship="parent", language="es", schools=[school])
+    for _ in range(9):  # ten responses share these facts, so they are tied to the answers (surveys.disclosure)
+        add_response(survey, {}, relationship="parent", language="es", schools=[school])
 
     items = survey_answer_items(survey_id=survey.id)
 
@@ -77,6 +79,22 @@ def test_survey_text_answers_and_other_texts_become_leadership_items(users):
         FeedbackSource.SURVEY_ANSWER, Visibility.LEADERSHIP, plan.id, "sec1", "act1")
     assert (buses.relationship, buses.language, buses.school_ids, buses.survey_id) == (
         "parent", "es", (school.id,), survey.id)
+
+
+def test_a_survey_answer_whose_facts_are_rare_brings_none_of_them(users):
+    _plan, survey = _plan_survey()
+    school = make_school()
+    text = question_of(survey, QuestionKind.LONG_TEXT)
+    for _ in range(12):
+        add_response(survey, {text: "More buses"}, relationship="parent", language="en", schools=[school])
+    add_response(survey, {text: "Only I would say this"}, relationship="community", language="so", schools=[school])
+
+    items = {item.text: item for item in survey_answer_items(survey_id=survey.id)}
+
+    rare = items["Only I would say this"]
+    assert (rare.relationship, rare.language, rare.preferred_language, rare.school_ids) == (None, None, None, ())
+    # The next rarest combination is set aside with it, so the set-aside group is at least 10.
+    assert items["More buses"].relationship is None
 
 
 def test_draft_surveys_give_no_feedback_items(users):
@@ -111,7 +129,7 @@ def test_plan_feedback_reads_comments_and_survey_answers_in_few_queries(users):
         assert len(items) == db.session.query(SurveyAnswer).count() + 1
         return counter.count
 
-    assert count_for(3) == count_for(60) <= 6
+    assert count_for(3) == count_for(60) <= 7
 
 
 # Conversation notes and paper cards ---------------------------------------------------

@@ -19,6 +19,7 @@ from ..comments.models import Comment, CommentStatus
 from ..conversations.models import ConversationNote, ConversationSession, NoteEntry, NoteEntryKind, NoteStatus
 from ..extensions import db
 from ..orgs.models import School
+from ..surveys.disclosure import disclosures_for
 from ..surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyStatus, survey_response_schools
 
 
@@ -116,7 +117,7 @@ def comment_items(plan_id: int) -> list[FeedbackItem]:
 
 
 def survey_answer_items(*, plan_id: int | None = None, survey_id: int | None = None) -> list[FeedbackItem]:
-    """Text answers (and words typed for "Other") of published surveys, in three queries.
+    """Text answers (and words typed for "Other") of published surveys, in four queries.
 
     Pass plan_id for every survey linked to that plan, or survey_id for one
     survey. The respondent's account is never read, so anonymous surveys give
@@ -128,7 +129,8 @@ def survey_answer_items(*, plan_id: int | None = None, survey_id: int | None = N
     rows = db.session.execute(
         select(SurveyAnswer.id, SurveyAnswer.text, SurveyAnswer.response_id, SurveyQuestion.id,
                SurveyQuestion.section_key, SurveyQuestion.action_key, Survey.id, Survey.plan_id,
-               SurveyResponse.language, SurveyResponse.relationship_to_district, SurveyResponse.submitted_at)
+               SurveyResponse.language, SurveyResponse.relationship_to_district, SurveyResponse.submitted_at,
+               SurveyResponse.facts_key)
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
         .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
         .join(Survey, Survey.id == SurveyResponse.survey_id)
@@ -136,8 +138,17 @@ def survey_answer_items(*, plan_id: int | None = None, survey_id: int | None = N
         .order_by(SurveyResponse.submitted_at, SurveyAnswer.id)
     ).all()
     schools = _response_schools(scope)
-    return [
-        FeedbackItem(
+    # The disclosure rule: a response set aside for its rare facts brings none of them.
+    shown = disclosures_for({row[6] for row in rows})
+    items = []
+    for (answer_id, text, response_id, question_id, section_key, action_key, answer_survey_id, linked_plan_id,
+         language, relationship, submitted_at, facts_key) in rows:
+        if shown[answer_survey_id].is_set_aside(facts_key):
+            language = relationship = None
+            school_ids = ()
+        else:
+            school_ids = schools.get(response_id, ())
+        items.append(FeedbackItem(
             source=FeedbackSource.SURVEY_ANSWER,
             source_id=answer_id,
             text=text.strip(),
@@ -149,14 +160,12 @@ def survey_answer_items(*, plan_id: int | None = None, survey_id: int | None = N
             visibility=Visibility.LEADERSHIP,
             relationship=relationship,
             preferred_language=language,
-            school_ids=schools.get(response_id, ()),
+            school_ids=school_ids,
             survey_id=answer_survey_id,
             question_id=question_id,
             person_key=f"response:{response_id}",
-        )
-        for (answer_id, text, response_id, question_id, section_key, action_key, answer_survey_id, linked_plan_id,
-             language, relationship, submitted_at) in rows
-    ]
+        ))
+    return items
 
 
 def _response_schools(scope) -> dict[int, tuple[int, ...]]:

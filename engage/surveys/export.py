@@ -16,14 +16,15 @@ Privacy:
   neither the numbers nor the order lead back to the database or to who
   answered when. Only the day is given.
 - The facts people can be picked out by (relationship, language, schools and
-  the profile questions' answers) are withheld on rows whose combination of
-  them appears on fewer than 10 of the survey's responses, and on the rows of
-  the next rarest combinations when fewer than 10 rows would be withheld.
+  the profile questions' answers, which repeat them) are withheld on the
+  responses that surveys.disclosure sets aside: those whose combination of
+  facts fewer than 10 of the survey's responses share (with the next rarest
+  when fewer than 10 would be set aside).
 - A filtered file holds the rows of the survey's whole file that match the
   filters by the facts they show; rows whose facts are withheld are in no
   filtered file. Being in a file named for a group would give those facts
   away: rows are matched across files by their answers (or by name, when the
-  survey is identified).
+  survey is identified). The results page counts the same rows under filters.
 - Cells that a spreadsheet would run as a formula (starting with = + - @, a
   tab or a carriage return) start with a single quote instead.
 """
@@ -33,7 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -45,8 +46,7 @@ from ..audit import services as audit
 from ..extensions import db
 from ..models import as_utc
 from ..i18n import select_timezone
-from ..privacy import SMALL_GROUP_THRESHOLD
-from . import results, services
+from . import disclosure, results, services
 from .models import OTHER_OPTION_KEY, QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from .models import survey_response_schools as response_schools
 from .questions import answer_options
@@ -145,6 +145,7 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
     formatters = [_answer_formatter(q, schools) for q in questions]
     profile_columns = [columns[q.id] for q in questions if q.kind in QuestionKind.PROFILE_KINDS]
     district_zone = ZoneInfo(select_timezone())
+    shown = disclosure.disclosure_for(survey.id)
 
     # Each row: its fixed columns, the facts people can be picked out by, and the answers.
     built = []
@@ -156,17 +157,15 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
         if anonymous:
             fixed = [as_utc(submitted_at).date().isoformat()]
         else:
-            respondent_id, name, email = response[4:]
+            respondent_id, name, email = response[5:]
             fixed = [as_utc(submitted_at).astimezone(district_zone).strftime("%Y-%m-%d %H:%M"),
                      respondent_id or "", name or "", email or ""]
         in_group = (filters.matches(relationship, language)
                     and (filters.school_id is None or filters.school_id in school_ids.get(response_id, ())))
-        built.append((fixed, attributes, cells, (*attributes, *(cells[i] for i in profile_columns)), in_group))
+        built.append((fixed, attributes, cells, shown.is_set_aside(response.facts_key), in_group))
 
-    # Withhold the identifying facts where their combination is rare in the survey.
-    withheld = withheld_combinations(Counter(facts for *_row, facts, _in_group in built))
     if filters.active():
-        built = [row for row in built if row[4] and row[3] not in withheld]  # in the group, facts shown
+        built = [row for row in built if row[4] and not row[3]]  # in the group, facts shown
     header = ["Response", "Submitted"]
     if not anonymous:
         header += ["Account number", "Name", "Email"]
@@ -176,8 +175,8 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
     out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
     writer.writerow([safe_cell(value) for value in header])
-    for number, (fixed, attributes, cells, facts, _in_group) in enumerate(built, start=1):
-        if facts in withheld:
+    for number, (fixed, attributes, cells, withheld, _in_group) in enumerate(built, start=1):
+        if withheld:
             attributes = [WITHHELD] * len(attributes)
             for i in profile_columns:
                 cells[i] = WITHHELD
@@ -187,35 +186,20 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
     return out.getvalue(), len(built)
 
 
-def withheld_combinations(combinations: Counter, threshold: int = SMALL_GROUP_THRESHOLD) -> set:
-    """The combinations of facts to withhold: those on fewer than threshold
-    rows and, when they add up to fewer than threshold rows, the next rarest
-    too, so the withheld rows can't be told apart by counting each fact in
-    the file against the results pages."""
-    withheld = {facts for facts, rows in combinations.items() if rows < threshold}
-    hidden_rows = sum(combinations[facts] for facts in withheld)
-    for facts, rows in sorted(combinations.items(), key=lambda item: (item[1], str(item[0]))):
-        if not 0 < hidden_rows < threshold:
-            break
-        if facts not in withheld:
-            withheld.add(facts)
-            hidden_rows += rows
-    return withheld
-
-
 def _responses(conditions: list, anonymous: bool) -> list:
     """The group's responses in file order: by time, or shuffled within each day when anonymous."""
     if anonymous:
         rows = db.session.connection().execute(
             select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.relationship_to_district,
-                   SurveyResponse.language).where(*conditions)
+                   SurveyResponse.language, SurveyResponse.facts_key).where(*conditions)
         ).all()
         shuffle = random.SystemRandom()
         keyed = [(row.submitted_at.date(), shuffle.random(), row) for row in rows]
         return [row for _day, _key, row in sorted(keyed, key=lambda item: item[:2])]
     return db.session.connection().execute(
         select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.relationship_to_district,
-               SurveyResponse.language, SurveyResponse.respondent_id, User.display_name, User.email)
+               SurveyResponse.language, SurveyResponse.facts_key, SurveyResponse.respondent_id,
+               User.display_name, User.email)
         .outerjoin(User, User.id == SurveyResponse.respondent_id)
         .where(*conditions)
         .order_by(SurveyResponse.submitted_at, SurveyResponse.id)

@@ -10,11 +10,13 @@ account) is kept apart in SurveyParticipation, with no time and no response id.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from ..models import SUBMISSION_TOKEN_MAX, utcnow
@@ -153,6 +155,7 @@ class SurveyResponse(db.Model):
         UniqueConstraint("survey_id", "submission_token", name="uq_survey_responses_submission"),
         # One response per account on identified surveys (NULLs are distinct).
         UniqueConstraint("survey_id", "respondent_id", name="uq_survey_responses_respondent"),
+        Index("ix_survey_responses_survey_facts", "survey_id", "facts_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,10 +169,31 @@ class SurveyResponse(db.Model):
     language: Mapped[str | None] = mapped_column(String(20))
     # Anonymous surveys keep the day only, so the time cannot be matched to a sign-in.
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The combination of the facts above and the schools, as one key
+    # (response_facts_key), kept up to date on every flush: the disclosure rule
+    # (surveys/disclosure.py) counts responses by it.
+    facts_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     respondent: Mapped[User | None] = relationship()
     schools: Mapped[list[School]] = relationship(secondary=survey_response_schools, order_by="School.name")
     answers: Mapped[list[SurveyAnswer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+
+def response_facts_key(relationship: str | None, language: str | None, school_ids: Iterable[int]) -> str:
+    """One key for a response's relationship, language and set of schools."""
+    canonical = "|".join([relationship or "", language or "", ",".join(str(i) for i in sorted(set(school_ids)))])
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_facts_keys(session: Session, _context, _instances) -> None:
+    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, SurveyResponse)]
+    if not changed:
+        return
+    with session.no_autoflush:
+        for response in changed:
+            response.facts_key = response_facts_key(response.relationship_to_district, response.language,
+                                                    (school.id for school in response.schools))
 
 
 class SurveyAnswer(db.Model):

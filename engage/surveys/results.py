@@ -13,6 +13,13 @@ Privacy: groups of fewer than 10 people are never shown, and never left to be
 worked out by subtracting shown numbers from one another. The rules (the
 threshold is privacy.SMALL_GROUP_THRESHOLD):
 
+0. Under any filter, only the responses that surveys.disclosure ties to their
+   facts count: the group sizes, the counts, the text answers, the search
+   and its counts. The responses it sets aside (rare combinations of
+   relationship, language and schools) count with no filter only. That rule
+   is what stops text answers and searches from being intersected across
+   filters, or matched with the CSV, to find what a small group wrote; the
+   rules below hide small numbers within what is left.
 1. Small group. The people matching the filters (the view's group) must
    number at least 10 (or no one, with no filter), else the whole view shows
    only "Fewer than 10 people match these filters": no counts, no charts,
@@ -50,7 +57,9 @@ Known limits: how many people skipped a question (respondents minus those who
 answered) is shown, as response rates usually are. Counts hidden by
 complementary suppression can still be bounded (not pinned) by combining
 several views, the usual limit of cell suppression. Free text can identify
-its writer whatever the counts; leaders read it as it was written.
+its writer whatever the counts; leaders read it as it was written. Someone
+who reloads the page after each single new response can see which counts
+it changed: live counts cannot hide that.
 """
 
 from __future__ import annotations
@@ -67,7 +76,7 @@ from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
 from ..extensions import db
 from ..orgs.models import School
 from ..privacy import SMALL_GROUP_THRESHOLD, differs_safely, is_small, suppressed_counts
-from . import services
+from . import disclosure, services
 from .models import (
     OTHER_OPTION_KEY,
     QuestionKind,
@@ -175,7 +184,7 @@ class GroupSizes:
     def __init__(self, overall: Mapping[tuple[str | None, str | None], int],
                  with_school: Mapping[tuple[str | None, str | None], int],
                  per_school: Mapping[tuple[int, str | None, str | None], int],
-                 threshold: int = SMALL_GROUP_THRESHOLD):
+                 threshold: int = SMALL_GROUP_THRESHOLD, everyone: int | None = None):
         self.threshold = threshold
         self._values: list[list] = [
             sorted({rel for (rel, _lang), n in overall.items() if n and rel is not None}),
@@ -190,6 +199,9 @@ class GroupSizes:
                 self._add(target, rel, school, lang, n)
         for (school, rel, lang), n in per_school.items():
             self._add(self._sizes, rel, school, lang, n)
+        if everyone is not None:
+            # With no filter everyone counts, those set aside by rule 0 too.
+            self._sizes[(ANY, ANY, ANY)] = everyone
         self._hidden: set[tuple] | None = None
 
     @staticmethod
@@ -298,15 +310,18 @@ def view_is_hidden(sizes: GroupSizes, filters: ResultFilters) -> bool:
     return sizes.is_hidden(filters)
 
 
-def group_sizes(survey: Survey) -> GroupSizes:
-    """Two grouped queries over the survey's responses."""
+def group_sizes(survey: Survey, shown: disclosure.Disclosure) -> GroupSizes:
+    """Three grouped queries over the survey's responses: filter groups count
+    the responses tied to their facts (rule 0), no filter counts everyone."""
     schools = survey_response_schools
     overall, with_school = {}, {}
+    everyone = db.session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey.id))
+    tied = shown.tied_condition()
     rows = db.session.execute(
         select(SurveyResponse.relationship_to_district, SurveyResponse.language,
                func.count(func.distinct(SurveyResponse.id)), func.count(func.distinct(schools.c.response_id)))
         .outerjoin(schools, schools.c.response_id == SurveyResponse.id)
-        .where(SurveyResponse.survey_id == survey.id)
+        .where(SurveyResponse.survey_id == survey.id, tied)
         .group_by(SurveyResponse.relationship_to_district, SurveyResponse.language)
     )
     for rel, lang, total, named in rows:
@@ -316,16 +331,17 @@ def group_sizes(survey: Survey) -> GroupSizes:
         (school_id, rel, lang): n for school_id, rel, lang, n in db.session.execute(
             select(schools.c.school_id, SurveyResponse.relationship_to_district, SurveyResponse.language, func.count())
             .join(SurveyResponse, SurveyResponse.id == schools.c.response_id)
-            .where(SurveyResponse.survey_id == survey.id)
+            .where(SurveyResponse.survey_id == survey.id, tied)
             .group_by(schools.c.school_id, SurveyResponse.relationship_to_district, SurveyResponse.language)
         )
     }
-    return GroupSizes(overall, with_school, per_school)
+    return GroupSizes(overall, with_school, per_school, everyone=everyone)
 
 
-def check_filters(survey: Survey, filters: ResultFilters) -> tuple[GroupSizes, bool]:
+def check_filters(survey: Survey, filters: ResultFilters,
+                  shown: disclosure.Disclosure | None = None) -> tuple[GroupSizes, bool]:
     """The survey's group sizes and whether this filter group must stay hidden."""
-    sizes = group_sizes(survey)
+    sizes = group_sizes(survey, shown or disclosure.disclosure_for(survey.id))
     return sizes, view_is_hidden(sizes, filters)
 
 
@@ -406,6 +422,8 @@ class SurveyResults:
     language_choices: list[FilterChoice]
     active_filters: list[tuple[str, str]]  # (what, value) for the summary line
     questions: list[QuestionResult]
+    # Responses that count with no filter only (rule 0): none, or at least 10.
+    set_aside: int = 0
 
     @property
     def hidden(self) -> bool:
@@ -425,7 +443,8 @@ def survey_results(actor, survey: Survey, *, relationship: str | None = None, sc
     schools = list_schools()
     filters, ignored = clean_filters(relationship, school_id, language, [school for school, _name in schools])
     search = clean_search(search)
-    sizes, hidden = check_filters(survey, filters)
+    shown = disclosure.disclosure_for(survey.id)
+    sizes, hidden = check_filters(survey, filters, shown)
     school_names = dict(schools)
     results = SurveyResults(
         survey=survey, filters=filters, search=search,
@@ -436,9 +455,10 @@ def survey_results(actor, survey: Survey, *, relationship: str | None = None, sc
         language_choices=_choices(sizes, filters, "language", language_labels()),
         active_filters=describe_filters(filters, school_names),
         questions=[],
+        set_aside=shown.set_aside_count,
     )
     if not hidden:
-        results.questions = _question_results(survey, filters, sizes, search, locale, schools)
+        results.questions = _question_results(survey, filters, sizes, search, locale, schools, shown)
     return results
 
 
@@ -481,16 +501,18 @@ class _ViewCounts:
         self.answered = answered
 
 
-def _answer_rows(survey: Survey, *, by_group: bool, school_id: int | None = None):
+def _answer_rows(survey: Survey, *, tied=None, school_id: int | None = None):
     """Grouped answer rows: (question, option, relationship, language, rows) and
     (question, relationship, language, people) for questions taking many answers.
 
-    Without by_group, everyone is counted and relationship and language are
-    None: then no response row is read, only the answers' index.
+    With `tied` (rule 0's condition), the responses it keeps, by relationship
+    and language, and only those at `school_id` when given. Without, everyone
+    is counted and relationship and language are None: then no response row
+    is read, only the answers' index.
     """
     question_ids = [q.id for q in survey.questions]
     many_ids = [q.id for q in survey.questions if q.kind in MANY_ANSWER_KINDS]
-    if not by_group:
+    if tied is None:
         options = db.session.execute(
             select(SurveyAnswer.question_id, SurveyAnswer.option_key, null(), null(), func.count())
             .where(SurveyAnswer.question_id.in_(question_ids))
@@ -506,13 +528,13 @@ def _answer_rows(survey: Survey, *, by_group: bool, school_id: int | None = None
     option_query = (
         select(SurveyAnswer.question_id, SurveyAnswer.option_key, *group, func.count())
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id)
+        .where(SurveyResponse.survey_id == survey.id, tied)
         .group_by(SurveyAnswer.question_id, SurveyAnswer.option_key, *group)
     )
     answered_query = (
         select(SurveyAnswer.question_id, *group, func.count(func.distinct(SurveyAnswer.response_id)))
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.question_id.in_(many_ids))
+        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.question_id.in_(many_ids), tied)
         .group_by(SurveyAnswer.question_id, *group)
     )
     if school_id is not None:
@@ -539,18 +561,21 @@ def _view_counts(rows, filters: ResultFilters) -> _ViewCounts:
 
 
 def _question_results(survey: Survey, filters: ResultFilters, sizes: GroupSizes, search: str, locale: str,
-                      schools: list[tuple[int, str]]) -> list[QuestionResult]:
-    # The view and every coarser one (rules 2 and 3) come from at most two
-    # sets of grouped rows: the school's, and everyone's (by relationship and
-    # language only when some view filters on them without a school).
+                      schools: list[tuple[int, str]], shown: disclosure.Disclosure) -> list[QuestionResult]:
+    # The view and every coarser one (rules 2 and 3) come from at most three
+    # sets of grouped rows: everyone's, and (rule 0) the tied responses' by
+    # relationship and language, at the chosen school and at any.
     views = [filters, *filters.coarser()]
+
+    def source(v: ResultFilters):
+        return "everyone" if not v.active() else v.school_id
+
+    tied = shown.tied_condition()
     rows = {}
-    if filters.school_id is not None:
-        rows[filters.school_id] = _answer_rows(survey, by_group=True, school_id=filters.school_id)
-    if any(v.school_id is None for v in views):
-        by_group = any(v.school_id is None and v.active() for v in views)
-        rows[None] = _answer_rows(survey, by_group=by_group)
-    view, *coarser = [_view_counts(rows[v.school_id], v) for v in views]
+    for key in dict.fromkeys(source(v) for v in views):
+        rows[key] = (_answer_rows(survey) if key == "everyone"
+                     else _answer_rows(survey, tied=tied, school_id=key))
+    view, *coarser = [_view_counts(rows[source(v)], v) for v in views]
     active_schools = set(db.session.scalars(select(School.id).where(School.active)))
 
     results, texts_wanted = [], {}
@@ -569,7 +594,8 @@ def _question_results(survey: Survey, filters: ResultFilters, sizes: GroupSizes,
                 result.answered = answered
                 if answered:
                     texts_wanted[question.id] = (result, None, answered)
-    found, totals = _text_answers(survey, filters, search, {qid: key for qid, (_r, key, _n) in texts_wanted.items()})
+    found, totals = _text_answers(survey, filters, search, {qid: key for qid, (_r, key, _n) in texts_wanted.items()},
+                                  tied if filters.active() else None)
     for question_id, (result, _key, count) in texts_wanted.items():
         result.texts = TextAnswers(found.get(question_id, []), totals.get(question_id, 0) if search else count)
     return results
@@ -654,8 +680,8 @@ def _count_options(result: QuestionResult, view: _ViewCounts, coarser: list[_Vie
             result.mean = sum(point * n for point, n in points.items()) / sum(points.values())
 
 
-def _text_answers(survey: Survey, filters: ResultFilters, search: str,
-                  wanted: dict[int, str | None]) -> tuple[dict[int, list[str]], dict[int, int]]:
+def _text_answers(survey: Survey, filters: ResultFilters, search: str, wanted: dict[int, str | None],
+                  tied=None) -> tuple[dict[int, list[str]], dict[int, int]]:
     """The newest TEXT_ANSWER_CAP texts of each wanted question (question id ->
     None for a text question, "other" for a choice question's Other) that
     match the search, in one query; with a search, how many match, in another.
@@ -667,7 +693,7 @@ def _text_answers(survey: Survey, filters: ResultFilters, search: str,
     if not wanted:
         return {}, {}
     anonymous = survey.is_anonymous
-    conditions = respondent_conditions(survey, filters) if filters.active() else []
+    conditions = [*respondent_conditions(survey, filters), tied] if tied is not None else []
     joined = [SurveyResponse.id == SurveyAnswer.response_id] if conditions or anonymous else []
     if anonymous:
         order = (SurveyResponse.submitted_at.desc(), SurveyAnswer.text)

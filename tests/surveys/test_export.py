@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from engage.audit.models import AuditEvent
 from engage.extensions import db
-from engage.surveys.export import WITHHELD, safe_cell, withheld_combinations
+from engage.privacy import rare_combinations
+from engage.surveys.export import WITHHELD, safe_cell
 from engage.surveys.models import QuestionKind, SurveyAnonymity, SurveyResponse
 from tests.conftest import make_user
 from tests.surveys.factories import add_response, make_school, make_survey, question_of
@@ -197,6 +198,6 @@ def test_withheld_rows_are_never_fewer_than_10():
     # One rare row alone would be found by counting parents here and on the results page.
     rare = ("Student", "English", "Lincoln")
     common, next_rarest = ("Parent", "English", "Lincoln"), ("Parent", "Spanish", "Lincoln")
-    assert withheld_combinations(Counter({common: 40, next_rarest: 12, rare: 3})) == {rare, next_rarest}
-    assert withheld_combinations(Counter({common: 40, next_rarest: 12})) == set()
-    assert withheld_combinations(Counter({common: 40, rare: 4, ("x",): 7})) == {rare, ("x",)}
+    assert rare_combinations(Counter({common: 40, next_rarest: 12, rare: 3})) == {rare, next_rarest}
+    assert rare_combinations(Counter({common: 40, next_rarest: 12})) == set()
+    assert rare_combinations(Counter({common: 40, rare: 4, ("x",): 7})) == {rare, ("x",)}

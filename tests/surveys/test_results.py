@@ -254,22 +254,23 @@ def test_the_differencing_attack_across_two_filters_reveals_no_one(users, survey
         else:
             assert HIDDEN_VIEW in html
 
-    # School X alone and parents alone may show; their combination may not.
-    assert shown[(x.id, None)] == 30 and shown[(None, "parent")] == 69
-    assert (x.id, "parent") not in shown and (x.id, "student") not in shown
-    # Nor "parents at school Y": all parents (69) minus those would give "parents at X" (29), and 30 - 29 = 1.
-    assert (y.id, "parent") not in shown
+    # Rule 0: the student at X is set aside with the next rarest combination (the 20 students at Y),
+    # so filters count the 69 parents only; with no filter everyone counts.
+    assert shown[(None, None)] == 90
+    assert shown[(x.id, None)] == 29 and shown[(None, "parent")] == 69 and shown[(y.id, None)] == 40
+    assert (x.id, "student") not in shown and (None, "student") not in shown
     # No two shown views, one inside the other, differ by 1 to 9 people.
     for (a, b), (c, d) in product(shown, shown):
         if (a in (None, c)) and (b in (None, d)):
             assert not 0 < shown[(a, b)] - shown[(c, d)] < 10, ((a, b), (c, d))
-    # Nor do the counts beside the filter choices, or the profile answers, give the hidden groups away.
+    # Nor do the counts beside the filter choices, or the profile answers, give the student away.
     school_x = view(users, survey, school_id=x.id)
-    assert {c.value: c.count for c in school_x.relationship_choices} == {"parent": None, "student": None}
-    for school in (x, y):
+    assert {c.value: c.count for c in school_x.relationship_choices} == {"parent": 29}
+    for school, parents in ((x, 29), (y, 40)):
         relationships = counts(view(users, survey, school_id=school.id), survey, QuestionKind.PROFILE_RELATIONSHIP)
-        assert relationships == {"parent": None, "student": None, "staff": 0, "community": 0}
-    assert counts(view(users, survey), survey, QuestionKind.PROFILE_RELATIONSHIP)["parent"] == 69
+        assert relationships == {"parent": parents, "student": 0, "staff": 0, "community": 0}
+    assert counts(view(users, survey), survey, QuestionKind.PROFILE_RELATIONSHIP) == {
+        "parent": 69, "student": 21, "staff": 0, "community": 0}
     # And no view shows the student's answer.
     for school, relationship in product([None, x.id, y.id], [None, "parent", "student"]):
         found = view(users, survey, school_id=school, relationship=relationship)
@@ -302,9 +303,13 @@ def test_complementary_suppression_across_filter_values(users, survey, client_as
     assert view(users, survey, language="vi").hidden and view(users, survey, language="es").hidden
     assert view(users, survey, language="en").respondents == 40
     choices = {c.value: c.count for c in view(users, survey).language_choices}
-    assert choices == {"en": 40, "es": None, "vi": None}
+    # Rule 0 sets the 5 aside with the next rarest 20: no filter offers them.
+    assert choices == {"en": 40}
     html = client_as("leader").get(f"/surveys/{survey.id}/results").get_data(as_text=True)
-    assert "Spanish (fewer than 10)" in html and "English (40)" in html
+    assert "Spanish (" not in html and "English (40)" in html
+    assert "Filters leave out" not in html  # everyone counts with no filter
+    html = client_as("leader").get(f"/surveys/{survey.id}/results?language=en").get_data(as_text=True)
+    assert "Filters leave out 25 responses" in html
 
 
 def test_people_who_did_not_say_count_in_the_breakdown(users, survey):

@@ -347,3 +347,30 @@ def test_the_report_costs_the_same_number_of_queries_however_many_themes_and_ite
         return counter.count
 
     assert queries(4) == queries(16)
+
+
+def test_a_survey_answer_from_a_rare_mix_of_facts_carries_no_language_in_the_file_or_the_filters(client_as, users):
+    # The language on a survey answer is the respondent's: next to the text it would say who wrote it.
+    plan, analysis = analysed()
+    survey = make_survey("Buses", plan_id=plan.id)
+    text = question_of(survey, QuestionKind.LONG_TEXT)
+    school = make_school()
+    for i in range(30):
+        add_response(survey, {text: f"The bus is late again ({i})"}, relationship="parent", language="es",
+                     schools=[school], commit=False)
+    for i in range(2):  # the only Somali-speaking community members: a group of two
+        add_response(survey, {text: f"Only we would write this about the bus ({i})"}, relationship="community",
+                     language="so", schools=[school], commit=False)
+    db.session.commit()
+    client = client_as("leader")
+    rows = {row["Text"]: row for row in rows_of(client.get(csv_url(analysis)))}
+    assert rows["Only we would write this about the bus (0)"]["Language"] == ""
+    assert rows["The bus is late again (0)"]["Language"] == ""  # set aside with them, so they are not two
+    pages = [f"/themes/analyses/{analysis.id}/themes/{theme.id}" for theme in themes_of(analysis)]
+    for page in [*pages, f"/themes/analyses/{analysis.id}/other"]:
+        everything = client.get(page).get_data(as_text=True)
+        filtered = client.get(f"{page}?language=so").get_data(as_text=True)
+        assert "Only we would write this" not in filtered, page
+        assert 'value="so"' not in everything, page  # no language filter offers them
+    assert sum("Only we would write this" in client.get(page).get_data(as_text=True)
+               for page in [*pages, f"/themes/analyses/{analysis.id}/other"]) >= 1  # still listed, unfiltered
