@@ -100,7 +100,8 @@ def test_a_theme_with_no_items_still_has_a_row():
 
 def test_groups_under_ten_people_are_hidden_with_a_complement():
     themed = ([row(1, relationship="parent") for _ in range(25)] + [row(1, relationship="staff") for _ in range(3)]
-              + [row(1, relationship="student") for _ in range(12)])
+              + [row(1, relationship="student") for _ in range(12)]
+              + [row(2, relationship="staff") for _ in range(10)])  # staff are 13 in all: not a rare mix (rule 4)
     breakdowns = reporting.theme_breakdowns(BUSES, themed, sections={}, schools={})
     shown = {r.key: r.people for r in breakdowns.by_relationship}
     # Staff (3) is small; hiding it alone would let 40 - 25 - 12 give it away, so students go too.
@@ -111,11 +112,29 @@ def test_groups_under_ten_people_are_hidden_with_a_complement():
 def test_people_by_school_and_language_are_counted_by_person_and_suppressed():
     themed = ([row(1, person=f"user:{n}", schools=(7, 8), language="es") for n in range(12)]
               + [row(1, person=f"user:{n}", schools=(7,), language="es") for n in range(12)]
-              + [row(1, language="en") for _ in range(2)])
+              + [row(1, language="en") for _ in range(2)] + [row(2, language="en") for _ in range(10)])
     breakdowns = reporting.theme_breakdowns(BUSES, themed, sections={}, schools={7: "Oak", 8: "Elm"},
                                             language_labels={"es": "Spanish"})
     assert {(r.label, r.people) for r in breakdowns.by_school} == {("Oak", 12), ("Elm", 12)}
     assert {(r.label, r.people) for r in breakdowns.by_language} == {("Spanish", None), ("en", None)}
+
+
+def test_a_rare_mix_of_facts_counts_as_did_not_say_in_every_theme():
+    # One Somali-speaking community member at Oak wrote in two themes: a "fewer than 10" row in just
+    # those two would say which of their items were theirs.
+    themed = ([row(1, relationship="parent", language="en", schools=(7,)) for _ in range(30)]
+              + [row(2, relationship="parent", language="en", schools=(7,)) for _ in range(30)]
+              + [row(2, relationship="staff", language="en", schools=(8,)) for _ in range(12)]
+              + [row(theme_id, person="user:somali", relationship="community", language="so", schools=(7,))
+                 for theme_id in (1, 2)])
+    for theme in (BUSES, INTERPRETERS):
+        breakdowns = reporting.theme_breakdowns(theme, themed, sections={}, schools={7: "Oak", 8: "Elm"})
+        assert "so" not in {r.key for r in breakdowns.by_language}
+        assert "community" not in {r.key for r in breakdowns.by_relationship}
+    # The next rarest mix (12 staff at Elm) is set aside with it, so "did not say" is not just one person.
+    interpreters = reporting.theme_breakdowns(INTERPRETERS, themed, sections={}, schools={7: "Oak", 8: "Elm"})
+    assert {r.key: r.people for r in interpreters.by_relationship} == {"parent": 30, "not_shared": 13}
+    assert {r.key: r.people for r in interpreters.by_school} == {"7": 30}
 
 
 def test_channels_and_sections_show_items_and_people():
