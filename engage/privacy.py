@@ -17,7 +17,7 @@ Counts shown in two views that differ by a filter can be subtracted too
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 SMALL_GROUP_THRESHOLD = 10
 
@@ -76,3 +76,46 @@ def rare_combinations(rows_by_combination: Mapping[Hashable, int], threshold: in
             set_aside.add(key)
             hidden_rows += rows
     return set_aside
+
+
+def facts_to_show(rows_by_mix: Mapping[tuple, int], levels: Sequence[tuple[int, ...]],
+                  threshold: int = SMALL_GROUP_THRESHOLD) -> dict[tuple, tuple[int, ...]]:
+    """Which of each mix's facts may be shown (their positions in the mix), so
+    that every group of rows that shows the same facts holds at least threshold
+    rows.
+
+    A mix is a tuple of facts about a row (relationship, language, a set of
+    schools...). Each row shows the first of `levels` (sets of positions, most
+    facts first) at which at least threshold of the rows still unplaced show
+    the same facts; rows placed nowhere show none (they are "set aside"), and
+    when they are 1 to threshold - 1 rows, the smallest groups placed last are
+    set aside with them. This is k-anonymity by local suppression: any view
+    that picks rows by the facts they show is a union of these groups, so no
+    intersection or difference of views can single out fewer than threshold
+    rows, and showing some facts of a row keeps more of it than setting the
+    whole row aside.
+    """
+    placed: dict[tuple, tuple[int, ...]] = {}
+    groups: list[tuple[int, list[tuple]]] = []  # (rows, mixes) of each group, in the order placed
+    remaining = {mix: rows for mix, rows in rows_by_mix.items() if rows}
+    for keep in levels:
+        if not keep or not remaining:
+            continue
+        by_shown: dict[tuple, list[tuple]] = {}
+        for mix in remaining:
+            by_shown.setdefault(tuple(mix[i] for i in keep), []).append(mix)
+        for mixes in by_shown.values():
+            rows = sum(remaining[mix] for mix in mixes)
+            if rows >= threshold:
+                groups.append((rows, mixes))
+                for mix in mixes:
+                    placed[mix] = keep
+        remaining = {mix: rows for mix, rows in remaining.items() if mix not in placed}
+    set_aside = sum(remaining.values())
+    while 0 < set_aside < threshold and groups:
+        rows, mixes = min(reversed(groups), key=lambda group: group[0])
+        groups.remove((rows, mixes))
+        for mix in mixes:
+            del placed[mix]
+        set_aside += rows
+    return {mix: placed.get(mix, ()) for mix in rows_by_mix}

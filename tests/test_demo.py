@@ -249,7 +249,9 @@ def test_demo_survey_on_the_open_plan_has_hundreds_of_anonymous_responses(demo):
                                   .where(SurveyParticipation.user_id.is_not(None)))
     assert 50 <= signed_in < len(responses)
     texts = survey_answer_items(survey_id=survey.id)
-    assert len(texts) > 100 and {item.language for item in texts} == {"en", "es"}
+    # A response shows its language only when 10 or more show it alike (surveys.disclosure).
+    assert len(texts) > 100 and {item.language for item in texts} <= {"en", "es", None}
+    assert {"en", "es"} <= {item.language for item in texts}
 
 
 def demo_sessions() -> list[ConversationSession]:

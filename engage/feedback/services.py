@@ -117,7 +117,7 @@ def comment_items(plan_id: int) -> list[FeedbackItem]:
 
 
 def survey_answer_items(*, plan_id: int | None = None, survey_id: int | None = None) -> list[FeedbackItem]:
-    """Text answers (and words typed for "Other") of published surveys, in four queries.
+    """Text answers (and words typed for "Other") of published surveys, in five queries.
 
     Pass plan_id for every survey linked to that plan, or survey_id for one
     survey. The respondent's account is never read, so anonymous surveys give
@@ -138,16 +138,15 @@ def survey_answer_items(*, plan_id: int | None = None, survey_id: int | None = N
         .order_by(SurveyResponse.submitted_at, SurveyAnswer.id)
     ).all()
     schools = _response_schools(scope)
-    # The disclosure rule: a response set aside for its rare facts brings none of them.
-    shown = disclosures_for({row[6] for row in rows})
+    # The disclosure rule: a response brings only the facts it may show beside its answers.
+    disclosures = disclosures_for({row[6] for row in rows})
     items = []
     for (answer_id, text, response_id, question_id, section_key, action_key, answer_survey_id, linked_plan_id,
          language, relationship, submitted_at, facts_key) in rows:
-        if shown[answer_survey_id].is_set_aside(facts_key):
-            language = relationship = None
-            school_ids = ()
-        else:
-            school_ids = schools.get(response_id, ())
+        shown = disclosures[answer_survey_id].mixes[facts_key].shown
+        language = language if "language" in shown else None
+        relationship = relationship if "relationship" in shown else None
+        school_ids = schools.get(response_id, ()) if "school_id" in shown else ()
         items.append(FeedbackItem(
             source=FeedbackSource.SURVEY_ANSWER,
             source_id=answer_id,

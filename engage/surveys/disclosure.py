@@ -1,99 +1,146 @@
-"""Which survey responses may be tied to their facts: the one rule for every
-view of survey answers that a filter, a search, a breakdown or an export can
-narrow down.
+"""Which facts of each survey response may be tied to its answers: the one
+rule for every view of survey answers that a filter, a search, a breakdown or
+an export can narrow down.
 
-A response's facts are the relationship to the district, the language and
-the set of schools it gives (`SurveyResponse.facts_key` keys the
-combination). The rule:
+A response's facts are its relationship to the district, the schools it
+names and its language; `SurveyResponse.facts_key` keys their mix. The rule:
 
-    A response is tied to its facts only when its combination of facts is
-    shared by at least SMALL_GROUP_THRESHOLD responses to the survey. The
-    responses in rarer combinations are "set aside": they count when no
-    filter is chosen, and nowhere else. When they are fewer than the
-    threshold, the next rarest combinations are set aside with them, so the
-    responses set aside are none or at least the threshold.
+    Each response shows the most of its facts that at least
+    SMALL_GROUP_THRESHOLD responses to the survey show alike: all three when
+    enough responses share its mix, else school and language, then
+    relationship and school, relationship and language, then one of them
+    (privacy.facts_to_show). A response shows none of them when no such
+    group is left for it ("set aside"); the responses set aside are none or
+    at least the threshold. A fact a response does not show is never used
+    to pick it: a filter on that fact leaves it out.
 
 Applied to:
 - survey results filtered by relationship, school or language: the counts,
   the group sizes beside each filter choice, the text answers, the search
-  and its "N answers contain" counts count only responses tied to their
-  facts (surveys.results);
-- the CSV export: the facts of set-aside responses are withheld, and a
-  filtered file holds only responses tied to their facts (surveys.export);
-- the themes pages: a set-aside response's answers carry no relationship,
-  language or schools into the feedback read model, so they count as "did
-  not say" in the group tables and are in no language filter
-  (feedback.survey_items).
+  and its "N answers contain" counts count a response under a filter only
+  when it shows the facts filtered on; with no filter, every response counts
+  (surveys.results);
+- the CSV export: the facts a response does not show are withheld, and a
+  filtered file holds only the responses that show the facts filtered on
+  (surveys.export);
+- the themes pages: a survey answer carries into the feedback read model
+  only the facts its response shows (feedback.survey_answer_items).
 
-Why it holds: whatever a reader sees under a filter is a sum over the
-combinations of facts that the whole-survey CSV shows, each of at least the
-threshold, and the set-aside responses are always together, never split by
-a filter. So no comparison of filtered views, searches and files (their
-intersections, differences or counts) can isolate fewer than the threshold
-responses, or tell which answers came from them, beyond what the CSV itself
-shows; the rules in surveys.results then hide small counts within a view.
+Why it holds: every response is in a group of at least the threshold that
+show the same facts, and everything a reader can see under filters or in the
+file picks responses by the facts they show, so it takes or leaves each group
+whole. No comparison of filtered views, searches and files (intersections,
+differences, counts) can single out fewer than the threshold responses, or
+tell which answers came from them; the rules in surveys.results then hide
+small counts within a view.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, literal, select, update
 
 from ..extensions import db
-from ..privacy import rare_combinations
+from ..privacy import facts_to_show
 from .models import SurveyResponse, response_facts_key, survey_response_schools
+
+# The facts, in the order of a mix and of surveys.results.DIMENSIONS.
+FACTS = ("relationship", "school_id", "language")
+# Which facts a response keeps when it can't keep all, most useful first.
+LEVELS = ((0, 1, 2), (1, 2), (0, 1), (0, 2), (1,), (2,), (0,))
+
+
+@dataclass(frozen=True)
+class Mix:
+    """One mix of facts in a survey, how many responses have it, and which of its facts they show."""
+
+    key: str
+    relationship: str | None
+    school_ids: frozenset[int]
+    language: str | None
+    responses: int
+    shown: frozenset[str]  # names from FACTS
 
 
 @dataclass(frozen=True)
 class Disclosure:
-    """Which facts keys of one survey are tied to their responses (see the module docstring)."""
+    """The facts each response of one survey shows (see the module docstring)."""
 
     survey_id: int
-    # Keys shared by at least the threshold and not set aside: at most one per
-    # threshold responses, so a list short enough to pass to the database.
-    tied_keys: frozenset[str]
-    set_aside_count: int
+    mixes: dict[str, Mix]  # by facts key
 
-    def is_set_aside(self, facts_key: str) -> bool:
-        return facts_key not in self.tied_keys
+    def not_showing_count(self, facts: Iterable[str]) -> int:
+        """Responses that don't show all these facts, so a filter on them leaves out:
+        whole groups of at least the threshold, so none or at least the threshold."""
+        facts = set(facts)
+        return sum(mix.responses for mix in self.mixes.values() if not mix.shown.issuperset(facts))
 
-    def tied_condition(self):
-        """WHERE condition on SurveyResponse: responses tied to their facts."""
-        return SurveyResponse.facts_key.in_(sorted(self.tied_keys))
+    def shows(self, facts_key: str, facts: Iterable[str]) -> bool:
+        mix = self.mixes.get(facts_key)
+        return mix is not None and mix.shown.issuperset(facts)
+
+    def showing_condition(self, facts: Iterable[str]):
+        """WHERE condition on SurveyResponse: responses that show all these facts.
+
+        The keys are listed: a survey has at most one mix per threshold
+        responses that shows anything, few enough for query parameters.
+        """
+        facts = set(facts)
+        return SurveyResponse.facts_key.in_(sorted(key for key, mix in self.mixes.items()
+                                                   if mix.shown.issuperset(facts)))
+
+    def shown_mask(self):
+        """A column expression: which facts the response shows, as the bits of facts_mask."""
+        by_mask: dict[int, list[str]] = {}
+        for key, mix in self.mixes.items():
+            if mix.shown:
+                by_mask.setdefault(facts_mask(mix.shown), []).append(key)
+        if not by_mask:
+            return literal(0)
+        return case(*((SurveyResponse.facts_key.in_(sorted(keys)), mask) for mask, keys in sorted(by_mask.items())),
+                    else_=0)
+
+
+def facts_mask(facts: Iterable[str]) -> int:
+    return sum(1 << FACTS.index(fact) for fact in set(facts))
 
 
 def disclosure_for(survey_id: int) -> Disclosure:
-    """The survey's disclosure, from one grouped query."""
-    counts = Counter(dict(db.session.execute(
-        select(SurveyResponse.facts_key, func.count())
-        .where(SurveyResponse.survey_id == survey_id)
-        .group_by(SurveyResponse.facts_key)
-    ).all()))
-    return _disclosure(survey_id, counts)
+    """The survey's disclosure, from two grouped queries."""
+    return disclosures_for([survey_id]).get(survey_id, Disclosure(survey_id, {}))
 
 
 def disclosures_for(survey_ids: Iterable[int]) -> dict[int, Disclosure]:
-    """The disclosure of each of some surveys, in one query."""
-    counts: dict[int, Counter] = {}
+    """The disclosure of each of some surveys, in two grouped queries."""
     survey_ids = list(survey_ids)
     if not survey_ids:
         return {}
-    for survey_id, key, n in db.session.execute(
-        select(SurveyResponse.survey_id, SurveyResponse.facts_key, func.count())
+    schools: dict[tuple[int, str], set[int]] = {}
+    for survey_id, key, school_id in db.session.execute(
+        select(SurveyResponse.survey_id, SurveyResponse.facts_key, survey_response_schools.c.school_id).distinct()
+        .join(survey_response_schools, survey_response_schools.c.response_id == SurveyResponse.id)
         .where(SurveyResponse.survey_id.in_(survey_ids))
-        .group_by(SurveyResponse.survey_id, SurveyResponse.facts_key)
     ):
-        counts.setdefault(survey_id, Counter())[key] = n
-    return {survey_id: _disclosure(survey_id, c) for survey_id, c in counts.items()}
-
-
-def _disclosure(survey_id: int, counts: Counter) -> Disclosure:
-    set_aside = rare_combinations(counts)
-    return Disclosure(survey_id, frozenset(key for key in counts if key not in set_aside),
-                      sum(counts[key] for key in set_aside))
+        schools.setdefault((survey_id, key), set()).add(school_id)
+    found: dict[int, list[tuple]] = {}
+    for survey_id, key, relationship, language, n in db.session.execute(
+        select(SurveyResponse.survey_id, SurveyResponse.facts_key, SurveyResponse.relationship_to_district,
+               SurveyResponse.language, func.count())
+        .where(SurveyResponse.survey_id.in_(survey_ids))
+        .group_by(SurveyResponse.survey_id, SurveyResponse.facts_key, SurveyResponse.relationship_to_district,
+                  SurveyResponse.language)
+    ):
+        found.setdefault(survey_id, []).append(
+            (key, relationship, frozenset(schools.get((survey_id, key), ())), language, n))
+    disclosures = {}
+    for survey_id, rows in found.items():
+        shown = facts_to_show({(rel, school_ids, lang): n for _key, rel, school_ids, lang, n in rows}, LEVELS)
+        disclosures[survey_id] = Disclosure(survey_id, {
+            key: Mix(key, rel, school_ids, lang, n, frozenset(FACTS[i] for i in shown[(rel, school_ids, lang)]))
+            for key, rel, school_ids, lang, n in rows})
+    return disclosures
 
 
 def refresh_facts_keys(survey_ids: Iterable[int]) -> None:
@@ -116,4 +163,3 @@ def refresh_facts_keys(survey_ids: Iterable[int]) -> None:
     if changes:
         db.session.execute(update(SurveyResponse), changes)
     db.session.commit()
-

@@ -16,15 +16,15 @@ Privacy:
   neither the numbers nor the order lead back to the database or to who
   answered when. Only the day is given.
 - The facts people can be picked out by (relationship, language, schools and
-  the profile questions' answers, which repeat them) are withheld on the
-  responses that surveys.disclosure sets aside: those whose combination of
-  facts fewer than 10 of the survey's responses share (with the next rarest
-  when fewer than 10 would be set aside).
+  the profile questions' answers, which repeat them) are shown only where
+  surveys.disclosure lets the response show them: every mix of facts shown
+  is on at least 10 of the survey's responses; the others are withheld.
 - A filtered file holds the rows of the survey's whole file that match the
-  filters by the facts they show; rows whose facts are withheld are in no
-  filtered file. Being in a file named for a group would give those facts
-  away: rows are matched across files by their answers (or by name, when the
-  survey is identified). The results page counts the same rows under filters.
+  filters by the facts they show; a row whose facts filtered on are withheld
+  is in no file filtered on them. Being in a file named for a group would
+  give those facts away: rows are matched across files by their answers (or
+  by name, when the survey is identified). The results page counts the same
+  rows under filters.
 - Cells that a spreadsheet would run as a formula (starting with = + - @, a
   tab or a carriage return) start with a single quote instead.
 """
@@ -143,7 +143,8 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
 
     relationships, languages = results.relationship_labels(), results.language_labels()
     formatters = [_answer_formatter(q, schools) for q in questions]
-    profile_columns = [columns[q.id] for q in questions if q.kind in QuestionKind.PROFILE_KINDS]
+    profile_columns = {columns[q.id]: results.PROFILE_DIMENSIONS[q.kind] for q in questions
+                       if q.kind in QuestionKind.PROFILE_KINDS}
     district_zone = ZoneInfo(select_timezone())
     shown = disclosure.disclosure_for(survey.id)
 
@@ -162,10 +163,12 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
                      respondent_id or "", name or "", email or ""]
         in_group = (filters.matches(relationship, language)
                     and (filters.school_id is None or filters.school_id in school_ids.get(response_id, ())))
-        built.append((fixed, attributes, cells, shown.is_set_aside(response.facts_key), in_group))
+        mix = shown.mixes[response.facts_key]
+        built.append((fixed, attributes, cells, mix.shown, in_group))
 
     if filters.active():
-        built = [row for row in built if row[4] and not row[3]]  # in the group, facts shown
+        wanted = set(filters.active())
+        built = [row for row in built if row[4] and row[3] >= wanted]  # in the group by the facts it shows
     header = ["Response", "Submitted"]
     if not anonymous:
         header += ["Account number", "Name", "Email"]
@@ -175,10 +178,11 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
     out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
     writer.writerow([safe_cell(value) for value in header])
-    for number, (fixed, attributes, cells, withheld, _in_group) in enumerate(built, start=1):
-        if withheld:
-            attributes = [WITHHELD] * len(attributes)
-            for i in profile_columns:
+    for number, (fixed, attributes, cells, facts_shown, _in_group) in enumerate(built, start=1):
+        attributes = [value if fact in facts_shown else WITHHELD
+                      for value, fact in zip(attributes, ("relationship", "language", "school_id"), strict=True)]
+        for i, fact in profile_columns.items():
+            if fact not in facts_shown:
                 cells[i] = WITHHELD
         row = [*fixed, *attributes, *cells]
         writer.writerow([number, *(safe_cell(value) if value and str(value)[0] in FORMULA_STARTS else value

@@ -13,13 +13,14 @@ Privacy: groups of fewer than 10 people are never shown, and never left to be
 worked out by subtracting shown numbers from one another. The rules (the
 threshold is privacy.SMALL_GROUP_THRESHOLD):
 
-0. Under any filter, only the responses that surveys.disclosure ties to their
-   facts count: the group sizes, the counts, the text answers, the search
-   and its counts. The responses it sets aside (rare combinations of
-   relationship, language and schools) count with no filter only. That rule
-   is what stops text answers and searches from being intersected across
-   filters, or matched with the CSV, to find what a small group wrote; the
-   rules below hide small numbers within what is left.
+0. Under a filter, a response counts only when it shows the facts filtered
+   on (surveys.disclosure: each response shows the most of its relationship,
+   schools and language that at least 10 responses show alike): the group
+   sizes, the counts, the text answers, the search and its counts. With no
+   filter every response counts. That rule is what stops text answers and
+   searches from being intersected across filters, or matched with the
+   CSV, to find what a small group wrote; the rules below hide small
+   numbers within what is left.
 1. Small group. The people matching the filters (the view's group) must
    number at least 10 (or no one, with no filter), else the whole view shows
    only "Fewer than 10 people match these filters": no counts, no charts,
@@ -200,9 +201,32 @@ class GroupSizes:
         for (school, rel, lang), n in per_school.items():
             self._add(self._sizes, rel, school, lang, n)
         if everyone is not None:
-            # With no filter everyone counts, those set aside by rule 0 too.
+            # With no filter everyone counts, whatever facts they show (rule 0).
             self._sizes[(ANY, ANY, ANY)] = everyone
         self._hidden: set[tuple] | None = None
+
+    @classmethod
+    def from_disclosure(cls, shown: disclosure.Disclosure, everyone: int) -> GroupSizes:
+        """The sizes of rule 0's filter groups: a response counts in a group when it shows
+        every fact the group filters on."""
+        sizes = cls({}, {}, {}, everyone=everyone)
+        values: list[set] = [set(), set(), set()]
+        for mix in shown.mixes.values():
+            rel = mix.relationship if "relationship" in mix.shown else None
+            lang = mix.language if "language" in mix.shown else None
+            schools = mix.school_ids if "school_id" in mix.shown else frozenset()
+            sizes._add(sizes._sizes, rel, ANY, lang, mix.responses)
+            if schools:
+                sizes._add(sizes._named, rel, ANY, lang, mix.responses)
+            for school in schools:
+                sizes._add(sizes._sizes, rel, school, lang, mix.responses)
+            for i, value in ((0, rel), (2, lang)):
+                if value is not None:
+                    values[i].add(value)
+            values[1].update(schools)
+        sizes._values = [sorted(found) for found in values]
+        sizes._sizes[(ANY, ANY, ANY)] = everyone
+        return sizes
 
     @staticmethod
     def _add(target: dict, rel, school, lang, n: int) -> None:
@@ -311,31 +335,9 @@ def view_is_hidden(sizes: GroupSizes, filters: ResultFilters) -> bool:
 
 
 def group_sizes(survey: Survey, shown: disclosure.Disclosure) -> GroupSizes:
-    """Three grouped queries over the survey's responses: filter groups count
-    the responses tied to their facts (rule 0), no filter counts everyone."""
-    schools = survey_response_schools
-    overall, with_school = {}, {}
+    """Rule 0's filter groups from the survey's disclosure, and everyone with no filter."""
     everyone = db.session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey.id))
-    tied = shown.tied_condition()
-    rows = db.session.execute(
-        select(SurveyResponse.relationship_to_district, SurveyResponse.language,
-               func.count(func.distinct(SurveyResponse.id)), func.count(func.distinct(schools.c.response_id)))
-        .outerjoin(schools, schools.c.response_id == SurveyResponse.id)
-        .where(SurveyResponse.survey_id == survey.id, tied)
-        .group_by(SurveyResponse.relationship_to_district, SurveyResponse.language)
-    )
-    for rel, lang, total, named in rows:
-        overall[(rel, lang)] = total
-        with_school[(rel, lang)] = named
-    per_school = {
-        (school_id, rel, lang): n for school_id, rel, lang, n in db.session.execute(
-            select(schools.c.school_id, SurveyResponse.relationship_to_district, SurveyResponse.language, func.count())
-            .join(SurveyResponse, SurveyResponse.id == schools.c.response_id)
-            .where(SurveyResponse.survey_id == survey.id, tied)
-            .group_by(schools.c.school_id, SurveyResponse.relationship_to_district, SurveyResponse.language)
-        )
-    }
-    return GroupSizes(overall, with_school, per_school, everyone=everyone)
+    return GroupSizes.from_disclosure(shown, everyone)
 
 
 def check_filters(survey: Survey, filters: ResultFilters,
@@ -422,8 +424,8 @@ class SurveyResults:
     language_choices: list[FilterChoice]
     active_filters: list[tuple[str, str]]  # (what, value) for the summary line
     questions: list[QuestionResult]
-    # Responses that count with no filter only (rule 0): none, or at least 10.
-    set_aside: int = 0
+    # Responses these filters leave out for not showing the facts filtered on (rule 0).
+    left_out: int = 0
 
     @property
     def hidden(self) -> bool:
@@ -455,7 +457,7 @@ def survey_results(actor, survey: Survey, *, relationship: str | None = None, sc
         language_choices=_choices(sizes, filters, "language", language_labels()),
         active_filters=describe_filters(filters, school_names),
         questions=[],
-        set_aside=shown.set_aside_count,
+        left_out=shown.not_showing_count(filters.active()),
     )
     if not hidden:
         results.questions = _question_results(survey, filters, sizes, search, locale, schools, shown)
@@ -501,40 +503,46 @@ class _ViewCounts:
         self.answered = answered
 
 
-def _answer_rows(survey: Survey, *, tied=None, school_id: int | None = None):
-    """Grouped answer rows: (question, option, relationship, language, rows) and
-    (question, relationship, language, people) for questions taking many answers.
+def _answer_rows(survey: Survey, *, shown: disclosure.Disclosure | None = None, school_id: int | None = None):
+    """Grouped answer rows: (question, option, relationship, language, facts shown, rows)
+    and (question, relationship, language, facts shown, people) for questions taking
+    many answers.
 
-    With `tied` (rule 0's condition), the responses it keeps, by relationship
-    and language, and only those at `school_id` when given. Without, everyone
-    is counted and relationship and language are None: then no response row
-    is read, only the answers' index.
+    With `shown`, the responses that show some facts (rule 0), by relationship,
+    language and which facts they show (disclosure.facts_mask), and only those
+    that show `school_id` when given. Without, everyone is counted and the
+    other columns are None: then no response row is read, only the answers'
+    index.
     """
     question_ids = [q.id for q in survey.questions]
     many_ids = [q.id for q in survey.questions if q.kind in MANY_ANSWER_KINDS]
-    if tied is None:
+    if shown is None:
         options = db.session.execute(
-            select(SurveyAnswer.question_id, SurveyAnswer.option_key, null(), null(), func.count())
+            select(SurveyAnswer.question_id, SurveyAnswer.option_key, null(), null(), null(), func.count())
             .where(SurveyAnswer.question_id.in_(question_ids))
             .group_by(SurveyAnswer.question_id, SurveyAnswer.option_key)
         ).all()
         answered = db.session.execute(
-            select(SurveyAnswer.question_id, null(), null(), func.count(func.distinct(SurveyAnswer.response_id)))
+            select(SurveyAnswer.question_id, null(), null(), null(),
+                   func.count(func.distinct(SurveyAnswer.response_id)))
             .where(SurveyAnswer.question_id.in_(many_ids))
             .group_by(SurveyAnswer.question_id)
         ).all() if many_ids else []
         return options, answered
-    group = (SurveyResponse.relationship_to_district, SurveyResponse.language)
+    mask = shown.shown_mask()
+    group = (SurveyResponse.relationship_to_district, SurveyResponse.language, mask)
+    conditions = [SurveyResponse.survey_id == survey.id,
+                  shown.showing_condition(["school_id"] if school_id is not None else [])]
     option_query = (
         select(SurveyAnswer.question_id, SurveyAnswer.option_key, *group, func.count())
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, tied)
+        .where(*conditions)
         .group_by(SurveyAnswer.question_id, SurveyAnswer.option_key, *group)
     )
     answered_query = (
         select(SurveyAnswer.question_id, *group, func.count(func.distinct(SurveyAnswer.response_id)))
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.question_id.in_(many_ids), tied)
+        .where(SurveyAnswer.question_id.in_(many_ids), *conditions)
         .group_by(SurveyAnswer.question_id, *group)
     )
     if school_id is not None:
@@ -549,13 +557,18 @@ def _answer_rows(survey: Survey, *, tied=None, school_id: int | None = None):
 
 def _view_counts(rows, filters: ResultFilters) -> _ViewCounts:
     option_rows, answered_rows = rows
+    needed = disclosure.facts_mask(filters.active())
+
+    def counts(mask, rel, lang) -> bool:
+        return (not needed or (mask or 0) & needed == needed) and filters.matches(rel, lang)
+
     options: dict[tuple[int, str | None], int] = defaultdict(int)
-    for question_id, key, rel, lang, n in option_rows:
-        if filters.matches(rel, lang):
+    for question_id, key, rel, lang, mask, n in option_rows:
+        if counts(mask, rel, lang):
             options[(question_id, key)] += n
     answered: dict[int, int] = defaultdict(int)
-    for question_id, rel, lang, n in answered_rows:
-        if filters.matches(rel, lang):
+    for question_id, rel, lang, mask, n in answered_rows:
+        if counts(mask, rel, lang):
             answered[question_id] += n
     return _ViewCounts(options, answered)
 
@@ -563,18 +576,17 @@ def _view_counts(rows, filters: ResultFilters) -> _ViewCounts:
 def _question_results(survey: Survey, filters: ResultFilters, sizes: GroupSizes, search: str, locale: str,
                       schools: list[tuple[int, str]], shown: disclosure.Disclosure) -> list[QuestionResult]:
     # The view and every coarser one (rules 2 and 3) come from at most three
-    # sets of grouped rows: everyone's, and (rule 0) the tied responses' by
-    # relationship and language, at the chosen school and at any.
+    # sets of grouped rows: everyone's, and (rule 0) by the facts responses
+    # show, at the chosen school and at any.
     views = [filters, *filters.coarser()]
 
     def source(v: ResultFilters):
         return "everyone" if not v.active() else v.school_id
 
-    tied = shown.tied_condition()
     rows = {}
     for key in dict.fromkeys(source(v) for v in views):
         rows[key] = (_answer_rows(survey) if key == "everyone"
-                     else _answer_rows(survey, tied=tied, school_id=key))
+                     else _answer_rows(survey, shown=shown, school_id=key))
     view, *coarser = [_view_counts(rows[source(v)], v) for v in views]
     active_schools = set(db.session.scalars(select(School.id).where(School.active)))
 
@@ -595,7 +607,7 @@ def _question_results(survey: Survey, filters: ResultFilters, sizes: GroupSizes,
                 if answered:
                     texts_wanted[question.id] = (result, None, answered)
     found, totals = _text_answers(survey, filters, search, {qid: key for qid, (_r, key, _n) in texts_wanted.items()},
-                                  tied if filters.active() else None)
+                                  shown.showing_condition(filters.active()) if filters.active() else None)
     for question_id, (result, _key, count) in texts_wanted.items():
         result.texts = TextAnswers(found.get(question_id, []), totals.get(question_id, 0) if search else count)
     return results
@@ -681,7 +693,7 @@ def _count_options(result: QuestionResult, view: _ViewCounts, coarser: list[_Vie
 
 
 def _text_answers(survey: Survey, filters: ResultFilters, search: str, wanted: dict[int, str | None],
-                  tied=None) -> tuple[dict[int, list[str]], dict[int, int]]:
+                  showing=None) -> tuple[dict[int, list[str]], dict[int, int]]:
     """The newest TEXT_ANSWER_CAP texts of each wanted question (question id ->
     None for a text question, "other" for a choice question's Other) that
     match the search, in one query; with a search, how many match, in another.
@@ -693,7 +705,7 @@ def _text_answers(survey: Survey, filters: ResultFilters, search: str, wanted: d
     if not wanted:
         return {}, {}
     anonymous = survey.is_anonymous
-    conditions = [*respondent_conditions(survey, filters), tied] if tied is not None else []
+    conditions = [*respondent_conditions(survey, filters), showing] if showing is not None else []
     joined = [SurveyResponse.id == SurveyAnswer.response_id] if conditions or anonymous else []
     if anonymous:
         order = (SurveyResponse.submitted_at.desc(), SurveyAnswer.text)

@@ -30,13 +30,14 @@ away that item's author's group. The rule:
    (`shows_groups`). A narrower analysis is a filter leaders choose (sources,
    dates); it can differ from the default by as few items as they like, and
    its themes could be compared with the default's.
-4. A person counts in a group only when the analysis has at least
-   SMALL_GROUP_THRESHOLD people with their mix of relationship, language and
-   schools (with the next rarest mixes when fewer would be left, as
-   surveys.disclosure does for one survey); the others count as "did not
-   say". Otherwise a rare mix would show as a "fewer than 10" row in just
-   the themes that person wrote in, and the themes' item lists (comments
-   carry their authors' names elsewhere) would say which items were theirs.
+4. A person counts in a group only by the facts they may show: the most of
+   their relationship, schools and language that at least
+   SMALL_GROUP_THRESHOLD people in the analysis show alike, as
+   surveys.disclosure decides for one survey's responses; a fact not shown
+   counts as "did not say" (or in no school). Otherwise a rare mix would
+   show as a "fewer than 10" row in just the themes that person wrote in,
+   and the themes' item lists (comments carry their authors' names
+   elsewhere) would say which items were theirs.
 
 Channels and plan sections are not groups of people here: every item in
 the list shows both, so their counts are shown as they are. Counts change
@@ -58,7 +59,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..orgs.models import School
 from ..plans.models import PlanSection
-from ..privacy import differs_safely, is_small, rare_combinations, suppressed_counts
+from ..privacy import differs_safely, facts_to_show, is_small, suppressed_counts
+from ..surveys.disclosure import FACTS, LEVELS
 from .models import Theme, ThemeAnalysis
 from .services import SOURCES, ThemedItem, active_themes, themed_items
 from .text import normalize
@@ -271,14 +273,14 @@ def _people_by(rows: Iterable[ThemedItem], groups_of) -> dict[str, set[str]]:
     return found
 
 
-def people_tied_to_facts(themed: Iterable[ThemedItem]) -> set[str]:
-    """Rule 4: the people whose mix of facts enough others in the analysis share."""
-    facts = {}
+def facts_shown_by_person(themed: Iterable[ThemedItem]) -> dict[str, frozenset[str]]:
+    """Rule 4: which facts (names from surveys.disclosure.FACTS) each person may be counted by."""
+    mixes = {}
     for row in themed:
         item = row.item
-        facts.setdefault(_person(item), (item.relationship, item.preferred_language, tuple(sorted(item.school_ids))))
-    set_aside = rare_combinations(Counter(facts.values()))
-    return {person for person, mix in facts.items() if mix not in set_aside}
+        mixes.setdefault(_person(item), (item.relationship, frozenset(item.school_ids), item.preferred_language))
+    shown = facts_to_show(Counter(mixes.values()), LEVELS)
+    return {person: frozenset(FACTS[i] for i in shown[mix]) for person, mix in mixes.items()}
 
 
 def shows_groups(analysis: ThemeAnalysis) -> bool:
@@ -351,26 +353,26 @@ def theme_breakdowns(theme: Theme | int | str | None, themed: Sequence[ThemedIte
     for row in placed:
         merged_parts[row.run_theme_id].append(row)
 
-    tied = people_tied_to_facts(themed)
+    shown = facts_shown_by_person(themed)
 
-    def rows_by(groups_of, labels: Mapping, *, set_aside: list[str]) -> list[Row]:
-        def tied_groups_of(item) -> list[str]:
-            return groups_of(item) if _person(item) in tied else set_aside
+    def rows_by(fact: str, groups_of, labels: Mapping, *, not_shown: list[str]) -> list[Row]:
+        def shown_groups_of(item) -> list[str]:
+            return groups_of(item) if fact in shown[_person(item)] else not_shown
 
-        parts = {part: _people_by(part_rows, tied_groups_of) for part, part_rows in merged_parts.items()}
-        return _suppressed_rows(_people_by(placed, tied_groups_of), labels, parts)
+        parts = {part: _people_by(part_rows, shown_groups_of) for part, part_rows in merged_parts.items()}
+        return _suppressed_rows(_people_by(placed, shown_groups_of), labels, parts)
 
     school_labels = {str(school_id): name for school_id, name in schools.items()}
     return ThemeBreakdowns(
         by_channel=by_channel,
         by_section=by_section,
-        by_relationship=rows_by(lambda item: [item.relationship or NOT_SHARED], relationship_labels or {},
-                                set_aside=[NOT_SHARED]),
-        # Like people who named no school, people set aside are in no school's row.
-        by_school=rows_by(lambda item: [str(school_id) for school_id in item.school_ids], school_labels,
-                          set_aside=[]),
-        by_language=rows_by(lambda item: [item.preferred_language or NOT_SHARED], language_labels or {},
-                            set_aside=[NOT_SHARED]),
+        by_relationship=rows_by("relationship", lambda item: [item.relationship or NOT_SHARED],
+                                relationship_labels or {}, not_shown=[NOT_SHARED]),
+        # Like people who named no school, people whose schools are not shown are in no school's row.
+        by_school=rows_by("school_id", lambda item: [str(school_id) for school_id in item.school_ids],
+                          school_labels, not_shown=[]),
+        by_language=rows_by("language", lambda item: [item.preferred_language or NOT_SHARED],
+                            language_labels or {}, not_shown=[NOT_SHARED]),
     )
 
 

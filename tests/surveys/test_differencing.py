@@ -139,7 +139,7 @@ def test_the_hidden_group_s_answers_are_not_the_intersection_of_two_filters(clie
     everyone = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
     assert hidden_group <= _texts_on(everyone)  # nothing is lost with no filter
     html = client.get(f"/surveys/{survey.id}/results?school={lincoln}").get_data(as_text=True)
-    assert "Filters leave out 14 responses" in html  # the 3, with the next rarest combination (11)
+    assert "These filters leave out 14 responses" in html  # the 3, with the next smallest group (11)
 
 
 def test_a_search_under_a_filter_does_not_count_an_answer_whose_facts_the_file_withholds(

@@ -117,12 +117,27 @@ def test_rare_combinations_of_facts_about_people_are_withheld(client_as, users):
     rows = rows_of(download(client_as("leader"), survey))
     parents = [row for row in rows if row["Relationship to the district"] == "Parent or guardian of a student"]
     withheld = [row for row in rows if row["Relationship to the district"] == WITHHELD]
-    # The 8 staff and 3 students: each combination is rare, and together they are 11.
+    # The 8 staff and 3 students: each combination is rare, but together they are 11 at the same school
+    # with the same language, so those two facts are shown and their relationships withheld.
     assert len(parents) == 30 and len(withheld) == 11
     for row in withheld:
-        assert row["Language"] == row["Schools"] == row[relationship_q.prompt] == WITHHELD
+        assert row[relationship_q.prompt] == WITHHELD
+        assert (row["Language"], row["Schools"]) == ("English", school.name)
     assert sum(row[q(survey, QuestionKind.SHORT_TEXT).prompt] == "I'm in 5th grade" for row in withheld) == 3
     assert all(row["Schools"] == school.name for row in parents)
+
+
+def test_a_response_no_group_of_10_shares_any_fact_with_shows_none(client_as, users):
+    survey = make_survey()
+    lincoln, roosevelt = make_school("Lincoln"), make_school("Roosevelt")
+    respond(survey, 30, relationship="parent", language="en", schools=[lincoln])
+    respond(survey, 12, relationship="staff", language="es", schools=[roosevelt])
+    respond(survey, 1, relationship="student", language="vi", schools=[])
+    rows = rows_of(download(client_as("leader"), survey))
+    withheld = [row for row in rows if row["Language"] == WITHHELD]
+    # The one student shares nothing with 9 others; the smallest group (12) is withheld with them.
+    assert len(withheld) == 13
+    assert all(row["Relationship to the district"] == row["Schools"] == WITHHELD for row in withheld)
 
 
 @pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"])

@@ -307,9 +307,9 @@ def test_complementary_suppression_across_filter_values(users, survey, client_as
     assert choices == {"en": 40}
     html = client_as("leader").get(f"/surveys/{survey.id}/results").get_data(as_text=True)
     assert "Spanish (" not in html and "English (40)" in html
-    assert "Filters leave out" not in html  # everyone counts with no filter
+    assert "filters leave out" not in html  # everyone counts with no filter
     html = client_as("leader").get(f"/surveys/{survey.id}/results?language=en").get_data(as_text=True)
-    assert "Filters leave out 25 responses" in html
+    assert "These filters leave out 25 responses" in html
 
 
 def test_people_who_did_not_say_count_in_the_breakdown(users, survey):
