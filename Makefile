@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python bench/themes_speed.py --n 100000
 	$(BIN)/python bench/tracker.py
 	$(BIN)/python bench/participation.py
+	$(BIN)/python bench/password_reset.py
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

@@ -91,21 +91,32 @@ class Config:
     # A registration's cancel link works until the session starts, and never
     # longer than this.
     REGISTRATION_CANCEL_MAX_AGE = 180 * 24 * 3600
+    # The link that finishes signing in to an account under attack (see below).
+    SIGN_IN_LINK_MAX_AGE = 30 * 60
 
     # werkzeug's strong default (scrypt); only the test suite picks a faster one.
     PASSWORD_HASH_METHOD = "scrypt"
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # Signing in: only attempts that do not sign in count, so many people can
+    # sign in from one school's network. Per network address (any account):
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
-    RATELIMIT_LOGIN_PER_ACCOUNT = "20 per hour"
+    # Per network address and account: one guesser slows down; the owner elsewhere does not.
+    RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS = os.environ.get(
+        "RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS", "5 per minute;20 per hour"
+    )
+    # Per account, from every address: past this, the right password alone does
+    # not sign in; the owner is emailed a link to finish (never refused outright).
+    RATELIMIT_LOGIN_PER_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_PER_ACCOUNT", "20 per hour")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "10 per hour")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per 15 minutes")
     # Posting comments, per account.
     RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute;200 per day")
     # Sending or saving survey answers, per account (or browser, or address); page turns are free.
     RATELIMIT_SURVEY_RESPONSE = os.environ.get("RATELIMIT_SURVEY_RESPONSE", "30 per hour")
-    # Sending a confirmation link (again, or to a new address).
+    # Sending a confirmation link (again, or to a new address); and, per account,
+    # links to finish signing in.
     RATELIMIT_SEND_LINK = os.environ.get("RATELIMIT_SEND_LINK", "5 per 15 minutes")
     # Signing up for a community conversation, per address (guest or signed in).
     RATELIMIT_CONVERSATION_SIGNUP = os.environ.get("RATELIMIT_CONVERSATION_SIGNUP", "20 per hour")
@@ -131,6 +142,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Also how long a remembered sign-in lasts on the server; one not remembered
+    # ends with its session cookie (PERMANENT_SESSION_LIFETIME, 31 days at most).
+    # Signing out ends either at once (accounts/sign_ins.py).
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     # Redirect http:// to https:// in the app; leave off when a proxy does it.
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)

@@ -20,14 +20,15 @@ from engage.extensions import db
 HEADER = f"{'':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>10}"
 
 
-def bench_app(tmp_dir: str) -> Flask:
+def bench_app(tmp_dir: str, **overrides) -> Flask:
     """The app on a temporary SQLite file, or on the empty database DATABASE_URL names, migrated.
 
     CSRF and rate limits are off: the benchmarks time pages, not those checks.
+    `overrides` are further config values (a real job queue, say).
     """
     url = database_url_from_env(f"sqlite:///{tmp_dir}/bench.sqlite3")
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                                     "RATELIMIT_ENABLED": False})
+                                     "RATELIMIT_ENABLED": False, **overrides})
     with app.app_context():
         upgrade()
         if db.session.scalar(select(func.count()).select_from(User)):

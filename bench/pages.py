@@ -41,7 +41,7 @@ def populate(people: int) -> None:
     password = hash_password("bench password 123")
     db.session.execute(insert(User), [
         {"email": f"person{i}@example.org", "display_name": f"Person {i}", "password_hash": password,
-         "role": "admin" if i == 0 else "participant", "session_token": f"token-{i}"}
+         "role": "admin" if i == 0 else "participant"}
         for i in range(people)
     ])
     ids = [row[0] for row in db.session.execute(db.select(User.id).order_by(User.id))]

@@ -186,7 +186,7 @@ def seed_schools_and_enrollment(rng: random.Random) -> tuple[list[int], dict[int
 
 def seed_leader() -> User:
     leader = User(email=LEADER, display_name="Lee Leader", password_hash=hash_password(PASSWORD), role="leader",
-                  email_verified_at=utcnow(), session_token=secrets.token_urlsafe(32))
+                  email_verified_at=utcnow())
     db.session.add(leader)
     db.session.commit()
     return leader
@@ -221,7 +221,7 @@ def seed_people(size: Size, school_ids: list[int], totals: dict[int, int], rng: 
     now = utcnow()
     db.session.execute(insert(User), [
         {"email": f"person{i}@example.org", "display_name": f"Person {i}", "password_hash": password,
-         "role": "participant", "email_verified_at": now, "session_token": secrets.token_urlsafe(32),
+         "role": "participant", "email_verified_at": now,
          "locale": "es" if i % 6 == 0 else "en", "created_at": now - timedelta(days=rng.uniform(DAYS, 3 * DAYS))}
         for i in range(size.people)
     ])

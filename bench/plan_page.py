@@ -87,7 +87,7 @@ def seed_people(count: int) -> list[int]:
     db.session.execute(insert(User), [
         {"email": f"person{i}@example.org", "display_name": f"Person {i}", "password_hash": password,
          "role": "leader" if i == 0 else "participant", "email_verified_at": now,
-         "session_token": secrets.token_urlsafe(32), "locale": "es" if i % 5 == 0 else "en"}
+         "locale": "es" if i % 5 == 0 else "en"}
         for i in range(count)
     ])
     db.session.commit()

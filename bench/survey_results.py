@@ -96,9 +96,9 @@ def seed_people(count: int) -> list[int]:
     password = hash_password(PASSWORD)
     now = utcnow()
     rows = [{"email": LEADER, "display_name": "Lee Leader", "password_hash": password, "role": "leader",
-             "email_verified_at": now, "session_token": secrets.token_urlsafe(32), "locale": "en"}]
+             "email_verified_at": now, "locale": "en"}]
     rows += [{"email": f"person{i}@example.org", "display_name": f"Person {i}", "password_hash": password,
-              "role": "participant", "email_verified_at": now, "session_token": secrets.token_urlsafe(32),
+              "role": "participant", "email_verified_at": now,
               "locale": "es" if i % 5 == 0 else "en"} for i in range(count)]
     db.session.execute(insert(User), rows)
     db.session.commit()

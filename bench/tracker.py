@@ -82,7 +82,7 @@ QUICK = Size(updates=1000, requests=30)
 
 def seed_leader() -> User:
     leader = User(email="leader@example.org", display_name="Lee", password_hash=hash_password("bench password 123"),
-                  role="leader", email_verified_at=utcnow(), session_token=secrets.token_urlsafe(32))
+                  role="leader", email_verified_at=utcnow())
     db.session.add(leader)
     db.session.commit()
     return leader

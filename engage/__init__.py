@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request, session
+from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -108,6 +109,31 @@ def _init_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
+    app.after_request(_keep_personal_responses_out_of_caches)
+
+
+def _keep_personal_responses_out_of_caches(response: Response) -> Response:
+    """`Cache-Control: no-store` on every response that belongs to one person.
+
+    Neither the browser (a shared computer's, after its user signed out) nor a
+    proxy may keep or replay it. One person's: anything a signed-in person sees
+    (their account, leaders' dashboards and exports); pages reached by a link
+    with a token in it; the answer to a sent form, which can show what was
+    typed; and any response that sets a cookie. Static files, and the public
+    pages people without an account read, stay cacheable.
+    """
+    if request.endpoint == "static" or "no-store" in response.headers.get("Cache-Control", ""):
+        return response
+    if (
+        request.method not in ("GET", "HEAD")
+        or any(name.endswith("token") for name in request.view_args or {})
+        # The session cookie is written after this hook, when the session changed.
+        or "Set-Cookie" in response.headers
+        or session.modified
+        or current_user.is_authenticated
+    ):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _configure_sqlite(app: Flask) -> None:
@@ -142,6 +168,7 @@ def _import_models() -> None:
 
 def _import_jobs() -> None:
     """Every feature's background jobs, so the queue's workers know them."""
+    from .accounts import services as _accounts  # noqa: F401
     from .conversations import jobs as _conversation_jobs  # noqa: F401
     from .mail import services as _mail  # noqa: F401
     from .themes import jobs as _themes  # noqa: F401

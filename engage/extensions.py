@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
@@ -37,4 +37,15 @@ limiter = Limiter(get_remote_address)
 def limit_from_config(name: str):
     """A rate limit read from the app's config when the request comes, so deployments can tune it."""
     return lambda: current_app.config[name]
+
+
+def person_id_for_limits() -> int | None:
+    """The signed-in person's id, for rate limits counted per person (None for visitors).
+
+    Not current_user.get_id(): that names one sign-in, and a person could start
+    a fresh count by signing in again.
+    """
+    return getattr(current_user, "id", None)
+
+
 talisman = Talisman()

@@ -93,7 +93,7 @@ def test_many_wrong_passwords_hit_a_friendly_rate_limit(app, client):
     statuses = [log_in(client, "pat@example.org", "wrong password!").status_code for _ in range(12)]
     assert statuses[0] == 200 and statuses[-1] == 429
     limited = log_in(client, "pat@example.org", "wrong password!")
-    assert "Too many tries in a short time" in limited.get_data(as_text=True)
+    assert "Signing in is paused for a while" in limited.get_data(as_text=True)
     assert "Retry-After" in limited.headers
 
 
@@ -158,3 +158,58 @@ def test_trusted_hosts_refuse_other_host_headers_plainly(tmp_path):
     client = app.test_client()
     assert client.get("/privacy", base_url="http://evil.example").status_code == 400
     assert client.get("/privacy", base_url="http://engage.example.org").status_code == 200
+
+
+# A sample of the pages each role opens: their own account, leaders' data, admins' screens.
+PAGES_BY_ROLE = {
+    "participant": ["/account", "/account/profile", "/account/email"],
+    "host": ["/host/", "/conversations/manage", "/conversations/toolkit"],
+    "moderator": ["/moderation/"],
+    "leader": ["/leadership/participation", "/leadership/participation.csv", "/plans/manage", "/surveys/manage"],
+    "admin": ["/admin/users", "/admin/outbox", "/admin/audit", "/leadership/enrollment"],
+}
+
+
+def never_stored(response) -> bool:
+    return "no-store" in response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("role", PAGES_BY_ROLE)
+def test_no_page_a_signed_in_person_sees_is_stored_by_browsers_or_proxies(client_as, role):
+    client = client_as(role)
+    # Public pages too: they show the person's name and a sign-out button.
+    for path in ["/", "/privacy", *PAGES_BY_ROLE[role]]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert never_stored(response), path
+
+
+def test_sign_in_pages_and_emailed_links_are_never_stored(client):
+    from sqlalchemy import select
+
+    from engage.extensions import db
+    from engage.mail.models import OutboxMessage
+
+    make_user(email="pat@example.org")
+    client.get("/"), client.get("/privacy")  # the visitor already has their session cookie
+    for path in ("/login", "/register", "/password/forgot", "/verify/damaged", "/password/reset/damaged"):
+        assert never_stored(client.get(path)), path
+    assert never_stored(post_form(client, "/password/forgot", {"email": "pat@example.org"}))
+    body = db.session.scalar(select(OutboxMessage.body_text))
+    reset_link = body.split("http://localhost", 1)[1].split()[0]
+    page = client.get(reset_link)
+    assert page.status_code == 200 and never_stored(page)
+
+
+def test_static_files_and_public_pages_for_visitors_stay_cacheable(client_as):
+    signed_in = client_as("participant")
+    stylesheet = signed_in.get("/static/css/engage.css")
+    stylesheet.close()
+    assert stylesheet.status_code == 200 and not never_stored(stylesheet)
+    visitor = client_as("anonymous")
+    for path in ("/", "/privacy", "/plans/", "/", "/privacy", "/plans/"):
+        response = visitor.get(path)
+        # An answer that hands out or changes a cookie is this visitor's alone: no cache may keep it.
+        assert response.status_code == 200, path
+        assert never_stored(response) == ("Set-Cookie" in response.headers), path
+    assert not never_stored(response)  # once the visitor has their cookie, public pages are cacheable

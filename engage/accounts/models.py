@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,10 +19,6 @@ if TYPE_CHECKING:
 NAME_MAX = 120
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -34,9 +29,6 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT.value)
     locale: Mapped[str | None] = mapped_column(String(10))
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Rotated when the password changes, which signs out every other session
-    # and every "remember me" cookie.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
     # Emails about replies to one's comments and official responses.
     notify_on_replies: Mapped[bool] = mapped_column(default=True, server_default=true())
@@ -53,8 +45,16 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
 
+    # The token of the sign-in this object was loaded for or signed in with (see
+    # accounts/sign_ins.py). Flask-Login keeps what get_id() returns in the session
+    # and the remember-me cookie, so both name one revocable sign-in, never the
+    # person: signing out ends that sign-in on the server.
+    sign_in_token = None
+
     def get_id(self) -> str:
-        return self.session_token
+        if self.sign_in_token is None:
+            raise RuntimeError("sign in through accounts.sign_ins.start_sign_in, which gives the user a token")
+        return self.sign_in_token
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -77,7 +77,6 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)
-        self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -131,3 +130,23 @@ class ParticipantProfile(db.Model):
 
     user: Mapped[User] = relationship(back_populates="profile")
     schools: Mapped[list[School]] = relationship(secondary=profile_schools, order_by="School.name")
+
+
+class SignIn(db.Model):
+    """One browser's sign-in: what its session and remember-me cookie carry.
+
+    The cookie holds a random token; only its SHA-256 is stored, so a copy of
+    this table opens no session. Signing out revokes the row, and a revoked,
+    expired or unknown token signs nobody in, whatever cookie comes back.
+    """
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

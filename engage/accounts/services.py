@@ -24,15 +24,16 @@ from ..models import utcnow
 from ..orgs.models import Membership
 from ..orgs.services import list_schools
 from ..permissions import Permission, Role, require
+from ..queue import job
 from ..urls import external_url
 from .models import (
     ParticipantProfile,
     User,
     find_user_by_email,
     hash_password,
-    new_session_token,
     normalize_email,
 )
+from .sign_ins import end_all_sign_ins
 from .tokens import TokenError, make_token, read_token
 
 VERIFY_PURPOSE = "verify-email"
@@ -50,28 +51,52 @@ class WrongPassword(Exception):
 # Registration and verification -------------------------------------------------
 
 
-def register_user(*, email: str, password: str, display_name: str, locale: str | None) -> User:
-    """Create a participant account and email a verification link."""
+def register_user(*, email: str, password: str, display_name: str, locale: str | None) -> User | None:
+    """Create a participant account and email a verification link.
+
+    An address that already has an account gets no second one: its owner is
+    emailed instead, with links to sign in and to choose a new password. The
+    person registering is told to check their email either way, so the answer
+    never says whether an address has an account. Returns the new account, or
+    None when the address had one.
+    """
     email = normalize_email(email)
-    if find_user_by_email(email):
-        raise EmailTaken(email)
     user = User(email=email, display_name=display_name.strip(), locale=locale, role=Role.PARTICIPANT.value)
+    # Hashed whether or not the address is taken, so the answer takes as long either way.
     user.set_password(password)
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError as exc:  # two sign-ups with one address at the same moment
-        db.session.rollback()
-        raise EmailTaken(email) from exc
-    send_verification_email(user)
-    return user
+    existing = find_user_by_email(email)
+    if existing is None:
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same address registered a moment ago (a form sent twice)
+            db.session.rollback()
+            existing = find_user_by_email(email)
+        else:
+            send_verification_email(user)
+            return user
+    if existing is not None:
+        _email_account_exists(existing)
+    return None
+
+
+def _email_account_exists(user: User) -> None:
+    """Tell an account's owner that someone tried to register with their address."""
+    if not user.active:  # a turned-off account can neither sign in nor reset its password
+        return
+    reset_link = external_url("accounts.reset_password", token=make_token(RESET_PURPOSE, _reset_payload(user)))
+    send_email(user.email, "account_exists", locale=user.locale, user=user, login_link=external_url("accounts.login"),
+               reset_link=reset_link, hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
 
 
 def _email_signed_link(recipient: str, user: User, *, purpose: str, payload: dict, endpoint: str,
-                       template: str, max_age_setting: str) -> None:
+                       template: str, max_age_setting: str, locale: str | None = None) -> None:
+    """`locale` is the language to write in when the person saved none."""
     link = external_url(endpoint, token=make_token(purpose, payload))
-    send_email(recipient, template, locale=user.locale, user=user, link=link,
+    send_email(recipient, template, locale=user.locale or locale, user=user, link=link,
                hours=current_app.config[max_age_setting] // 3600)
+
+
 
 
 def send_verification_email(user: User) -> None:
@@ -96,15 +121,17 @@ def verify_email(token: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with this email and password, or None."""
+    """Return the active user with this email and password, or None.
+
+    Checks only: signing in is `attempts.attempt_sign_in`, which decides
+    whether the right password is enough and records the sign-in.
+    """
     user = find_user_by_email(email)
     if user is None:
         _spend_time_checking_a_password(password)
         return None
     if not user.check_password(password) or not user.active:
         return None
-    user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
@@ -119,10 +146,6 @@ def _spend_time_checking_a_password(password: str) -> None:
     check_password_hash(_dummy_password_hash(), password)
 
 
-def user_by_session_token(token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == token))
-
-
 # Password reset ----------------------------------------------------------------
 
 
@@ -132,15 +155,32 @@ def _password_fingerprint(user: User) -> str:
     return hmac.new(user.password_hash.encode(), b"reset", hashlib.sha256).hexdigest()[:16]
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists. Says nothing either way."""
+def _reset_payload(user: User) -> dict:
+    return {"user": user.id, "email": user.email, "fp": _password_fingerprint(user)}
+
+
+def request_password_reset(email: str, *, locale: str | None = None) -> None:
+    """Email a reset link if the address has an active account. Says nothing either way.
+
+    Only a job is queued here, the same for every address: looking the address
+    up, making the link and writing the email happen in the job, so how long
+    the page takes does not tell whether the address has an account. `locale`
+    is the language of the page asking, for people who saved none.
+    """
+    email_password_reset_link(normalize_email(email), locale)
+
+
+@job()
+def email_password_reset_link(email: str, locale: str | None) -> None:
+    """The job behind request_password_reset."""
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    _email_signed_link(user.email, user, purpose=RESET_PURPOSE,
-                       payload={"user": user.id, "email": user.email, "fp": _password_fingerprint(user)},
+    _email_signed_link(user.email, user, purpose=RESET_PURPOSE, payload=_reset_payload(user),
                        endpoint="accounts.reset_password", template="reset_password",
-                       max_age_setting="PASSWORD_RESET_MAX_AGE")
+                       max_age_setting="PASSWORD_RESET_MAX_AGE", locale=locale)
+
+
 
 
 def user_for_reset_token(token: str) -> User:
@@ -156,6 +196,7 @@ def user_for_reset_token(token: str) -> User:
 def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     user.set_password(new_password)
+    end_all_sign_ins(user)
     # Receiving the reset link proves the address too.
     user.email_verified_at = user.email_verified_at or utcnow()
     audit.record(user, "user.password_reset", "user", user.id)
@@ -179,10 +220,12 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-def change_password(user: User, *, current_password: str, new_password: str) -> User:
+def change_password(user: User, *, current_password: str, new_password: str, keep_sign_in: str | None = None) -> User:
+    """Set a new password and sign the person out everywhere but `keep_sign_in` (the browser asking)."""
     if not user.check_password(current_password):
         raise WrongPassword()
     user.set_password(new_password)
+    end_all_sign_ins(user, keep_token=keep_sign_in)
     audit.record(user, "user.password_changed", "user", user.id)
     db.session.commit()
     return user
@@ -317,7 +360,7 @@ def set_active(actor, user: User, active: bool, *, reason: str = "") -> User:
         raise LastAdmin()
     user.active = active
     if not active:
-        user.session_token = new_session_token()
+        end_all_sign_ins(user)
     audit.record(actor, "user.activated" if active else "user.deactivated", "user", user.id, reason=reason)
     db.session.commit()
     return user
@@ -333,6 +376,7 @@ def make_administrator(*, email: str, display_name: str, password: str) -> User:
     user.role = Role.ADMIN.value
     user.active = True
     db.session.flush()
+    end_all_sign_ins(user)
     audit.record(None, "user.made_admin_by_command", "user", user.id)
     db.session.commit()
     return user

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded, RequestLimit
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..errors import render_error
 from ..extensions import limit_from_config, limiter, login_manager
 from ..forms import choices
 from ..i18n import SESSION_LOCALE_KEY, remember_locale, supported_locales
 from ..orgs.services import list_schools
 from ..urls import safe_next_url
-from . import bp, services
+from . import attempts, bp, services, sign_ins
 from .forms import (
     AccountForm,
     ChangeEmailForm,
@@ -24,8 +30,9 @@ from .tokens import TokenError, TokenExpired
 
 
 @login_manager.user_loader
-def load_user(session_token: str):
-    return services.user_by_session_token(session_token)
+def load_user(sign_in_token: str):
+    # Both the session and the remember-me cookie carry a sign-in's token.
+    return sign_ins.user_for_sign_in(sign_in_token)
 
 
 login_manager.login_view = "accounts.login"
@@ -39,8 +46,24 @@ def _login_message():
 login_manager.localize_callback = lambda message: _login_message()
 
 
-def _submitted_email() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()
+def _submitted_account_from_this_address() -> str:
+    return f"{get_remote_address()}|{attempts.account_key(request.form.get('email', ''))}"
+
+
+def _did_not_sign_in(response) -> bool:
+    # Only attempts that fail count, so a school's families can all sign in from its network.
+    return response.status_code != 302
+
+
+def _sign_in_paused(limit: RequestLimit):
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    return make_response(render_template("accounts/sign_in_paused.html", minutes=minutes), 429)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def rate_limited(error: RateLimitExceeded):
+    # Signing in answers with its own page (how long to wait, what else to do).
+    return error.response if error.response is not None else render_error(429)
 
 
 def _link_problem(error: Exception, *, reset: bool = False):
@@ -59,19 +82,14 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            services.register_user(
-                email=form.email.data,
-                password=form.password.data,
-                display_name=form.display_name.data,
-                locale=session.get(SESSION_LOCALE_KEY),
-            )
-        except services.EmailTaken:
-            form.email.errors.append(
-                _("An account with this email address already exists. Sign in, or reset your password if you forgot it.")
-            )
-        else:
-            return render_template("accounts/check_email.html", email=form.email.data.strip())
+        # The same page whether or not the address has an account: its owner hears by email.
+        services.register_user(
+            email=form.email.data,
+            password=form.password.data,
+            display_name=form.display_name.data,
+            locale=session.get(SESSION_LOCALE_KEY),
+        )
+        return render_template("accounts/check_email.html", email=form.email.data.strip())
     return render_template("accounts/register.html", form=form)
 
 
@@ -98,34 +116,61 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(limit_from_config("RATELIMIT_LOGIN"), methods=["POST"])
-@limiter.limit(
-    limit_from_config("RATELIMIT_LOGIN_PER_ACCOUNT"),
-    methods=["POST"],
-    key_func=_submitted_email,
-    # Only failed attempts count, so nobody can lock a person out by signing in as them.
-    deduct_when=lambda response: response.status_code != 302,
-)
+@limiter.limit(limit_from_config("RATELIMIT_LOGIN"), methods=["POST"], deduct_when=_did_not_sign_in,
+               on_breach=_sign_in_paused)
+@limiter.limit(limit_from_config("RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS"), methods=["POST"],
+               key_func=_submitted_account_from_this_address, deduct_when=_did_not_sign_in, on_breach=_sign_in_paused)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next_url())
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append(_("That email and password do not match an account. Check both and try again."))
-        else:
-            login_user(user, remember=form.remember.data)
-            flash(_("Welcome, %(name)s. You are signed in.", name=user.display_name), "success")
+        attempt = attempts.attempt_sign_in(form.email.data, form.password.data, remember=form.remember.data)
+        if attempt.outcome == attempts.SignInOutcome.SIGNED_IN:
+            login_user(attempt.user, remember=attempt.remember)
+            flash(_("Welcome, %(name)s. You are signed in.", name=attempt.user.display_name), "success")
             return redirect(safe_next_url())
+        if attempt.outcome == attempts.SignInOutcome.CHECK_EMAIL:
+            return render_template("accounts/sign_in_link_sent.html", email=form.email.data.strip(),
+                                   minutes=attempts.sign_in_link_minutes())
+        form.password.errors.append(_("That email and password do not match an account. Check both and try again."))
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def sign_in_with_link(token: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    # Opening the link shows a button; only pressing it (a POST) signs in, so a
+    # mail scanner that follows links neither signs in nor uses the link up.
+    signing_in = request.method == "POST"
+    try:
+        link = (attempts.sign_in_with_link if signing_in else attempts.user_for_sign_in_link)(token)
+    except TokenError as error:
+        return _link_problem(error)
+    if not signing_in:
+        return render_template("accounts/sign_in_with_link.html", email=link.user.email)
+    login_user(link.user, remember=link.remember)
+    flash(_("Welcome, %(name)s. You are signed in.", name=link.user.display_name), "success")
+    return redirect(url_for("main.home"))
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        sign_ins.end_sign_in(current_user.get_id())
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    sign_ins.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    flash(_("You are signed out on every device and browser, this one included."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -133,7 +178,7 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, locale=str(get_locale()))
         return render_template("accounts/reset_sent.html", email=form.email.data.strip())
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -166,7 +211,8 @@ def account():
                                 notify_on_replies=form.notify_on_replies.data)
         flash(_("Your account is saved."), "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template("accounts/account.html", form=form,
+                           sign_in_count=sign_ins.count_sign_ins(current_user))
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
@@ -211,16 +257,15 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.change_password(
+            services.change_password(
                 current_user._get_current_object(),
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
+                keep_sign_in=current_user.get_id(),
             )
         except services.WrongPassword:
             form.current_password.errors.append(_("That is not your current password."))
         else:
-            # The session token rotated; sign this browser in again with the new one.
-            login_user(user)
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)

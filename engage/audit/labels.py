@@ -9,6 +9,7 @@ ACTION_LABELS = {
     "user.password_changed": _l("Changed their password"),
     "user.password_reset": _l("Reset their password by email"),
     "user.email_changed": _l("Changed their email address"),
+    "user.signed_out_everywhere": _l("Signed out on every device"),
     "user.made_admin_by_command": _l("Made an administrator from the command line"),
     "organization.created": _l("Added an organization"),
     "organization.updated": _l("Edited an organization"),

@@ -17,7 +17,10 @@ class CommentForm(OneSubmission, TextForm):
     )
     anonymous = BooleanField(
         _l("Show my comment without my name"),
-        description=_l("The public sees \"A community member\". Moderators can still see who wrote it."),
+        # Names every role that can see who wrote it: those that may moderate (the comment
+        # pages) or link comments to what they led to (tests/comments/test_comments.py checks).
+        description=_l("The public sees \"A community member\". Moderators, district leaders and administrators "
+                       "can still see who wrote it."),
     )
     official = BooleanField(_l("Post as an official response"))
     section_key = HiddenField()

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import limit_from_config, limiter
+from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..permissions import Permission, PermissionDenied, can
 from ..plans import services as plans
 from ..urls import safe_next_url
@@ -63,7 +63,7 @@ def index(plan_id: int):
 
 @bp.post("/plans/<id:plan_id>/comments")
 @login_required
-@limiter.limit(limit_from_config("RATELIMIT_COMMENT"), key_func=lambda: f"comment:{current_user.get_id()}")
+@limiter.limit(limit_from_config("RATELIMIT_COMMENT"), key_func=lambda: f"comment:{person_id_for_limits()}")
 def create(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = CommentForm()

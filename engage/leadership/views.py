@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..extensions import limit_from_config, limiter
+from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..forms import database_id
 from ..orgs.services import list_schools
 from ..permissions import Permission, require
@@ -18,7 +18,7 @@ from .forms import EnrollmentImportForm, enrollment_form_class
 from .models import EnrollmentDimension
 
 _enrollment_limit = limiter.limit(limit_from_config("RATELIMIT_ENROLLMENT"), methods=["POST"],
-                                  key_func=lambda: f"enrollment:{current_user.get_id()}")
+                                  key_func=lambda: f"enrollment:{person_id_for_limits()}")
 
 
 def _filters() -> dict:

@@ -11,13 +11,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import limit_from_config, limiter
+from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..forms import database_id
 from . import bp, services
 from .forms import NewOutcomeForm, OutcomeForm
 
 edit_limit = limiter.limit(limit_from_config("RATELIMIT_OUTCOMES_EDIT"), methods=["POST"],
-                           key_func=lambda: f"outcomes:{current_user.get_id()}")
+                           key_func=lambda: f"outcomes:{person_id_for_limits()}")
 
 
 @bp.app_context_processor

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
-from ..extensions import limiter
+from ..extensions import limiter, person_id_for_limits
 from ..plans import services as plans
 from ..urls import safe_next_url
 from . import bp, reporting, services
@@ -51,7 +51,7 @@ def _edit_limit() -> str:
 
 
 def _edit_limit_key() -> str:
-    return f"themes:{current_user.get_id()}"
+    return f"themes:{person_id_for_limits()}"
 
 
 edit_limit = limiter.limit(_edit_limit, key_func=_edit_limit_key, methods=["POST"])

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import limit_from_config, limiter, talisman
+from ..extensions import limit_from_config, limiter, person_id_for_limits, talisman
 from ..uploads import DOWNLOAD_CSP, file_size_label, file_type_label, send_stored_file
 from . import bp, services, updates
 from .forms import ProgressUpdateForm, update_form_class
@@ -73,7 +73,7 @@ def office():
 @bp.route("/actions/<id:action_id>/update", methods=["GET", "POST"])
 @login_required
 @limiter.limit(limit_from_config("RATELIMIT_PROGRESS_UPDATE"), methods=["POST"],
-                key_func=lambda: f"progress:{current_user.get_id()}")
+                key_func=lambda: f"progress:{person_id_for_limits()}")
 def new_update(action_id: int):
     action = _tracked_action_or_404(action_id)
     services.require_update_action(current_user, action)
@@ -99,7 +99,7 @@ def new_update(action_id: int):
 @bp.route("/updates/<id:update_id>/edit", methods=["GET", "POST"])
 @login_required
 @limiter.limit(limit_from_config("RATELIMIT_PROGRESS_UPDATE"), methods=["POST"],
-                key_func=lambda: f"progress:{current_user.get_id()}")
+                key_func=lambda: f"progress:{person_id_for_limits()}")
 def edit_update(update_id: int):
     update = services.get_update(update_id)
     updates.require_change_update(current_user, update)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from engage.models import utcnow
 from engage.permissions import PermissionDenied
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
-from tests.conftest import count_queries, make_user, post_form
+from tests.conftest import ROLES, count_queries, make_user, post_form
 from tests.plans.factories import make_plan
 from tests.test_xss import PAYLOADS, active_content
 
@@ -171,6 +172,28 @@ def test_anonymous_comments_hide_the_name_from_the_public_but_not_moderators(cli
     assert "A community member" in public and "Pat" not in public.split("<main")[1]
     moderator = client_as("moderator").get(f"/plans/{plan.id}/comments").get_data(as_text=True)
     assert "written by Pat" in moderator
+
+
+# How the anonymous option's help text would name each role.
+ROLE_WORDS = {"participant": "participants", "host": "hosts", "moderator": "moderators",
+              "leader": "district leaders", "admin": "administrators"}
+
+
+def test_the_anonymous_option_names_exactly_the_roles_that_can_see_the_author(client_as, users, plan):
+    author = make_user(name="Quinn Quietly")
+    comment = post(author, plan, "Said quietly", anonymous=True)
+    services.flag_comment(users["participant"], comment, reason="Please check")
+    html = client_as("participant").get(f"/plans/{plan.id}/comments").get_data(as_text=True)
+    hint = re.search(r'id="anonymous-hint">([^<]+)<', html).group(1).lower()
+    # Every page that shows a comment, or lets a leader pick comments to link to what they did.
+    pages = [f"/plans/{plan.id}", f"/plans/{plan.id}/comments", f"/plans/{plan.id}/comments/{comment.id}",
+             f"/comments/{comment.id}/reply", f"/comments/{comment.id}/flag", f"/comments/{comment.id}/moderate",
+             "/moderation/", f"/outcomes/plans/{plan.id}/new?comment={comment.id}"]
+    for role in ROLES:
+        client = client_as(role)
+        sees = [page for page in pages if "Quinn Quietly" in client.get(page).get_data(as_text=True)]
+        named = role in ROLE_WORDS and ROLE_WORDS[role] in hint
+        assert bool(sees) == named, f"{role}: named in the hint: {named}; sees the author on {sees}"
 
 
 def test_support_toggles_once_per_person_and_sorts(users, plan):
