@@ -7,8 +7,9 @@
 Steps, and why
 --------------
 1. Representation (pluggable): any object with ``name`` and
-   ``fit_transform(texts) -> (n, d) array, rows L2-normalised`` (all-zero rows
-   mean "nothing to go on" and go to Other), or precomputed vectors
+   ``fit_transform(texts) -> (n, d) array, rows L2-normalised`` (all-zero rows,
+   and rows with NaN or infinity, mean "nothing to go on" and go to Other;
+   every row is renormalised here, see `_unit_rows`), or precomputed vectors
    (`find_themes(vectors=...)`, from the app's embeddings cache), to which a
    representation's ``prepare(texts, vectors)`` step over the whole set is
    applied. `default_representation()` takes sentence embeddings when the
@@ -264,6 +265,43 @@ class ThemeResult:
 # Representations
 # --------------------------------------------------------------------------
 
+def _unit_rows(x: np.ndarray, *, copy: bool = True) -> np.ndarray:
+    """`x` with every row scaled to unit length. A row whose length is not a finite
+    number (a NaN, an infinity, or too long for its float type) becomes zeros, and
+    a row of zeros (or so near it that its direction is noise) stays as it is:
+    nothing to go on. `copy=False` works in place when `x` is a float array
+    already (100,000 embeddings take 360 MB).
+
+    Every normalisation in the pipeline goes through here, because the rows
+    it is given (the usable items, one theme's members, the new texts, the
+    centres) may be none at all, and scikit-learn's `normalize` raises on an
+    array without rows or columns: one short or gibberish comment then took
+    down every theme page of its plan.
+    """
+    x = np.asarray(x)
+    dtype = np.result_type(x.dtype, np.float32)
+    out = np.array(x, dtype=dtype) if copy else x.astype(dtype, copy=False)
+    if out.size:
+        out[~np.isfinite(row_norms(out, squared=True))] = 0.0
+        out = l2_normalize(out, copy=False)
+    return out
+
+
+def _vectors_for(vectors: Any, n: int) -> np.ndarray:
+    """Precomputed vectors as an (n, d) float32 array (the caller's own when it is
+    one: not normalised here), or a ValueError when they are not one row per text:
+    rows silently reshaped would put one text's numbers on another. One text may
+    come with a flat vector."""
+    rows = np.asarray(vectors, dtype=np.float32)
+    if n == 0 and rows.size == 0:
+        rows = rows.reshape(0, rows.shape[-1] if rows.ndim == 2 else 0)
+    elif n == 1 and rows.ndim == 1:
+        rows = rows.reshape(1, -1)
+    if rows.ndim != 2 or rows.shape[0] != n:
+        raise ValueError(f"vectors must have one row per text: got shape {rows.shape} for {n} texts")
+    return rows
+
+
 class TfidfLsa:
     """Word 1-2-gram and character 2-5-gram TF-IDF, reduced by LSA, rows L2-normalised.
 
@@ -329,7 +367,7 @@ class TfidfLsa:
         kept = np.linalg.norm(dense, axis=1) / np.maximum(row_norms(x), 1e-12)
         if reduced:
             dense[kept < _UNEXPLAINED_BELOW * np.median(kept)] = 0.0
-        return l2_normalize(dense.astype(np.float32, copy=False))
+        return _unit_rows(dense.astype(np.float32, copy=False), copy=False)
 
 
 def _threads_for(n: int):
@@ -389,7 +427,7 @@ def _seed_centers(z: np.ndarray, previous_centers: np.ndarray, k: int) -> np.nda
     """Starting centres for a re-run: the previous themes' centres (the k largest), then,
     for any further themes, the items farthest from every centre so far."""
     centers = list(previous_centers[:k])
-    best = np.max(z @ l2_normalize(np.vstack(centers)).T, axis=1)
+    best = np.max(z @ _unit_rows(np.vstack(centers), copy=False).T, axis=1)
     while len(centers) < k:
         far = int(np.argmin(best))
         centers.append(z[far])
@@ -633,7 +671,7 @@ def _centred(z: np.ndarray, usable: np.ndarray, keys: Sequence[str]) -> np.ndarr
     if len(usable) < 20 or len({keys[i] for i in usable}) < 3:
         return z
     out = z.copy()
-    out[usable] = l2_normalize(z[usable] - z[usable].mean(axis=0))
+    out[usable] = _unit_rows(z[usable] - z[usable].mean(axis=0), copy=False)
     return out
 
 
@@ -674,7 +712,7 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
     found = labels[usable]
     centers = np.zeros((int(found.max()) + 1, zu.shape[1]), dtype=np.float64)
     np.add.at(centers, found, zu)
-    centers = l2_normalize(centers)
+    centers = _unit_rows(centers, copy=False)
     strengths[usable] = np.clip(np.einsum("ij,ij->i", zu, centers[found]), 0.0, 1.0)
     # Items that fit their theme badly, and themes too small to be one, go to Other.
     labels[usable[strengths[usable] < _OTHER_BELOW]] = -1
@@ -693,7 +731,7 @@ def _reduced(z: np.ndarray, random_state: int) -> np.ndarray:
     rows = np.sort(np.random.default_rng(random_state).choice(n, _SVD_FIT_MAX, replace=False)) \
         if n > _SVD_FIT_MAX else slice(None)
     svd.fit(z[rows])
-    return l2_normalize(svd.transform(z)).astype(z.dtype, copy=False)
+    return _unit_rows(svd.transform(z), copy=False).astype(z.dtype, copy=False)
 
 
 def _ward_kmeans(z: np.ndarray, k: int, random_state: int) -> np.ndarray:
@@ -792,9 +830,7 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     texts = ["" if t is None else str(t) for t in texts]
     n = len(texts)
     if vectors is not None:
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.ndim != 2 or vectors.shape[0] != n:
-            raise ValueError(f"vectors must have one row per text: got shape {vectors.shape} for {n} texts")
+        vectors = _vectors_for(vectors, n)
         name = representation if isinstance(representation, str) else \
             getattr(representation, "name", None) or "precomputed"
     else:
@@ -817,8 +853,12 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         # Per-item vectors may need a step over the whole set (see `_prepared`),
         # taken in the canonical order so the input order does not matter.
         order = sorted(range(n), key=lambda i: keys[i])
-        z = np.empty_like(vectors)
-        z[order] = _prepared(representation, [texts[i] for i in order], vectors[order])
+        prepared = _prepared(representation, [texts[i] for i in order], _unit_rows(vectors[order], copy=False))
+        z = np.empty_like(prepared)
+        z[order] = prepared
+    # Rows of unit length or zeros, whatever the representation gave: the rest
+    # reads a row's length as "usable or not" and a dot product as a cosine.
+    z = _unit_rows(z, copy=False)
     # A text with no word at all (empty, emoji or punctuation only) says nothing
     # a theme could be about, whatever vector a model gives it.
     z[[i for i, t in enumerate(texts) if not words(t)]] = 0.0
@@ -893,7 +933,8 @@ def assign_nearest(texts: Sequence[str], themes: Mapping[str, Sequence[str]], *,
     TF-IDF/LSA is fitted on the member texts and the new texts together), or,
     to reuse cached sentence embeddings without embedding anything, from
     `vectors` ((n, d) rows for `texts`) and `theme_vectors` (theme id ->
-    (m, d) rows for its members), both L2-normalised, as `embed` gave them.
+    (m, d) rows for its members), both L2-normalised, as `embed` gave them
+    (a ValueError when they are not one row per text or their widths differ).
     Then `representation` (an object or a model name), when given, only adds
     its step over the whole set (`prepare`, as in `find_themes`), reading the
     members' texts from `themes` where they line up with `theme_vectors`.
@@ -903,19 +944,22 @@ def assign_nearest(texts: Sequence[str], themes: Mapping[str, Sequence[str]], *,
     if (vectors is None) != (theme_vectors is None):
         raise ValueError("give both `vectors` and `theme_vectors`, or neither")
     if vectors is not None:
-        new = np.asarray(vectors, dtype=np.float32).reshape(n, -1) if n else np.zeros((0, 1), np.float32)
-        blocks = {tid: np.asarray(rows, dtype=np.float32) for tid, rows in theme_vectors.items()}
-        blocks = {tid: rows.reshape(len(rows), -1) for tid, rows in blocks.items() if len(rows)}
-        if blocks and n and any(rows.shape[1] != new.shape[1] for rows in blocks.values()):
+        new = _unit_rows(_vectors_for(vectors, n))
+        if not n:
+            return []
+        blocks = {tid: np.atleast_2d(np.asarray(rows, dtype=np.float32))
+                  for tid, rows in theme_vectors.items() if np.size(rows)}
+        if any(rows.ndim != 2 or rows.shape[1] != new.shape[1] for rows in blocks.values()):
             raise ValueError("`vectors` and `theme_vectors` must have the same number of columns")
-        if blocks and n and representation is not None:
+        blocks = {tid: _unit_rows(rows) for tid, rows in blocks.items()}
+        if blocks and representation is not None:
             # The representation's step over the whole set, on members and new texts
             # together; members' texts come from `themes` when it has them.
             member_texts = [list(themes.get(tid, ())) for tid in blocks]
             member_texts = [rows if len(rows) == len(blocks[tid]) else [None] * len(blocks[tid])
                             for rows, tid in zip(member_texts, blocks)]
-            stacked = _prepared(representation, [t for rows in member_texts for t in rows] + texts,
-                                np.vstack([*blocks.values(), new]))
+            stacked = _unit_rows(_prepared(representation, [t for rows in member_texts for t in rows] + texts,
+                                           np.vstack([*blocks.values(), new])))
             at = 0
             for tid in list(blocks):
                 blocks[tid] = stacked[at:at + len(blocks[tid])]
@@ -928,7 +972,8 @@ def assign_nearest(texts: Sequence[str], themes: Mapping[str, Sequence[str]], *,
             return [(None, 0.0)] * n
         representation = representation or default_representation()
         pool = [t for rows in members.values() for t in rows] + texts
-        z = np.asarray(representation.fit_transform(pool), dtype=np.float32)
+        # As in `find_themes`: unit rows or zeros, whatever the representation gave.
+        z = _unit_rows(np.asarray(representation.fit_transform(pool), dtype=np.float32))
         blocks, at = {}, 0
         for tid, rows in members.items():
             blocks[tid] = z[at:at + len(rows)]
@@ -947,14 +992,16 @@ def assign_nearest(texts: Sequence[str], themes: Mapping[str, Sequence[str]], *,
         mean = np.zeros(stacked.shape[1], dtype=np.float32)
 
     def centred(rows: np.ndarray) -> np.ndarray:
-        keep = np.linalg.norm(rows, axis=1) > 0.5
+        # Unusable rows (a text the shared space does not explain, say) stay zeros;
+        # a block may have no usable row at all.
         out = np.zeros_like(rows)
-        out[keep] = l2_normalize(rows[keep] - mean)
-        return out
+        keep = np.linalg.norm(rows, axis=1) > 0.5
+        out[keep] = rows[keep] - mean
+        return _unit_rows(out, copy=False)
 
     centres = np.vstack([centred(blocks[tid]).mean(axis=0) for tid in ids])
     has_centre = np.linalg.norm(centres, axis=1) > 1e-6
-    centres = l2_normalize(centres)
+    centres = _unit_rows(centres, copy=False)
     cosines = centred(new) @ centres.T
     cosines[:, ~has_centre] = -np.inf
     out: list[tuple[str | None, float]] = []

@@ -574,9 +574,19 @@ def themed_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = Non
 
 def current_themed_items(analysis: ThemeAnalysis) -> list[ThemedItem]:
     """What the leaders' pages read: new feedback placed in its nearest theme first,
-    then every item with its theme, from one read of the feedback."""
+    then every item with its theme, from one read of the feedback.
+
+    Placing is a convenience between runs: when it fails, the failure is logged
+    and the pages show the last run, with the new items in Other as new since
+    it, to be placed on a later visit or by the periodic job.
+    """
+    analysis_id = analysis.id
     items = analysis_items(analysis)
-    assign_new_items(analysis, items)
+    try:
+        assign_new_items(analysis, items)
+    except Exception:  # noqa: BLE001 - no failure of placing may take down the pages that read it
+        db.session.rollback()
+        current_app.logger.exception("placing new feedback failed for theme analysis %s", analysis_id)
     return themed_items(analysis, items)
 
 

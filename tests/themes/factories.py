@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import random
 import uuid
 from datetime import timedelta
 
 from engage.comments.models import Comment
+from engage.demo.feedback import CONCERNS, FeedbackWriter
 from engage.extensions import db
 from engage.models import utcnow
 from engage.plans.models import Plan, PlanVersion
@@ -66,3 +68,11 @@ def add_comments(plan: Plan, version: PlanVersion | None = None, *, per_topic: i
             made.append(comment)
     db.session.commit()
     return made
+
+
+def demo_comments(n: int, seed: int = 15, concerns: int = len(CONCERNS)) -> list[str]:
+    """n comments like the demo's, in turn on its first `concerns` concerns, a quarter in Spanish:
+    varied the way people write, unlike TOPICS' few phrasings."""
+    writer = FeedbackWriter(random.Random(seed))
+    chosen = list(CONCERNS.values())[:concerns]
+    return [writer.comment(chosen[i % len(chosen)], "es" if i % 4 == 3 else "en") for i in range(n)]
