@@ -38,6 +38,34 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture
+def app_servers(tmp_path):
+    """Runs a script as separate app-server processes sharing one Redis (database 15, emptied
+    before and after) and one SQLite file: `app_servers(script, *args)` gives the lines it printed."""
+    import os
+    import subprocess
+    import sys
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        store = redis.Redis.from_url(url, socket_connect_timeout=1)
+        store.flushdb()
+    except redis.exceptions.ConnectionError:
+        require_or_skip("Redis is not running at 127.0.0.1:6379")
+    env = dict(os.environ, REDIS_URL=url, DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+               ENGAGE_INSTANCE_PATH=str(tmp_path))
+
+    def run(script: str, *args: str) -> list[str]:
+        result = subprocess.run([sys.executable, "-c", script, *args], env=env, capture_output=True, text=True,
+                                timeout=120, check=True)
+        return result.stdout.strip().splitlines()
+
+    yield run
+    store.flushdb()
+
+
 @contextmanager
 def _postgres_test_database(server_url: str):
     url = make_url(with_psycopg_driver(server_url))

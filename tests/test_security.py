@@ -121,35 +121,10 @@ for _ in range(int(sys.argv[1])):
 """
 
 
-def test_rate_limits_are_shared_through_redis_by_separate_app_servers(tmp_path):
+def test_rate_limits_are_shared_through_redis_by_separate_app_servers(app_servers):
     """Two processes (two app servers) with REDIS_URL count sign-in attempts together."""
-    import os
-    import subprocess
-    import sys
-
-    import redis
-
-    from tests.conftest import require_or_skip
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        store = redis.Redis.from_url(url, socket_connect_timeout=1)
-        store.flushdb()
-    except redis.exceptions.ConnectionError:
-        require_or_skip("Redis is not running at 127.0.0.1:6379")
-    env = dict(os.environ, REDIS_URL=url, DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
-               ENGAGE_INSTANCE_PATH=str(tmp_path))
-
-    def app_server(attempts: int) -> list[str]:
-        result = subprocess.run([sys.executable, "-c", APP_SERVER_SCRIPT, str(attempts)], env=env,
-                                capture_output=True, text=True, timeout=120, check=True)
-        return result.stdout.split()
-
-    try:
-        assert app_server(2) == ["200", "200"]
-        assert app_server(1) == ["429"]
-    finally:
-        store.flushdb()
+    assert app_servers(APP_SERVER_SCRIPT, "2") == ["200", "200"]
+    assert app_servers(APP_SERVER_SCRIPT, "1") == ["429"]
 
 
 def test_trusted_hosts_refuse_other_host_headers_plainly(tmp_path):

@@ -167,34 +167,12 @@ for address, password in (arg.split("=", 1) for arg in sys.argv[1:]):
 """
 
 
-def test_failed_attempts_are_counted_together_by_separate_app_servers(tmp_path):
+def test_failed_attempts_are_counted_together_by_separate_app_servers(app_servers):
     """Two processes (two app servers) with REDIS_URL share the per-pair and per-account counts."""
-    import os
-    import subprocess
-    import sys
-
-    import redis
-
-    from tests.conftest import require_or_skip
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        store = redis.Redis.from_url(url, socket_connect_timeout=1)
-        store.flushdb()
-    except redis.exceptions.ConnectionError:
-        require_or_skip("Redis is not running at 127.0.0.1:6379")
-    env = dict(os.environ, REDIS_URL=url, DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
-               ENGAGE_INSTANCE_PATH=str(tmp_path))
-
     def app_server(*attempts: str) -> list[str]:
-        result = subprocess.run([sys.executable, "-c", APP_SERVER_SCRIPT, *attempts], env=env,
-                                capture_output=True, text=True, timeout=120, check=True)
-        return result.stdout.strip().splitlines()
+        return app_servers(APP_SERVER_SCRIPT, *attempts)
 
-    try:
-        assert app_server("10.0.0.1=wrong one", "10.0.0.1=wrong two") == ["200 -", "200 -"]
-        # The other server pauses that address for that account, and sees the account's third failure.
-        assert app_server("10.0.0.1=the owner's password", "10.0.0.2=wrong three") == ["429 -", "200 -"]
-        assert app_server("10.0.0.3=the owner's password") == ["200 check-email"]
-    finally:
-        store.flushdb()
+    assert app_server("10.0.0.1=wrong one", "10.0.0.1=wrong two") == ["200 -", "200 -"]
+    # The other server pauses that address for that account, and sees the account's third failure.
+    assert app_server("10.0.0.1=the owner's password", "10.0.0.2=wrong three") == ["429 -", "200 -"]
+    assert app_server("10.0.0.3=the owner's password") == ["200 check-email"]

@@ -181,8 +181,6 @@ def email_password_reset_link(email: str, locale: str | None) -> None:
                        max_age_setting="PASSWORD_RESET_MAX_AGE", locale=locale)
 
 
-
-
 def user_for_reset_token(token: str) -> User:
     payload = read_token(RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload.get("user"))
