@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..privacy import facts_to_show
@@ -90,21 +90,6 @@ class Disclosure:
         facts = set(facts)
         return SurveyResponse.facts_key.in_(sorted(key for key, mix in self.mixes.items()
                                                    if mix.shown.issuperset(facts)))
-
-    def shown_mask(self):
-        """A column expression: which facts the response shows, as the bits of facts_mask."""
-        by_mask: dict[int, list[str]] = {}
-        for key, mix in self.mixes.items():
-            if mix.shown:
-                by_mask.setdefault(facts_mask(mix.shown), []).append(key)
-        if not by_mask:
-            return literal(0)
-        return case(*((SurveyResponse.facts_key.in_(sorted(keys)), mask) for mask, keys in sorted(by_mask.items())),
-                    else_=0)
-
-
-def facts_mask(facts: Iterable[str]) -> int:
-    return sum(1 << FACTS.index(fact) for fact in set(facts))
 
 
 def disclosure_for(survey_id: int) -> Disclosure:

@@ -503,47 +503,41 @@ class _ViewCounts:
         self.answered = answered
 
 
-def _answer_rows(survey: Survey, *, shown: disclosure.Disclosure | None = None, school_id: int | None = None):
-    """Grouped answer rows: (question, option, relationship, language, facts shown, rows)
-    and (question, relationship, language, facts shown, people) for questions taking
-    many answers.
+def _answer_rows(survey: Survey, *, by_facts: bool = False, school_id: int | None = None):
+    """Grouped answer rows: (question, option, facts key, rows) and (question, facts key,
+    people) for questions taking many answers.
 
-    With `shown`, the responses that show some facts (rule 0), by relationship,
-    language and which facts they show (disclosure.facts_mask), and only those
-    that show `school_id` when given. Without, everyone is counted and the
-    other columns are None: then no response row is read, only the answers'
-    index.
+    With `by_facts`, by the responses' facts keys (rule 0 then reads each key's
+    facts, and which of them it shows, from the disclosure), and only the
+    responses at `school_id` when given. Without, everyone is counted and the
+    key is None: then no response row is read, only the answers' index.
     """
     question_ids = [q.id for q in survey.questions]
     many_ids = [q.id for q in survey.questions if q.kind in MANY_ANSWER_KINDS]
-    if shown is None:
+    if not by_facts:
         options = db.session.execute(
-            select(SurveyAnswer.question_id, SurveyAnswer.option_key, null(), null(), null(), func.count())
+            select(SurveyAnswer.question_id, SurveyAnswer.option_key, null(), func.count())
             .where(SurveyAnswer.question_id.in_(question_ids))
             .group_by(SurveyAnswer.question_id, SurveyAnswer.option_key)
         ).all()
         answered = db.session.execute(
-            select(SurveyAnswer.question_id, null(), null(), null(),
-                   func.count(func.distinct(SurveyAnswer.response_id)))
+            select(SurveyAnswer.question_id, null(), func.count(func.distinct(SurveyAnswer.response_id)))
             .where(SurveyAnswer.question_id.in_(many_ids))
             .group_by(SurveyAnswer.question_id)
         ).all() if many_ids else []
         return options, answered
-    mask = shown.shown_mask()
-    group = (SurveyResponse.relationship_to_district, SurveyResponse.language, mask)
-    conditions = [SurveyResponse.survey_id == survey.id,
-                  shown.showing_condition(["school_id"] if school_id is not None else [])]
+    key = SurveyResponse.facts_key
     option_query = (
-        select(SurveyAnswer.question_id, SurveyAnswer.option_key, *group, func.count())
+        select(SurveyAnswer.question_id, SurveyAnswer.option_key, key, func.count())
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(*conditions)
-        .group_by(SurveyAnswer.question_id, SurveyAnswer.option_key, *group)
+        .where(SurveyResponse.survey_id == survey.id)
+        .group_by(SurveyAnswer.question_id, SurveyAnswer.option_key, key)
     )
     answered_query = (
-        select(SurveyAnswer.question_id, *group, func.count(func.distinct(SurveyAnswer.response_id)))
+        select(SurveyAnswer.question_id, key, func.count(func.distinct(SurveyAnswer.response_id)))
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyAnswer.question_id.in_(many_ids), *conditions)
-        .group_by(SurveyAnswer.question_id, *group)
+        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.question_id.in_(many_ids))
+        .group_by(SurveyAnswer.question_id, key)
     )
     if school_id is not None:
         in_school = and_(survey_response_schools.c.response_id == SurveyResponse.id,
@@ -555,20 +549,19 @@ def _answer_rows(survey: Survey, *, shown: disclosure.Disclosure | None = None, 
     return options, answered
 
 
-def _view_counts(rows, filters: ResultFilters) -> _ViewCounts:
+def _view_counts(rows, filters: ResultFilters, shown: disclosure.Disclosure) -> _ViewCounts:
     option_rows, answered_rows = rows
-    needed = disclosure.facts_mask(filters.active())
-
-    def counts(mask, rel, lang) -> bool:
-        return (not needed or (mask or 0) & needed == needed) and filters.matches(rel, lang)
-
+    facts = set(filters.active())
+    counted: dict[str | None, bool] = {None: True}  # rows without a key: everyone, no filter
+    for key, mix in shown.mixes.items():
+        counted[key] = mix.shown.issuperset(facts) and filters.matches(mix.relationship, mix.language)
     options: dict[tuple[int, str | None], int] = defaultdict(int)
-    for question_id, key, rel, lang, mask, n in option_rows:
-        if counts(mask, rel, lang):
-            options[(question_id, key)] += n
+    for question_id, option, key, n in option_rows:
+        if counted.get(key):
+            options[(question_id, option)] += n
     answered: dict[int, int] = defaultdict(int)
-    for question_id, rel, lang, mask, n in answered_rows:
-        if counts(mask, rel, lang):
+    for question_id, key, n in answered_rows:
+        if counted.get(key):
             answered[question_id] += n
     return _ViewCounts(options, answered)
 
@@ -586,8 +579,8 @@ def _question_results(survey: Survey, filters: ResultFilters, sizes: GroupSizes,
     rows = {}
     for key in dict.fromkeys(source(v) for v in views):
         rows[key] = (_answer_rows(survey) if key == "everyone"
-                     else _answer_rows(survey, shown=shown, school_id=key))
-    view, *coarser = [_view_counts(rows[source(v)], v) for v in views]
+                     else _answer_rows(survey, by_facts=True, school_id=key))
+    view, *coarser = [_view_counts(rows[source(v)], v, shown) for v in views]
     active_schools = set(db.session.scalars(select(School.id).where(School.active)))
 
     results, texts_wanted = [], {}
