@@ -2,12 +2,13 @@
 means, and text answers, for everyone or for a group picked by filters on the
 respondents' relationship to the district, school and language.
 
-A constant number of queries, however many responses there are: the sizes of
-every filter group (two grouped queries); answer rows grouped by question and
-option (by relationship and language too when a view filters on them, and
-once more for the chosen school), with how many people answered the questions
-that take many answers; the text answers (one query keeping the newest
-TEXT_ANSWER_CAP of each question) and, when searching, how many match.
+A constant number of queries, however many responses there are: the survey's
+mixes of facts (surveys.disclosure, two grouped queries), from which every
+filter group is sized, and the number of responses; answer rows grouped by
+question and option (by facts key too when a view filters, and once more for
+the chosen school), with how many people answered the questions that take
+many answers; the text answers (one query keeping the newest TEXT_ANSWER_CAP
+of each question) and, when searching, how many match.
 
 Privacy: groups of fewer than 10 people are never shown, and never left to be
 worked out by subtracting shown numbers from one another. The rules (the
