@@ -97,8 +97,6 @@ def _email_signed_link(recipient: str, user: User, *, purpose: str, payload: dic
                hours=current_app.config[max_age_setting] // 3600)
 
 
-
-
 def send_verification_email(user: User) -> None:
     _email_signed_link(user.email, user, purpose=VERIFY_PURPOSE, payload={"user": user.id, "email": user.email},
                        endpoint="accounts.verify_email", template="verify_email",
