@@ -26,14 +26,14 @@ from enum import StrEnum
 from flask import current_app
 from limits import RateLimitItem, parse_many
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..mail.services import send_email
 from ..models import as_utc, utcnow
 from ..urls import external_url
 from .models import User, normalize_email
-from .services import authenticate
+from .services import authenticate, read_account_link
 from .sign_ins import start_sign_in
-from .tokens import TokenError, make_token, read_token
+from .tokens import make_token
 
 SIGN_IN_LINK_PURPOSE = "sign-in-link"
 
@@ -148,12 +148,7 @@ def sign_in_link_minutes() -> int:
 
 def user_for_sign_in_link(token: str) -> SignInLink:
     """Who an emailed sign-in link is for. Raises TokenError/TokenExpired once it is used, old or damaged."""
-    payload = read_token(SIGN_IN_LINK_PURPOSE, token, current_app.config["SIGN_IN_LINK_MAX_AGE"])
-    user = db.session.get(User, payload.get("user"))
-    if user is None or not user.active or user.email != payload.get("email"):
-        raise TokenError()
-    if not hmac.compare_digest(str(payload.get("fp", "")), _link_fingerprint(user)):
-        raise TokenError()
+    user, payload = read_account_link(SIGN_IN_LINK_PURPOSE, token, "SIGN_IN_LINK_MAX_AGE", _link_fingerprint)
     return SignInLink(user, bool(payload.get("remember")))
 
 

@@ -179,14 +179,21 @@ def email_password_reset_link(email: str, locale: str | None) -> None:
                        max_age_setting="PASSWORD_RESET_MAX_AGE", locale=locale)
 
 
-def user_for_reset_token(token: str) -> User:
-    payload = read_token(RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+def read_account_link(purpose: str, token: str, max_age_setting: str, fingerprint) -> tuple[User, dict]:
+    """The active account an emailed link is for, and the link's payload. Raises TokenError
+    (TokenExpired) once the link is old, damaged, for another address, or spent: `fingerprint(user)`
+    no longer matches the one it was made with."""
+    payload = read_token(purpose, token, current_app.config[max_age_setting])
     user = db.session.get(User, payload.get("user"))
     if user is None or not user.active or user.email != payload.get("email"):
         raise TokenError()
-    if not hmac.compare_digest(str(payload.get("fp", "")), _password_fingerprint(user)):
+    if not hmac.compare_digest(str(payload.get("fp", "")), fingerprint(user)):
         raise TokenError()
-    return user
+    return user, payload
+
+
+def user_for_reset_token(token: str) -> User:
+    return read_account_link(RESET_PURPOSE, token, "PASSWORD_RESET_MAX_AGE", _password_fingerprint)[0]
 
 
 def reset_password(token: str, new_password: str) -> User:
