@@ -17,7 +17,7 @@ Counts shown in two views that differ by a filter can be subtracted too
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 SMALL_GROUP_THRESHOLD = 10
 
@@ -60,22 +60,6 @@ def suppressed_counts(counts: Mapping, *, threshold: int = SMALL_GROUP_THRESHOLD
 
 def suppress_total(total: int, threshold: int = SMALL_GROUP_THRESHOLD) -> int | None:
     return total if total >= threshold or total == 0 else None
-
-
-def rare_combinations(rows_by_combination: Mapping[Hashable, int], threshold: int = SMALL_GROUP_THRESHOLD) -> set:
-    """The combinations (of facts about a row) to set aside: those on fewer than
-    threshold rows and, while the rows set aside are 1 to threshold - 1, the
-    next rarest too, so the rows set aside are none or at least threshold and
-    can't be told apart by counting each combination against other views."""
-    set_aside = {key for key, rows in rows_by_combination.items() if rows < threshold}
-    hidden_rows = sum(rows_by_combination[key] for key in set_aside)
-    for key, rows in sorted(rows_by_combination.items(), key=lambda item: (item[1], str(item[0]))):
-        if not 0 < hidden_rows < threshold:
-            break
-        if key not in set_aside:
-            set_aside.add(key)
-            hidden_rows += rows
-    return set_aside
 
 
 def facts_to_show(rows_by_mix: Mapping[tuple, int], levels: Sequence[tuple[int, ...]],

@@ -71,15 +71,15 @@ class Disclosure:
     survey_id: int
     mixes: dict[str, Mix]  # by facts key
 
+    @property
+    def responses(self) -> int:
+        return sum(mix.responses for mix in self.mixes.values())
+
     def not_showing_count(self, facts: Iterable[str]) -> int:
         """Responses that don't show all these facts, so a filter on them leaves out:
         whole groups of at least the threshold, so none or at least the threshold."""
         facts = set(facts)
         return sum(mix.responses for mix in self.mixes.values() if not mix.shown.issuperset(facts))
-
-    def shows(self, facts_key: str, facts: Iterable[str]) -> bool:
-        mix = self.mixes.get(facts_key)
-        return mix is not None and mix.shown.issuperset(facts)
 
     def showing_condition(self, facts: Iterable[str]):
         """WHERE condition on SurveyResponse: responses that show all these facts.

@@ -86,11 +86,12 @@ def export_responses(actor, survey: Survey, *, relationship: str | None = None, 
     services.require_manage_surveys(actor)
     schools = results.list_schools()
     filters, _ignored = results.clean_filters(relationship, school_id, language, [s for s, _name in schools])
-    _sizes, hidden = results.check_filters(survey, filters)
+    shown = disclosure.disclosure_for(survey.id)
+    _sizes, hidden = results.check_filters(survey, filters, shown)
     if hidden:
         raise ExportRefused(filters, results.describe_filters(filters, dict(schools)))
     with force_locale("en"):
-        content, rows = _build_csv(survey, filters, schools)
+        content, rows = _build_csv(survey, filters, schools, shown)
     audit.record(actor, "survey.exported", "survey", survey.id, rows=rows, anonymous=survey.is_anonymous,
                  **{name: value for name, value in (("relationship", filters.relationship),
                                                     ("school_id", filters.school_id),
@@ -99,7 +100,8 @@ def export_responses(actor, survey: Survey, *, relationship: str | None = None, 
     return CsvExport(filename=f"survey-{survey.id}-responses.csv", content=content, rows=rows)
 
 
-def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tuple[int, str]]) -> tuple[str, int]:
+def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tuple[int, str]],
+               shown: disclosure.Disclosure) -> tuple[str, int]:
     anonymous = survey.is_anonymous
     questions = [q for q in survey.questions if q.kind != QuestionKind.SECTION]
     columns = {q.id: position for position, q in enumerate(questions)}
@@ -146,7 +148,6 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
     profile_columns = {columns[q.id]: results.PROFILE_DIMENSIONS[q.kind] for q in questions
                        if q.kind in QuestionKind.PROFILE_KINDS}
     district_zone = ZoneInfo(select_timezone())
-    shown = disclosure.disclosure_for(survey.id)
 
     # Each row: its fixed columns, the facts people can be picked out by, and the answers.
     built = []

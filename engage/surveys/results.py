@@ -4,7 +4,7 @@ respondents' relationship to the district, school and language.
 
 A constant number of queries, however many responses there are: the survey's
 mixes of facts (surveys.disclosure, two grouped queries), from which every
-filter group is sized, and the number of responses; answer rows grouped by
+filter group is sized; answer rows grouped by
 question and option (by facts key too when a view filters, and once more for
 the chosen school), with how many people answered the questions that take
 many answers; the text answers (one query keeping the newest TEXT_ANSWER_CAP
@@ -186,7 +186,7 @@ class GroupSizes:
     def __init__(self, overall: Mapping[tuple[str | None, str | None], int],
                  with_school: Mapping[tuple[str | None, str | None], int],
                  per_school: Mapping[tuple[int, str | None, str | None], int],
-                 threshold: int = SMALL_GROUP_THRESHOLD, everyone: int | None = None):
+                 threshold: int = SMALL_GROUP_THRESHOLD):
         self.threshold = threshold
         self._values: list[list] = [
             sorted({rel for (rel, _lang), n in overall.items() if n and rel is not None}),
@@ -201,16 +201,13 @@ class GroupSizes:
                 self._add(target, rel, school, lang, n)
         for (school, rel, lang), n in per_school.items():
             self._add(self._sizes, rel, school, lang, n)
-        if everyone is not None:
-            # With no filter everyone counts, whatever facts they show (rule 0).
-            self._sizes[(ANY, ANY, ANY)] = everyone
         self._hidden: set[tuple] | None = None
 
     @classmethod
-    def from_disclosure(cls, shown: disclosure.Disclosure, everyone: int) -> GroupSizes:
+    def from_disclosure(cls, shown: disclosure.Disclosure) -> GroupSizes:
         """The sizes of rule 0's filter groups: a response counts in a group when it shows
         every fact the group filters on."""
-        sizes = cls({}, {}, {}, everyone=everyone)
+        sizes = cls({}, {}, {})
         values: list[set] = [set(), set(), set()]
         for mix in shown.mixes.values():
             rel = mix.relationship if "relationship" in mix.shown else None
@@ -226,7 +223,8 @@ class GroupSizes:
                     values[i].add(value)
             values[1].update(schools)
         sizes._values = [sorted(found) for found in values]
-        sizes._sizes[(ANY, ANY, ANY)] = everyone
+        # With no filter everyone counts, whatever facts they show (rule 0).
+        sizes._sizes[(ANY, ANY, ANY)] = shown.responses
         return sizes
 
     @staticmethod
@@ -335,16 +333,10 @@ def view_is_hidden(sizes: GroupSizes, filters: ResultFilters) -> bool:
     return sizes.is_hidden(filters)
 
 
-def group_sizes(survey: Survey, shown: disclosure.Disclosure) -> GroupSizes:
-    """Rule 0's filter groups from the survey's disclosure, and everyone with no filter."""
-    everyone = db.session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey.id))
-    return GroupSizes.from_disclosure(shown, everyone)
-
-
 def check_filters(survey: Survey, filters: ResultFilters,
                   shown: disclosure.Disclosure | None = None) -> tuple[GroupSizes, bool]:
     """The survey's group sizes and whether this filter group must stay hidden."""
-    sizes = group_sizes(survey, shown or disclosure.disclosure_for(survey.id))
+    sizes = GroupSizes.from_disclosure(shown or disclosure.disclosure_for(survey.id))
     return sizes, view_is_hidden(sizes, filters)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engage.audit.models import AuditEvent
 from engage.extensions import db
-from engage.privacy import rare_combinations
+from engage.privacy import facts_to_show
 from engage.surveys.export import WITHHELD, safe_cell
 from engage.surveys.models import QuestionKind, SurveyAnonymity, SurveyResponse
 from tests.conftest import make_user
@@ -213,6 +213,11 @@ def test_withheld_rows_are_never_fewer_than_10():
     # One rare row alone would be found by counting parents here and on the results page.
     rare = ("Student", "English", "Lincoln")
     common, next_rarest = ("Parent", "English", "Lincoln"), ("Parent", "Spanish", "Lincoln")
-    assert rare_combinations(Counter({common: 40, next_rarest: 12, rare: 3})) == {rare, next_rarest}
-    assert rare_combinations(Counter({common: 40, next_rarest: 12})) == set()
-    assert rare_combinations(Counter({common: 40, rare: 4, ("x",): 7})) == {rare, ("x",)}
+    other = ("Staff", "Vietnamese", "Roosevelt")
+
+    def withheld(rows_by_mix):
+        return {mix for mix, shown in facts_to_show(rows_by_mix, [(0, 1, 2)]).items() if not shown}
+
+    assert withheld(Counter({common: 40, next_rarest: 12, rare: 3})) == {rare, next_rarest}
+    assert withheld(Counter({common: 40, next_rarest: 12})) == set()
+    assert withheld(Counter({common: 40, rare: 4, other: 7})) == {rare, other}
