@@ -9,7 +9,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-postgres test-browser install install-embeddings translations extract-messages update-messages serve bench clean
+.PHONY: demo test test-postgres test-browser install translations extract-messages update-messages serve bench clean
 
 # One shell runs the app and a job queue consumer (emails, reminders) beside
 # it; the consumer is stopped, letting its jobs finish, whenever `flask run` ends.
@@ -34,10 +34,6 @@ serve: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 install: $(STAMP) translations
-
-# Optional: sentence embeddings for themes (about 1 GB); the themes job uses them from then on.
-install-embeddings: install
-	$(BIN)/python -m pip install --quiet -e '.[dev,embeddings]'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

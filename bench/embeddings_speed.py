@@ -1,4 +1,4 @@
-"""Speed and clustering quality of the optional sentence-embeddings backend.
+"""Speed and clustering quality of the sentence-embeddings backend.
 
     python bench/embeddings_speed.py                 # every model that loads here
     python bench/embeddings_speed.py --model all-MiniLM-L6-v2 --sets banking77
@@ -15,8 +15,7 @@ over --ward-max items are skipped: Ward is quadratic in memory). The combined
 model's vectors first go through its step over the whole set (`prepare`). These
 are the bare clustering methods; bench/themes_quality.py measures the pipeline.
 
-Needs the embeddings extra (pip install -e ".[embeddings]") and the data sets
-beside the project (../shared/data); neither is needed by the tests.
+Needs the data sets beside the project (../shared/data); the tests do not.
 """
 
 from __future__ import annotations
@@ -224,7 +223,7 @@ def main(argv=None) -> None:
 
     models = args.model or embeddings.available_models()
     if not models:
-        sys.exit('no embeddings model loads here: pip install -e ".[embeddings]"')
+        sys.exit("no embeddings model loads here (is ENGAGE_EMBEDDINGS_MODEL none?)")
     passed = [a for a in (argv if argv is not None else sys.argv[1:])]
     results = []
     baseline_done = False

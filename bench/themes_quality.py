@@ -5,11 +5,17 @@
     .venv/bin/python bench/themes_quality.py --data path/to.csv --representation embeddings --cache /tmp/vectors
     .venv/bin/python bench/themes_quality.py --representation embeddings --model use-multilingual-v3
 
---data is a CSV with columns text,label (a bare name is looked up in
-../shared/data, see its README), or "bilingual-notes": 162 short parent notes
-in 18 themes, a third in Spanish, written by hand for this benchmark as a
-stand-in for the held-back in-domain set (English and Spanish mixed, many
-words for one concern), kept below. The script runs the pipeline and, for
+    .venv/bin/python bench/themes_quality.py --data all                       # every set, true and automatic k
+
+--data is a CSV with columns text,label and optionally language (a bare name
+is looked up in ../shared/data, see its README), "school_feedback"
+(bench/data/school_feedback.csv: 720 pieces of parent feedback on a school
+plan in 24 subjects, 40% of them in Spanish, written for this project and
+labelled by subject and language; see bench/data/README.md), or "all": the four sets of
+../shared/data with their targets, then the school feedback, each with the
+true k and with automatic k, and a table at the end. With a language column
+the script also prints how often a theme joins the languages its subject is
+written in. For one set the script runs the pipeline and, for
 comparison, the plain baseline (TF-IDF + k-means with the same number of
 clusters the pipeline ended with), and prints NMI and ARI against the labels
 for both. The pipeline's "Other / unclustered" bucket counts as one more
@@ -36,90 +42,18 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  #
 from engage.themes.pipeline import OTHER_ID, TfidfLsa, default_representation, find_themes  # noqa: E402
 
 DATA_DIR = ROOT.parent / "shared" / "data"
-BILINGUAL = "bilingual-notes"
-
-# Five English and four Spanish notes per theme, in the words parents use.
-BILINGUAL_NOTES: dict[str, list[str]] = {
-    "bus": ["bus never on time", "my kid waits 40 min at the stop every morning",
-        "transportation is a mess this year", "driver skipped our street again",
-        "need a later pickup for the route by the park", "el camión llega tarde siempre",
-        "mi hija espera mucho en la parada", "el transporte escolar es un desastre",
-        "no pasa el autobús por nuestra calle"],
-    "lunch": ["cafeteria food is cold", "kids say the meals are gross", "not enough time to eat",
-        "more fruit and veggies at lunch please", "portions too small my son comes home starving",
-        "la comida de la escuela es mala", "mi hijo no alcanza a comer",
-        "pongan más verduras en el almuerzo", "los niños tienen hambre al salir"],
-    "safety": ["someone got into the building without checking in", "doors are left open",
-        "worried about a shooting", "need a crossing guard on Main",
-        "cars speed at drop off it's dangerous", "no me siento segura con mis hijos en la escuela",
-        "las puertas quedan abiertas", "necesitamos un guardia en el cruce",
-        "los carros van muy rápido en la entrada"],
-    "bullying": ["my daughter is picked on every day", "kids harass him online and nobody acts",
-        "bullies in the hallway", "teachers ignore name calling",
-        "my son is afraid of other boys in his class", "a mi hijo lo molestan todos los días",
-        "hay acoso en el salón y nadie hace nada", "le pegan en el recreo",
-        "los maestros no paran el bullying"],
-    "interpreters": ["no interpreter at conferences", "letters only come in English",
-        "need translation for meetings", "I could not understand the IEP meeting",
-        "please send notes in Spanish", "no hay intérprete en las juntas",
-        "las cartas llegan solo en inglés", "necesito traducción para entender",
-        "nadie habla español en la oficina"],
-    "homework": ["too much homework at night", "three hours of worksheets", "homework is busy work",
-        "no time for family because of assignments", "my kid cries over math homework", "demasiada tarea",
-        "mi hijo hace tarea hasta las diez", "la tarea es muy difícil y no puedo ayudar",
-        "menos tarea por favor"],
-    "mental_health": ["need more counselors", "my teen is anxious and depressed",
-        "wait for the therapist is months", "kids need someone to talk to",
-        "stress is crushing these students", "necesitan más consejeros", "mi hija tiene ansiedad",
-        "no hay psicólogo en la escuela", "los jóvenes están deprimidos"],
-    "teachers": ["too many substitutes", "teachers keep quitting", "we lost our best teacher",
-        "pay teachers more so they stay", "class has had no real teacher since october",
-        "siempre hay maestros suplentes", "los maestros se van", "paguen mejor a los maestros",
-        "mi hijo no tiene maestro fijo"],
-    "class_size": ["35 kids in one room is too many", "classes are overcrowded", "smaller classes please",
-        "teacher can't give attention with so many students", "my son's class has no desks for everyone",
-        "hay demasiados alumnos por salón", "los grupos son muy grandes", "clases más pequeñas",
-        "la maestra no puede atender a todos"],
-    "special_ed": ["IEP services not delivered", "my son's aide was removed",
-        "no speech therapy this semester", "special education is understaffed", "autism support is lacking",
-        "no le dan los servicios de su plan IEP", "mi hijo necesita educación especial",
-        "no hay terapia de lenguaje", "falta apoyo para niños con autismo"],
-    "facilities": ["bathrooms are filthy", "no soap in the restrooms", "roof leaks in the gym",
-        "broken heater classrooms freezing", "water fountains don't work", "los baños están sucios",
-        "no hay jabón ni papel", "el techo gotea", "los salones están muy fríos"],
-    "communication": ["never know what's happening at school", "emails come too late",
-        "the app is confusing", "nobody returns my calls", "find out about events the day before",
-        "no nos avisan de nada", "la escuela no contesta el teléfono", "nos enteramos tarde de los eventos",
-        "mejor comunicación con los padres"],
-    "after_school": ["need after school care", "no clubs for middle schoolers", "bring back sports",
-        "programs end at 4 but I work till 6", "more activities after class",
-        "necesitamos programas después de clases", "no hay deportes",
-        "salgo de trabajar tarde y no hay cuidado", "más actividades para los niños en la tarde"],
-    "attendance_discipline": ["suspensions are unfair", "same kids get punished",
-        "detention for being one minute late", "use restorative practices instead of punishment",
-        "discipline is inconsistent", "castigan siempre a los mismos", "suspenden por cualquier cosa",
-        "la disciplina no es justa", "mandan a mi hijo a la dirección sin razón"],
-    "technology": ["chromebook broke and no replacement", "wifi is down all the time",
-        "kids need laptops at home", "too much screen time in class", "the online portal never works",
-        "no tenemos internet en casa", "la computadora de la escuela no sirve", "mucho tiempo en pantallas",
-        "no puedo entrar a la plataforma"],
-    "reading": ["my 3rd grader can't read", "need reading tutors", "more phonics",
-        "library is closed most days", "kids are behind in literacy", "mi hijo no sabe leer bien",
-        "necesita ayuda con la lectura", "la biblioteca está cerrada", "más libros en español"],
-    "arts_music": ["bring back music class", "no art this year", "band was cut", "kids need drama and art",
-        "music teacher position eliminated", "quiten menos las clases de música", "no hay clase de arte",
-        "queremos banda y coro", "los niños necesitan arte"],
-    "family_engagement": ["meetings are at times working parents can't come", "more family nights",
-        "parents feel unwelcome", "hold meetings online too", "childcare at PTA meetings would help",
-        "las juntas son cuando trabajo", "no nos sentimos bienvenidos", "hagan reuniones en la noche",
-        "queremos participar más como padres"],
-}
+SCHOOL = ROOT / "bench" / "data" / "school_feedback.csv"
+# The sets of one --all run: the four of ../shared/data with their targets (NMI with
+# the true k), then the school feedback set written for this project.
+ALL_SETS: tuple[tuple[str, float | None], ...] = (
+    ("banking77", 0.82), ("clinc150", 0.93), ("stackoverflow", 0.80), ("polis_civic", 0.45),
+    ("school_feedback", None))
 
 
 def data_path(name: str) -> Path:
     """A path as given, or a bare data set name ("clinc150") in ../shared/data."""
-    if name == BILINGUAL:
-        return Path(BILINGUAL)
+    if name == "school_feedback":
+        return SCHOOL
     path = Path(name)
     if path.exists():
         return path
@@ -129,13 +63,43 @@ def data_path(name: str) -> Path:
     return candidate
 
 
-def load(path: Path) -> tuple[list[str], list[str]]:
-    if path.name == BILINGUAL:
-        return ([t for notes in BILINGUAL_NOTES.values() for t in notes],
-                [label for label, notes in BILINGUAL_NOTES.items() for _ in notes])
+def load(path: Path) -> tuple[list[str], list[str], list[str] | None]:
+    """Texts, labels, and each text's language when the file has a language column."""
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return [r["text"] for r in rows], [r["label"] for r in rows]
+    languages = [r["language"] for r in rows] if rows and "language" in rows[0] else None
+    return [r["text"] for r in rows], [r["label"] for r in rows], languages
+
+
+def language_mixing(truth: list[str], predicted: list, languages: list[str]) -> tuple[float, float]:
+    """How well themes join languages where the labels do.
+
+    Returns the share of themes (Other left out) whose most common label has
+    items in several languages in which each of that label's languages makes
+    up at least a fifth of the items, and
+    the share of non-English items placed in the theme that holds most of
+    their label's English items.
+    """
+    from collections import Counter
+
+    by_theme: dict = {}
+    for label, theme, language in zip(truth, predicted, languages):
+        if theme != OTHER_ID:
+            by_theme.setdefault(theme, []).append((label, language))
+    languages_of = {label: {lang for t, lang in zip(truth, languages) if t == label} for label in set(truth)}
+    should = mixed = 0
+    for members in by_theme.values():
+        label = Counter(m[0] for m in members).most_common(1)[0][0]
+        if len(languages_of[label]) > 1:
+            should += 1
+            counts = Counter(m[1] for m in members)
+            mixed += all(counts[lang] >= len(members) / 5 for lang in languages_of[label])
+    english_home = {label: Counter(p for t, p, lang in zip(truth, predicted, languages)
+                                   if t == label and lang == "en").most_common(1)[0][0]
+                    for label in set(truth) if "en" in languages_of[label]}
+    others = [(t, p) for t, p, lang in zip(truth, predicted, languages) if lang != "en" and t in english_home]
+    with_english = sum(1 for t, p in others if p == english_home[t] and p != OTHER_ID)
+    return mixed / max(should, 1), with_english / max(len(others), 1)
 
 
 def representation_for(choice: str, model: str | None = None):
@@ -193,9 +157,91 @@ def baseline(texts: list[str], k: int, random_state: int = 0) -> list[int]:
     return KMeans(k, n_init=1, random_state=random_state).fit_predict(x).tolist()
 
 
+def run(texts: list[str], truth: list[str], languages: list[str] | None, n_themes: int | None,
+        representation, random_state: int = 0, show: int = 8, with_baseline: bool = True) -> dict:
+    """One `find_themes` run scored against the labels; prints its themes and figures."""
+    started = time.perf_counter()
+    result = find_themes(texts, n_themes=n_themes, random_state=random_state, representation=representation)
+    seconds = time.perf_counter() - started
+    predicted = result.assignments()
+    nmi, ari = scores(truth, predicted)
+    for theme in result.themes[:show]:
+        print(f"  {theme.id:>5} {theme.size:6d}  {theme.label}")
+    if len(result.themes) > show:
+        print(f"  ... {len(result.themes) - show} more themes")
+    print(f"  {OTHER_ID:>5} {sum(1 for p in predicted if p == OTHER_ID):6d}  (unclustered)")
+    figures = {"nmi": nmi, "ari": ari, "themes": len(result.themes), "seconds": seconds,
+               "representation": result.representation}
+    if languages:
+        figures["mixing"], figures["with_english"] = language_mixing(truth, predicted, languages)
+        print(f"languages: {figures['mixing']:.0%} of themes whose subject is written in several languages "
+              f"hold each for a fifth of their items or more; {figures['with_english']:.0%} of non-English items "
+              "sit with their subject's English items")
+    if with_baseline:
+        k = n_themes or max(2, len(result.themes))
+        started_baseline = time.perf_counter()
+        b_nmi, b_ari = scores(truth, baseline(texts, k, random_state))
+        print(f"baseline TF-IDF + k-means, k={k}: NMI={b_nmi:.3f} ARI={b_ari:.3f} "
+              f"seconds={time.perf_counter() - started_baseline:.1f}")
+    print(f"NMI={nmi:.3f} ARI={ari:.3f} themes={len(result.themes)} items={len(texts)} seconds={seconds:.1f}",
+          flush=True)
+    return figures
+
+
+class Remembered:
+    """A representation whose vectors are computed once per set of texts in this process
+    (the --all run clusters each set twice: true k, then automatic)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = inner.name
+        self.clustering = getattr(inner, "clustering", None)
+        self._vectors: dict[int, object] = {}
+
+    def fit_transform(self, texts: list[str]):
+        key = hash(tuple(texts))
+        if key not in self._vectors:
+            self._vectors[key] = self.inner.fit_transform(texts)
+        return self._vectors[key]
+
+
+def run_all(representation, random_state: int) -> None:
+    """Every set of ALL_SETS with the true k and with automatic k, then a table."""
+    representation = Remembered(representation)
+    rows = []
+    for name, target in ALL_SETS:
+        path = SCHOOL if name == "school_feedback" else DATA_DIR / f"{name}.csv"
+        if not path.exists():
+            print(f"\n== {name}: skipped, {path} is not here")
+            continue
+        texts, truth, languages = load(path)
+        k = len(set(truth))
+        figures = {}
+        for n_themes in (k, None):
+            print(f"\n== {name}: {len(texts)} items, {k} labels; n_themes: {n_themes or 'automatic'}", flush=True)
+            started = time.perf_counter()
+            figures[n_themes] = run(texts, truth, languages, n_themes, representation, random_state,
+                                    show=5, with_baseline=False)
+            figures[n_themes]["wall"] = time.perf_counter() - started
+        rows.append((name, k, target, figures[k], figures[None]))
+    print(f"\nrepresentation: {rows[0][3]['representation']}")
+    print(f"{'set':16} {'k':>4} {'NMI true k':>10} {'target':>7} {'NMI auto':>9} {'auto k':>7} {'seconds':>8}")
+    for name, k, target, true_k, auto in rows:
+        verdict = "" if target is None else (" met" if true_k["nmi"] >= target else " NOT met")
+        print(f"{name:16} {k:4d} {true_k['nmi']:10.3f} {target or 0:7.2f} {auto['nmi']:9.3f} {auto['themes']:7d} "
+              f"{true_k['wall'] + auto['wall']:8.1f}{verdict}".replace("   0.00", "      -"))
+    for name, _, _, true_k, auto in rows:
+        if "mixing" in true_k:
+            print(f"{name}: themes joining languages where the labels do: {true_k['mixing']:.0%} (true k), "
+                  f"{auto['mixing']:.0%} (automatic k); non-English items with their subject's English "
+                  f"items: {true_k['with_english']:.0%}, {auto['with_english']:.0%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default="banking77", help="CSV with text,label, or a name in ../shared/data")
+    parser.add_argument("--data", default="banking77",
+                        help='CSV with text,label[,language], a name in ../shared/data, "school_feedback", '
+                             'or "all"')
     parser.add_argument("--n-themes", type=int, default=None, help="number of themes (default: automatic)")
     parser.add_argument("--representation", choices=("tfidf", "embeddings", "auto"), default="auto")
     parser.add_argument("--model", default=None,
@@ -206,35 +252,18 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF + k-means baseline")
     args = parser.parse_args()
 
-    path = data_path(args.data)
-    texts, truth = load(path)
     representation = representation_for(args.representation, args.model)
     if args.cache:
         representation = Cached(representation, args.cache)
+    if args.data == "all":
+        run_all(representation, args.random_state)
+        return
+    path = data_path(args.data)
+    texts, truth, languages = load(path)
     print(f"data: {path.name}, {len(texts)} items, {len(set(truth))} labels; "
           f"representation: {representation.name}; n_themes: {args.n_themes or 'automatic'}", flush=True)
-
-    started = time.perf_counter()
-    result = find_themes(texts, n_themes=args.n_themes, random_state=args.random_state,
-                         representation=representation)
-    seconds = time.perf_counter() - started
-    predicted = result.assignments()
-    nmi, ari = scores(truth, predicted)
-    unclustered = sum(1 for p in predicted if p == OTHER_ID)
-
-    for theme in result.themes[:8]:
-        print(f"  {theme.id:>5} {theme.size:6d}  {theme.label}")
-    if len(result.themes) > 8:
-        print(f"  ... {len(result.themes) - 8} more themes")
-    print(f"  {OTHER_ID:>5} {unclustered:6d}  (unclustered)")
-
-    if not args.no_baseline:
-        k = args.n_themes or max(2, len(result.themes))
-        started_baseline = time.perf_counter()
-        b_nmi, b_ari = scores(truth, baseline(texts, k, args.random_state))
-        print(f"baseline TF-IDF + k-means, k={k}: NMI={b_nmi:.3f} ARI={b_ari:.3f} "
-              f"seconds={time.perf_counter() - started_baseline:.1f}")
-    print(f"NMI={nmi:.3f} ARI={ari:.3f} themes={len(result.themes)} items={len(texts)} seconds={seconds:.1f}")
+    run(texts, truth, languages, args.n_themes, representation, args.random_state,
+        with_baseline=not args.no_baseline)
 
 
 if __name__ == "__main__":

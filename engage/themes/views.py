@@ -66,6 +66,25 @@ def stage_label(stage: str) -> str:
     return str(STAGE_LABELS.get(stage, stage))
 
 
+def representation_label(name: str) -> str:
+    """How a run read the feedback (`ThemeRun.representation`), in words a leader can weigh."""
+    multilingual, english = "use-multilingual" in name, "MiniLM" in name
+    if multilingual and english:
+        return _("Sentence embeddings in English and Spanish (Google's USE multilingual with all-MiniLM-L6-v2): "
+                 "feedback on one subject is grouped together whatever its language.")
+    if multilingual:
+        return _("Multilingual sentence embeddings (Google's USE multilingual): feedback on one subject is "
+                 "grouped together whatever its language.")
+    if english:
+        return _("English sentence embeddings (all-MiniLM-L6-v2): feedback in other languages may form "
+                 "themes of its own.")
+    if name.startswith("tfidf"):
+        return _("Word matching (TF-IDF), because no sentence-embedding model loaded on the server: themes "
+                 "follow shared words more than meaning, and feedback in different languages may form "
+                 "themes of its own.")
+    return name
+
+
 # --------------------------------------------------------------------------
 # Plans and their analyses
 # --------------------------------------------------------------------------
@@ -168,7 +187,7 @@ def _render_dashboard(analysis, run_form: RunForm):
     return render_template(
         "themes/dashboard.html", analysis=analysis, plan=plan, summaries=summaries, other=other, totals=totals,
         run_form=run_form, sort=sort, sort_labels=SORT_LABELS, source_labels=_source_labels(),
-        stage_label=stage_label, **_run_state(analysis),
+        stage_label=stage_label, representation_label=representation_label, **_run_state(analysis),
     )
 
 

@@ -219,6 +219,20 @@ def test_dashboard_ranks_the_themes_with_counts_channels_and_quotes(leader, anal
     assert "<span class=\"stat\">18</span> items of feedback" in html
 
 
+@pytest.mark.parametrize("setting, said", [
+    ("tfidf", "Read with: Word matching (TF-IDF), because no sentence-embedding model loaded"),
+    ("auto", "Read with: Sentence embeddings in English and Spanish (Google's USE multilingual with "
+             "all-MiniLM-L6-v2)"),
+])
+def test_dashboard_says_how_the_run_read_the_feedback(leader, users, app, monkeypatch, setting, said):
+    monkeypatch.setitem(app.config, "THEMES_REPRESENTATION", setting)
+    plan = make_feedback_plan(per_topic=6)
+    analysis = services.default_analysis(users["leader"], plan.id)
+    services.start_run(users["leader"], analysis)
+    html = text_of(leader.get(dashboard_url(analysis)))
+    assert said.replace("'", "&#39;") in html
+
+
 def test_dashboard_sort_links_mark_the_current_order(leader, analysed):
     _plan, analysis = analysed
     html = text_of(leader.get(dashboard_url(analysis, sort="support")))
