@@ -692,14 +692,21 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
     if not len(usable):
         return
     zu = z[usable]
-    zc = _smoothed(_reduced(zu, random_state), random_state) if method == "ward" else zu
+    zc = _reduced(zu, random_state) if method == "ward" else zu
+    # Averaging with neighbours tightens small groups of near-paraphrases, which the
+    # silhouette then rewards: k is chosen on the vectors before it.
+    z_chosen_on = zc
+    if method == "ward":
+        zc = _smoothed(zc, random_state)
     distinct = len({keys[i] for i in usable})
     usable_keys = [keys[i] for i in usable]
     kept = _previous_centers(zc, usable_keys, previous) if previous is not None else None
     if n_themes is None:
         on_step = tracker.within("choosing the number of themes") if tracker else None
-        k = choose_n_themes(zc, random_state, max_k=distinct, previous_centers=kept, on_step=on_step,
-                            method=method)
+        kept_before = kept if z_chosen_on is zc or kept is None else \
+            _previous_centers(z_chosen_on, usable_keys, previous)
+        k = choose_n_themes(z_chosen_on, random_state, max_k=distinct, previous_centers=kept_before,
+                            on_step=on_step, method=method)
     else:
         k = int(n_themes)
     k = max(1, min(k, distinct))
