@@ -96,6 +96,8 @@ class ThemeRun(db.Model):
     n_items: Mapped[int] = mapped_column(Integer, default=0)
     n_themes: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # Pairs of this run's themes so alike that leaders may want to merge them: [[theme id, theme id, cosine]].
+    alike: Mapped[list | None] = mapped_column(JSON, default=list)
     # When the job last reported progress: a run silent for long is taken as dead.
     progressed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The form token of the request that started it: a double submit starts one run.
@@ -128,6 +130,8 @@ class Theme(db.Model):
     # A leader's name for the theme; survives re-runs.
     custom_label: Mapped[str | None] = mapped_column(String(200))
     top_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # How alike its items were at the last run: their mean cosine to its centre (None before one).
+    tightness: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_runs.id", ondelete="SET NULL"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_runs.id", ondelete="SET NULL"))
@@ -170,6 +174,9 @@ class ThemeAssignment(db.Model):
     source_id: Mapped[int] = mapped_column(Integer)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"), index=True)
     strength: Mapped[float] = mapped_column(Float, default=0.0)
+    # How sure the run was: cosine to its theme's centre less that to the nearest other theme's
+    # (see pipeline.UNSURE_BELOW); None when placed another way.
+    confidence: Mapped[float | None] = mapped_column(Float)
     # Position among the theme's representative quotes (0 first), None when not one.
     representative_rank: Mapped[int | None] = mapped_column(Integer)
     assigned_by: Mapped[str] = mapped_column(String(20), default=AssignedBy.RUN)

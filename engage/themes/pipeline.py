@@ -187,6 +187,10 @@ _N_TOP_TERMS = 10
 _N_REPRESENTATIVES = 5
 _NEAR_DUPLICATE = 0.92
 _STOP_LIST = sorted(STOP_WORDS)
+# Placement margins under this are "unsure": the item is nearly as close to another theme.
+UNSURE_BELOW = 0.1
+# Themes each other's nearest with at least this cosine between centres are offered as a merge.
+ALIKE_FROM = 0.45
 _SURFACE_TOKEN = re.compile(TOKEN_PATTERN)
 
 
@@ -209,6 +213,11 @@ class Theme:
     strengths: list[float]
     representatives: list[int]
     member_keys: list[str] = field(default_factory=list, repr=False)
+    # How sure each member's placement is: its cosine to this theme's centre less its
+    # cosine to the nearest other theme's centre (below `UNSURE_BELOW`: worth a look).
+    confidences: list[float] = field(default_factory=list, repr=False)
+    # How alike the members are: their mean cosine to the centre (see `TIGHT_FROM`, `LOOSE_BELOW`).
+    tightness: float = 0.0
 
     @property
     def size(self) -> int:
@@ -217,7 +226,8 @@ class Theme:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "top_terms": list(self.top_terms),
                 "members": list(self.members), "strengths": [round(s, 4) for s in self.strengths],
-                "representatives": list(self.representatives), "member_keys": list(self.member_keys)}
+                "representatives": list(self.representatives), "member_keys": list(self.member_keys),
+                "confidences": [round(c, 4) for c in self.confidences], "tightness": round(self.tightness, 4)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Theme:
@@ -225,7 +235,8 @@ class Theme:
                    top_terms=list(data.get("top_terms", [])), members=list(data.get("members", [])),
                    strengths=list(data.get("strengths", [])),
                    representatives=list(data.get("representatives", [])),
-                   member_keys=list(data.get("member_keys", [])))
+                   member_keys=list(data.get("member_keys", [])),
+                   confidences=list(data.get("confidences", [])), tightness=float(data.get("tightness", 0.0)))
 
 
 @dataclass
@@ -238,6 +249,9 @@ class ThemeResult:
     representation: str
     automatic: bool
     next_id: int = 1
+    # Pairs of themes whose centres are so alike that a leader may want to merge them:
+    # (id, id, cosine), most alike first.
+    alike: list[tuple[str, str, float]] = field(default_factory=list)
 
     def assignments(self) -> list[str]:
         """The theme id of every item, in input order (OTHER_ID for the unclustered)."""
@@ -256,14 +270,16 @@ class ThemeResult:
         """A JSON-serialisable form; `find_themes(previous=...)` and `from_dict` accept it."""
         return {"themes": [t.to_dict() for t in self.themes], "other": self.other.to_dict(),
                 "n_items": self.n_items, "representation": self.representation,
-                "automatic": self.automatic, "next_id": self.next_id}
+                "automatic": self.automatic, "next_id": self.next_id,
+                "alike": [[a, b, round(c, 4)] for a, b, c in self.alike]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ThemeResult:
         return cls(themes=[Theme.from_dict(t) for t in data.get("themes", [])],
                    other=Theme.from_dict(data.get("other") or _empty_other().to_dict()),
                    n_items=int(data.get("n_items", 0)), representation=str(data.get("representation", "")),
-                   automatic=bool(data.get("automatic", False)), next_id=int(data.get("next_id", 1)))
+                   automatic=bool(data.get("automatic", False)), next_id=int(data.get("next_id", 1)),
+                   alike=[(str(a), str(b), float(c)) for a, b, c in data.get("alike", [])])
 
 
 # --------------------------------------------------------------------------
@@ -919,6 +935,8 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     groups.sort(key=lambda g: (-len(g), min(keys[i] for i in g)))
     docs = [normalize(t) for t in texts]
     vocab, scores = _class_tfidf(docs, groups) if groups else (None, None)
+    centres = _unit_rows(np.vstack([z[g].mean(axis=0) for g in groups]), copy=False) if groups else \
+        np.zeros((0, z.shape[1]), dtype=np.float32)
     themes: list[Theme] = []
     for g_index, members in enumerate(groups):
         member_strengths = strengths[members]
@@ -932,13 +950,43 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         themes.append(Theme(id="", label=label, top_terms=[_surface(t, forms) for t in top_terms[:_N_TOP_TERMS]],
                             members=members.tolist(), strengths=[float(s) for s in member_strengths],
                             representatives=_representatives(z, members, member_strengths, keys),
-                            member_keys=[keys[i] for i in members]))
+                            member_keys=[keys[i] for i in members],
+                            confidences=_placement_margins(z[members], centres, g_index).tolist(),
+                            tightness=float(member_strengths.mean())))
     next_id = _match_previous(themes, previous)
+    alike = _alike_pairs(themes, centres)
     other_members = np.flatnonzero(labels == -1)
     other = _empty_other(other_members.tolist(), [float(strengths[i]) for i in other_members],
                          [keys[i] for i in other_members])
     tracker.report("done", 1.0)
-    return ThemeResult(themes, other, n, name, n_themes is None, next_id)
+    return ThemeResult(themes, other, n, name, n_themes is None, next_id, alike)
+
+
+def _placement_margins(rows: np.ndarray, centres: np.ndarray, own: int) -> np.ndarray:
+    """For rows placed in theme `own`: cosine to its centre less the best cosine to another."""
+    similarity = (rows @ centres.T).astype(np.float64)
+    margins = similarity[:, own].copy()
+    if len(centres) > 1:
+        similarity[:, own] = -np.inf
+        margins -= similarity.max(axis=1)
+    return np.round(margins, 4)
+
+
+def _alike_pairs(themes: list[Theme], centres: np.ndarray) -> list[tuple[str, str, float]]:
+    """Pairs of themes that are each other's nearest (cosine of their centres) and at
+    least `ALIKE_FROM` alike, most alike first: a leader may see them as one subject.
+
+    On the school feedback set (automatic k, 33 themes for 24 subjects) these were
+    lunch food / time to eat, late buses / traffic at drop-off, bullying /
+    suspensions: related subjects a leader may well merge into one broader theme."""
+    if len(themes) < 2:
+        return []
+    similarity = centres @ centres.T
+    np.fill_diagonal(similarity, -np.inf)
+    nearest = similarity.argmax(axis=1)
+    pairs = [(themes[a].id, themes[b].id, round(float(similarity[a, b]), 4))
+             for a, b in enumerate(nearest) if a < b and nearest[b] == a and similarity[a, b] >= ALIKE_FROM]
+    return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
 
 
 def _prepared(representation: Any, texts: Sequence[str | None], vectors: np.ndarray) -> np.ndarray:

@@ -449,7 +449,7 @@ def clean_search(q: str | None) -> str:
 
 def filter_items(themed: Sequence[ThemedItem], theme: Theme | int | str | None = None, *, q: str | None = None,
                  source: str | None = None, section_key: str | None = None, language: str | None = None,
-                 new_only: bool = False) -> list[ThemedItem]:
+                 new_only: bool = False, unsure_only: bool = False) -> list[ThemedItem]:
     """The items of a theme (an id, "other", "off_topic"; None: every item) that match
     the search and filters, newest first.
 
@@ -470,6 +470,8 @@ def filter_items(themed: Sequence[ThemedItem], theme: Theme | int | str | None =
         rows = [row for row in rows if (row.item.language or "") == language]
     if new_only:
         rows = [row for row in rows if row.is_new]
+    if unsure_only:
+        rows = [row for row in rows if row.unsure]
     return sorted(rows, key=lambda row: (row.item.created_at, row.item.source, row.item.source_id), reverse=True)
 
 
@@ -514,3 +516,44 @@ def paginate(rows: Sequence, page: int = 1, per_page: int = PER_PAGE) -> Page:
 def item_languages(rows: Iterable[ThemedItem]) -> list[str]:
     """The languages the items are written in, for the language filter."""
     return sorted({row.item.language for row in rows if row.item.language})
+
+
+# --------------------------------------------------------------------------
+# How sure the analysis is: each theme's fit, and themes that may be one
+# --------------------------------------------------------------------------
+
+# A theme is "tight" when its items are at least this much more alike than the analysis's
+# median theme, "loose" when this much less (the scale differs by representation).
+TIGHT_FROM, LOOSE_BELOW = 1.1, 0.85
+
+
+def theme_fits(themes: Sequence[Theme]) -> dict[int, str]:
+    """Each theme's fit against the median tightness of these themes: "tight", "typical"
+    or "loose" (themes without a tightness, made before runs measured it, get none).
+
+    On the school feedback set and banking77, loose themes were the mixed ones (under
+    half of their items of one subject) and tight ones the pure ones."""
+    measured = sorted(t.tightness for t in themes if t.tightness is not None)
+    if not measured:
+        return {}
+    median = measured[len(measured) // 2]
+    fits = {}
+    for theme in themes:
+        if theme.tightness is not None:
+            ratio = theme.tightness / median if median > 0 else 1.0
+            fits[theme.id] = "tight" if ratio >= TIGHT_FROM else "loose" if ratio < LOOSE_BELOW else "typical"
+    return fits
+
+
+def unsure_count(theme: Theme | int | str, themed: Sequence[ThemedItem]) -> int:
+    return sum(1 for row in members_of(theme, themed) if row.unsure)
+
+
+def alike_pairs(run, themes: Sequence[Theme]) -> list[tuple[Theme, Theme]]:
+    """The pairs of active themes the run found so alike that they may be one, most alike first."""
+    by_id = {theme.id: theme for theme in themes}
+    pairs = []
+    for first, second, _cosine in (run.alike or []) if run is not None else []:
+        if first in by_id and second in by_id:
+            pairs.append((by_id[first], by_id[second]))
+    return pairs

@@ -368,6 +368,7 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
             theme.status = ThemeStatus.ACTIVE
         theme.generated_label = found_theme.label[:LABEL_MAX]
         theme.top_terms = list(found_theme.top_terms)
+        theme.tightness = found_theme.tightness
         theme.last_run_id = run.id
         found[found_theme.id] = theme
     db.session.flush()
@@ -377,16 +378,17 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
         if theme.key not in found and theme.status == ThemeStatus.ACTIVE and theme.id not in pinned_theme_ids:
             theme.status = ThemeStatus.RETIRED
 
-    placed: dict[tuple[str, int], tuple[int | None, float, int | None]] = {}
+    placed: dict[tuple[str, int], tuple[int | None, float, int | None, float | None]] = {}
     for found_theme in result.themes:
         theme_id = found[found_theme.id].id
         ranks = {member: rank for rank, member in enumerate(found_theme.representatives)}
-        for member, strength in zip(found_theme.members, found_theme.strengths):
-            placed[clustered[member].key] = (theme_id, float(strength), ranks.get(member))
+        confidences = found_theme.confidences or [None] * len(found_theme.members)
+        for member, strength, confidence in zip(found_theme.members, found_theme.strengths, confidences):
+            placed[clustered[member].key] = (theme_id, float(strength), ranks.get(member), confidence)
     now = utcnow()
     in_scope = {item.key for item in items}
     for item in clustered:
-        theme_id, strength, rank = placed.get(item.key, (None, 0.0, None))
+        theme_id, strength, rank, confidence = placed.get(item.key, (None, 0.0, None, None))
         assignment = assignments.get(item.key)
         if assignment is None:
             assignment = ThemeAssignment(analysis_id=analysis.id, source=item.source, source_id=item.source_id)
@@ -395,7 +397,7 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
             assignment.strength, assignment.representative_rank, assignment.run_theme_id = strength, None, theme_id
             continue
         assignment.theme_id, assignment.strength, assignment.representative_rank = theme_id, strength, rank
-        assignment.run_theme_id = theme_id
+        assignment.run_theme_id, assignment.confidence = theme_id, confidence
         assignment.assigned_by, assignment.run_id, assignment.assigned_at = AssignedBy.RUN, run.id, now
     # Items placed while the pipeline ran, after this run read the feedback, are not gone.
     gone = [a.id for key, a in assignments.items() if key not in in_scope and key in known_keys]
@@ -403,6 +405,7 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
         db.session.execute(delete(ThemeAssignment).where(ThemeAssignment.id.in_(gone[start:start + 900])))
     analysis.next_theme_number = max(analysis.next_theme_number, result.next_id)
     run.representation = result.representation
+    run.alike = [[found[a].id, found[b].id, cosine] for a, b, cosine in result.alike if a in found and b in found]
     run.n_items = len(clustered)
     run.n_themes = len(result.themes)
 
@@ -420,6 +423,7 @@ class _Assigned:
     assigned_by: str
     off_topic: bool
     run_theme_id: int | None
+    confidence: float | None
 
 
 def _assigned_by_key(analysis_id: int) -> dict[tuple[str, int], _Assigned]:
@@ -427,7 +431,7 @@ def _assigned_by_key(analysis_id: int) -> dict[tuple[str, int], _Assigned]:
     rows = db.session.execute(
         select(ThemeAssignment.source, ThemeAssignment.source_id, ThemeAssignment.theme_id,
                ThemeAssignment.strength, ThemeAssignment.representative_rank, ThemeAssignment.assigned_by,
-               ThemeAssignment.off_topic, ThemeAssignment.run_theme_id)
+               ThemeAssignment.off_topic, ThemeAssignment.run_theme_id, ThemeAssignment.confidence)
         .where(ThemeAssignment.analysis_id == analysis_id)
     )
     return {(source, source_id): _Assigned(*rest) for source, source_id, *rest in rows}
@@ -530,6 +534,14 @@ class ThemedItem:
     # and the active theme that counts it (merges followed). The counts of people by group read these.
     run_theme_id: int | None = None
     run_counted_theme_id: int | None = None
+    # How sure the run was of its placement (see pipeline.UNSURE_BELOW); None: placed another way.
+    confidence: float | None = None
+
+    @property
+    def unsure(self) -> bool:
+        """Placed by the run, and nearly as close to another theme: worth a leader's look."""
+        return self.assigned_by == AssignedBy.RUN and self.confidence is not None and \
+            self.confidence < pipeline.UNSURE_BELOW
 
 
 def effective_theme_ids(themes: Iterable[Theme]) -> dict[int, int | None]:
@@ -568,7 +580,8 @@ def themed_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = Non
         out.append(ThemedItem(item, effective.get(a.theme_id) if a.theme_id is not None else None, a.strength,
                               a.representative_rank, a.assigned_by, a.off_topic,
                               a.assigned_by == AssignedBy.NEAREST, a.run_theme_id,
-                              effective.get(a.run_theme_id) if a.run_theme_id is not None else None))
+                              effective.get(a.run_theme_id) if a.run_theme_id is not None else None,
+                              a.confidence))
     return out
 
 
@@ -719,13 +732,14 @@ def split_theme(actor, theme: Theme, n_parts: int | None = None) -> list[Theme]:
         analysis.next_theme_number += 1
         new_theme = Theme(analysis=analysis, key=key, generated_label=part.label[:LABEL_MAX],
                           top_terms=list(part.top_terms), split_from_id=theme.id, first_run_id=theme.last_run_id,
-                          last_run_id=theme.last_run_id)
+                          last_run_id=theme.last_run_id, tightness=part.tightness)
         db.session.add(new_theme)
         db.session.flush()
         ranks = {member: rank for rank, member in enumerate(part.representatives)}
-        for member, strength in zip(part.members, part.strengths):
+        for member, strength, confidence in zip(part.members, part.strengths, part.confidences):
             a = assignments[rows[member].item.key]
             a.theme_id, a.strength, a.representative_rank = new_theme.id, float(strength), ranks.get(member)
+            a.confidence = confidence
         created.append(new_theme)
     # What fits none of the parts stays together under the first (largest) part.
     for index in result.other.members:

@@ -42,6 +42,11 @@ STAGE_LABELS = {
     "saving": _l("saving"),
     "done": _l("done"),
 }
+FIT_LABELS = {
+    "tight": _l("Its items are much alike."),
+    "typical": _l("Its items are about as alike as in the other themes."),
+    "loose": _l("Its items vary more than in the other themes: check that they belong together."),
+}
 RELATIONSHIP_LABELS = {**dict(RELATIONSHIP_CHOICES), reporting.NOT_SHARED: _l("Did not say")}
 LANGUAGE_LABELS = {**dict(LANGUAGE_CHOICES), reporting.NOT_SHARED: _l("Did not say")}
 
@@ -184,10 +189,13 @@ def _render_dashboard(analysis, run_form: RunForm):
     summaries = reporting.theme_summaries(analysis, themed, sort=sort, themes=themes)
     other = reporting.other_summary(analysis, themed, label=_("Other / unclustered"), themes=themes)
     totals = reporting.analysis_totals(themed)
+    run_state = _run_state(analysis)
     return render_template(
         "themes/dashboard.html", analysis=analysis, plan=plan, summaries=summaries, other=other, totals=totals,
         run_form=run_form, sort=sort, sort_labels=SORT_LABELS, source_labels=_source_labels(),
-        stage_label=stage_label, representation_label=representation_label, **_run_state(analysis),
+        stage_label=stage_label, representation_label=representation_label,
+        fits=reporting.theme_fits(themes), fit_labels=FIT_LABELS,
+        alike=reporting.alike_pairs(run_state["successful_run"], themes), **run_state,
     )
 
 
@@ -255,6 +263,7 @@ def _filters() -> dict:
         "section_key": request.args.get("section", "").strip()[:40],
         "language": request.args.get("language", "").strip()[:20],
         "new_only": request.args.get("new") == "1",
+        "unsure_only": request.args.get("unsure") == "1",
     }
 
 
@@ -307,7 +316,7 @@ def _render_theme(analysis, theme, *, rename=None, response=None, merge=None, sp
     rename = rename or RenameForm(formdata=None, prefix="rename-", label=theme.custom_label or "")
     response = response or ResponseForm(formdata=None, prefix="response-", heard=theme.response_heard,
                                         will_do=theme.response_will_do, publish=theme.response_published)
-    merge = merge or MergeForm(formdata=None, prefix="merge-")
+    merge = merge or MergeForm(formdata=None, prefix="merge-", into=request.args.get("merge_with", ""))
     merge.set_themes(themes, theme)
     split = split or SplitForm(formdata=None, prefix="split-")
     members = reporting.members_of(theme, themed)
@@ -321,7 +330,8 @@ def _render_theme(analysis, theme, *, rename=None, response=None, merge=None, sp
         trend=trend, trend_unit=reporting.unit_of(trend),
         rename_form=rename, response_form=response, merge_form=merge, split_form=split,
         move_options=_move_options(_theme_choices(themes)), source_labels=_source_labels(), which=theme.id,
-        can_edit=theme.status == ThemeStatus.ACTIVE, **_item_list(themed, theme, sections),
+        can_edit=theme.status == ThemeStatus.ACTIVE, fit=reporting.theme_fits(themes).get(theme.id),
+        fit_labels=FIT_LABELS, unsure=reporting.unsure_count(theme, themed), **_item_list(themed, theme, sections),
     )
 
 

@@ -502,3 +502,45 @@ def test_embeddings_like_vectors_are_clustered_with_ward_and_ids_survive_a_rerun
     before, after = first.assignments(), second.assignments()
     kept = sum(1 for i in range(len(texts)) if before[i] == after[i])
     assert kept / len(texts) >= 0.9
+
+
+def test_each_placement_says_how_sure_it_is_and_each_theme_how_alike_its_items_are(corpus):
+    texts, topics = corpus
+    mixed = "The bus is always late and the homework is too much every night"
+    result = find_themes([*texts, mixed], n_themes=len(set(topics)), representation=TfidfLsa())
+    margins = {}
+    for theme in result.themes:
+        assert len(theme.confidences) == len(theme.members)
+        assert 0.0 < theme.tightness <= 1.0
+        assert abs(theme.tightness - sum(theme.strengths) / theme.size) < 1e-6
+        for member, confidence in zip(theme.members, theme.confidences):
+            assert -2.0 <= confidence <= 2.0  # a cosine less another
+            margins[member] = confidence
+    placed = [m for i, m in margins.items() if i < len(texts)]
+    assert sorted(placed)[len(placed) // 2] > 0.1  # most items are clearly in their theme
+    assert margins.get(len(texts), -1.0) < sorted(placed)[len(placed) // 10]  # two subjects in one: unsure
+
+
+def test_themes_that_are_each_others_nearest_and_alike_are_offered_as_one():
+    """Four groups of vectors: two of them near each other (one subject seen two ways)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    base = np.linalg.qr(rng.normal(size=(32, 4)))[0].T  # four orthogonal directions
+    directions = [base[0], 0.8 * base[0] + 0.6 * base[1], base[2], base[3]]
+    texts, rows, truth = [], [], []
+    for group, direction in enumerate(directions):
+        for i in range(30):
+            texts.append(f"group {group} note {i} words")
+            rows.append(direction + 0.03 * rng.normal(size=32))
+            truth.append(group)
+    vectors = np.array(rows, dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    result = find_themes(texts, n_themes=4, vectors=vectors)
+    group_of = {t.id: truth[t.members[0]] for t in result.themes}
+    assert [sorted((group_of[a], group_of[b])) for a, b, _ in result.alike] == [[0, 1]]
+    assert result.alike[0][2] >= 0.45
+    again = ThemeResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert again.alike == result.alike
+    assert [t.confidences for t in again.themes] == [t.confidences for t in result.themes]
+    assert [t.tightness for t in again.themes] == [round(t.tightness, 4) for t in result.themes]

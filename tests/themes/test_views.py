@@ -621,3 +621,64 @@ def test_dashboard_and_theme_pages_run_the_same_queries_with_more_feedback(leade
     pages[1] = theme_url(analysis, theme)
     many = [_queries(leader, page) for page in pages]
     assert many == few
+
+
+# How sure the analysis is ------------------------------------------------------------------------------------
+
+
+def test_a_run_stores_how_sure_each_placement_is_and_how_alike_each_themes_items_are(analysed):
+    _plan, analysis = analysed
+    assignments = db.session.scalars(select(ThemeAssignment).where(ThemeAssignment.analysis_id == analysis.id)).all()
+    placed = [a for a in assignments if a.theme_id is not None]
+    assert placed and all(a.confidence is not None for a in placed)
+    assert all(theme.tightness is not None and 0 < theme.tightness <= 1 for theme in themes_of(analysis))
+    run = db.session.scalar(select(ThemeRun).where(ThemeRun.analysis_id == analysis.id))
+    theme_ids = {theme.id for theme in themes_of(analysis)}
+    assert all(a in theme_ids and b in theme_ids for a, b, _ in run.alike)
+
+
+def test_items_the_run_was_unsure_of_are_marked_and_can_be_listed_alone(leader, analysed):
+    _plan, analysis = analysed
+    theme = theme_with(analysis, "bus")
+    rows = db.session.scalars(select(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id)
+                              .order_by(ThemeAssignment.id)).all()
+    for a in rows:
+        a.confidence = 0.5
+    rows[0].confidence = 0.02
+    unsure_text = db.session.get(Comment, rows[0].source_id).body
+    db.session.commit()
+
+    html = text_of(leader.get(theme_url(analysis, theme)))
+    assert html.count('class="badge badge-unsure"') == 1
+    assert "Check the 1 item the analysis was unsure where to place." in html
+    assert theme_url(analysis, theme, "?unsure=1#items-title") in html
+    only = text_of(leader.get(theme_url(analysis, theme, "?unsure=1")))
+    assert "1 item matches, of" in only and unsure_text in only
+    # A leader who moves it has decided: it is no longer unsure.
+    rows[0].assigned_by = AssignedBy.LEADER
+    db.session.commit()
+    assert "Check the 1 item" not in text_of(leader.get(theme_url(analysis, theme)))
+
+
+def test_the_dashboard_marks_loose_themes_and_offers_to_merge_themes_that_may_be_one(leader, analysed):
+    _plan, analysis = analysed
+    first, second, third = themes_of(analysis)[:3]
+    first.tightness, second.tightness, third.tightness = 0.3, 0.6, 0.62
+    run = db.session.scalar(select(ThemeRun).where(ThemeRun.analysis_id == analysis.id))
+    run.alike = [[first.id, second.id, 0.7]]
+    db.session.commit()
+
+    html = text_of(leader.get(dashboard_url(analysis)))
+    assert html.count('class="badge badge-unsure">Items vary') == 1
+    assert "Themes that may be one" in html
+    link = theme_url(analysis, first, f"?merge_with={second.id}#merge-title")
+    assert link in html
+    merge_form = text_of(leader.get(theme_url(analysis, first, f"?merge_with={second.id}")))
+    assert f'<option selected value="{second.id}">' in merge_form or f'<option value="{second.id}" selected>' in merge_form
+    page = text_of(leader.get(theme_url(analysis, first)))
+    assert "Its items vary more than in the other themes" in page
+    # Once merged, the pair is not offered again.
+    first.status = ThemeStatus.MERGED
+    first.merged_into_id = second.id
+    db.session.commit()
+    assert "Themes that may be one" not in text_of(leader.get(dashboard_url(analysis)))
