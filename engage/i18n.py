@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from .extensions import babel
@@ -29,6 +30,11 @@ def select_locale() -> str:
     if chosen in supported_locales():
         return chosen
     return request.accept_languages.best_match(supported_locales()) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def reading_language() -> str:
+    """The language the page being built is read in ("en" outside a request: jobs, commands)."""
+    return str(get_locale() or "en") if has_request_context() else "en"
 
 
 def select_timezone() -> str:

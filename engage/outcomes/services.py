@@ -19,8 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g, has_request_context
-from flask_babel import get_locale
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +30,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..comments.models import Comment, CommentStatus
 from ..extensions import db
+from ..i18n import reading_language
 from ..mail.services import send_email
 from ..models import utcnow
 from ..permissions import Permission, require
@@ -442,10 +442,6 @@ class PublicOutcome:
         return None
 
 
-def _reader_is_spanish() -> bool:
-    return has_request_context() and str(get_locale() or "") == "es"
-
-
 def _display_theme(theme: Theme, by_id: dict[int, Theme] | None = None) -> Theme:
     """The theme to show for a linked theme: the one it was merged into, else itself."""
     seen = set()
@@ -519,7 +515,7 @@ def plan_outcomes(plan_id: int) -> list[PublicOutcome]:
         select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number))}
     latest = max(versions.values(), key=lambda v: v.number) if versions else None
     counts = _public_comment_counts([o.id for o in outcomes])
-    spanish = _reader_is_spanish()
+    spanish = reading_language() == "es"
     return [_to_public(o, themes, versions, latest, counts, spanish) for o in outcomes]
 
 
@@ -569,7 +565,7 @@ def recent_outcomes(limit: int = 3) -> list[tuple[PublicOutcome, str]]:
         if version.plan_id not in latest or version.number > latest[version.plan_id].number:
             latest[version.plan_id] = version
     counts = _public_comment_counts([outcome.id for outcome in outcomes])
-    spanish = _reader_is_spanish()
+    spanish = reading_language() == "es"
     return [(_to_public(outcome, themes, versions, latest[outcome.plan_id], counts, spanish),
              latest[outcome.plan_id].snapshot.get("title", "")) for outcome in outcomes]
 

@@ -92,6 +92,13 @@ class RenameForm(TextForm):
         filters=[single_line],
         validators=[max_length(LABEL_MAX)],
     )
+    label_es = StringField(
+        _l("Name of the theme in Spanish"),
+        description=_l("What Spanish readers see. Leave empty to show them Engage’s Spanish name, or your "
+                       "name above if you gave one."),
+        filters=[single_line],
+        validators=[max_length(LABEL_MAX)],
+    )
 
 
 class MergeForm(TextForm):

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import reading_language
 from ..models import utcnow
 
 
@@ -127,8 +128,11 @@ class Theme(db.Model):
     # Split from this theme by a leader (kept for the audit trail and the "split from" note).
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
     generated_label: Mapped[str] = mapped_column(String(200), default="")
-    # A leader's name for the theme; survives re-runs.
+    # The pipeline's name in Spanish, from the theme's Spanish items (its English one when it has none).
+    generated_label_es: Mapped[str | None] = mapped_column(String(200))
+    # A leader's name for the theme, and its Spanish; they survive re-runs.
     custom_label: Mapped[str | None] = mapped_column(String(200))
+    custom_label_es: Mapped[str | None] = mapped_column(String(200))
     top_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     # How alike its items were at the last run: their mean cosine to its centre (None before one).
     tightness: Mapped[float | None] = mapped_column(Float)
@@ -147,6 +151,17 @@ class Theme(db.Model):
 
     @property
     def label(self) -> str:
+        """The name in the reader's language (see `label_in`)."""
+        return self.label_in(reading_language())
+
+    def label_in(self, language: str) -> str:
+        """A leader's name before the pipeline's; in Spanish, a Spanish name when there is one
+        that still fits (the pipeline's Spanish name does not outlive a leader's renaming)."""
+        if language == "es":
+            if self.custom_label_es:
+                return self.custom_label_es
+            if not self.custom_label and self.generated_label_es:
+                return self.generated_label_es
         return self.custom_label or self.generated_label
 
     @property

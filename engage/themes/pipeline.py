@@ -145,6 +145,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.extmath import row_norms
 from threadpoolctl import threadpool_limits
 
+from engage.themes import naming
 from engage.themes.text import STOP_WORDS, TOKEN_PATTERN, normalize, strip_accents, words
 
 #: `find_themes(progress=...)`: called with a stage name and the share of the whole work done.
@@ -216,8 +217,11 @@ class Theme:
     # How sure each member's placement is: its cosine to this theme's centre less its
     # cosine to the nearest other theme's centre (below `UNSURE_BELOW`: worth a look).
     confidences: list[float] = field(default_factory=list, repr=False)
-    # How alike the members are: their mean cosine to the centre (see `TIGHT_FROM`, `LOOSE_BELOW`).
+    # How alike the members are: their mean cosine to the centre.
     tightness: float = 0.0
+    # The theme's name in plain words per language ("en", "es"; see `engage.themes.naming`);
+    # `label` is the English one, or its distinctive terms when no member's words will do.
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -227,7 +231,8 @@ class Theme:
         return {"id": self.id, "label": self.label, "top_terms": list(self.top_terms),
                 "members": list(self.members), "strengths": [round(s, 4) for s in self.strengths],
                 "representatives": list(self.representatives), "member_keys": list(self.member_keys),
-                "confidences": [round(c, 4) for c in self.confidences], "tightness": round(self.tightness, 4)}
+                "confidences": [round(c, 4) for c in self.confidences], "tightness": round(self.tightness, 4),
+                "names": dict(self.names)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Theme:
@@ -236,7 +241,8 @@ class Theme:
                    strengths=list(data.get("strengths", [])),
                    representatives=list(data.get("representatives", [])),
                    member_keys=list(data.get("member_keys", [])),
-                   confidences=list(data.get("confidences", [])), tightness=float(data.get("tightness", 0.0)))
+                   confidences=list(data.get("confidences", [])), tightness=float(data.get("tightness", 0.0)),
+                   names=dict(data.get("names", {})))
 
 
 @dataclass
@@ -904,9 +910,15 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         tracker.report("done", 1.0)
         return ThemeResult([], _empty_other(), 0, name, n_themes is None, next_id)
     keys = [fingerprint(t) for t in texts]
-    if vectors is None:
+    # Per-item vectors as the model gives them (sentence embeddings), for naming the themes.
+    raw = None
+    if vectors is None and hasattr(representation, "embed") and hasattr(representation, "prepare"):
+        raw = _unit_rows(np.asarray(representation.embed(list(texts)), dtype=np.float32), copy=False)
+        z = np.asarray(representation.prepare(list(texts), raw), dtype=np.float32)
+    elif vectors is None:
         z = np.asarray(representation.fit_transform(list(texts)), dtype=np.float32)
     else:
+        raw = vectors
         # Per-item vectors may need a step over the whole set (see `_prepared`),
         # taken in the canonical order so the input order does not matter.
         order = sorted(range(n), key=lambda i: keys[i])
@@ -953,6 +965,7 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
                             member_keys=[keys[i] for i in members],
                             confidences=_placement_margins(z[members], centres, g_index).tolist(),
                             tightness=float(member_strengths.mean())))
+    _name(themes, texts, raw, getattr(representation, "embed", None))
     next_id = _match_previous(themes, previous)
     alike = _alike_pairs(themes, centres)
     other_members = np.flatnonzero(labels == -1)
@@ -960,6 +973,20 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
                          [keys[i] for i in other_members])
     tracker.report("done", 1.0)
     return ThemeResult(themes, other, n, name, n_themes is None, next_id, alike)
+
+
+def _name(themes: list[Theme], texts: Sequence[str], raw: np.ndarray | None, embed) -> None:
+    """Give each theme its names in plain words (see `engage.themes.naming`), in place;
+    the English one, when there is one, becomes its label."""
+    if not themes:
+        return
+    central_first = [[m for _, m in sorted(zip(t.strengths, t.members), key=lambda pair: (-pair[0], pair[1]))]
+                     for t in themes]
+    names = naming.theme_names(texts, central_first, [t.top_terms for t in themes],
+                               embed=embed if raw is not None else None, vectors=raw)
+    for theme, theme_names in zip(themes, names):
+        theme.names = theme_names
+        theme.label = theme_names.get("en", theme.label)
 
 
 def _placement_margins(rows: np.ndarray, centres: np.ndarray, own: int) -> np.ndarray:

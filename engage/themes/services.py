@@ -367,6 +367,7 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
         elif theme.status == ThemeStatus.RETIRED:
             theme.status = ThemeStatus.ACTIVE
         theme.generated_label = found_theme.label[:LABEL_MAX]
+        theme.generated_label_es = found_theme.names.get("es", found_theme.label)[:LABEL_MAX]
         theme.top_terms = list(found_theme.top_terms)
         theme.tightness = found_theme.tightness
         theme.last_run_id = run.id
@@ -666,18 +667,20 @@ def get_theme(actor, analysis: ThemeAnalysis, theme_id: int) -> Theme:
     return theme
 
 
-def rename_theme(actor, theme: Theme, label: str) -> None:
-    """A leader's name for the theme; empty goes back to the generated label."""
+def rename_theme(actor, theme: Theme, label: str, label_es: str | None = None) -> None:
+    """A leader's name for the theme, and its Spanish; empty goes back to the generated one."""
     require_manage_themes(actor)
     label = " ".join((label or "").split())
-    if len(label) > LABEL_MAX:
+    label_es = " ".join((label_es or "").split())
+    if len(label) > LABEL_MAX or len(label_es) > LABEL_MAX:
         raise ValueError(_("Keep the name under %(max)d characters.", max=LABEL_MAX))
-    if (label or None) == theme.custom_label:
+    if ((label or None), (label_es or None)) == (theme.custom_label, theme.custom_label_es):
         return
-    before = theme.label
-    theme.custom_label = label or None
+    before = {"label": theme.label_in("en"), "label_es": theme.label_in("es")}
+    theme.custom_label, theme.custom_label_es = label or None, label_es or None
     audit.record(actor, "themes.renamed", "theme", theme.id, analysis_id=theme.analysis_id,
-                 changes={"label": [before, theme.label]})
+                 changes={key: [value, theme.label_in(key[-2:] if key.endswith("_es") else "en")]
+                          for key, value in before.items()})
     db.session.commit()
 
 
@@ -731,6 +734,7 @@ def split_theme(actor, theme: Theme, n_parts: int | None = None) -> list[Theme]:
         key = f"t{analysis.next_theme_number}"
         analysis.next_theme_number += 1
         new_theme = Theme(analysis=analysis, key=key, generated_label=part.label[:LABEL_MAX],
+                          generated_label_es=part.names.get("es", part.label)[:LABEL_MAX],
                           top_terms=list(part.top_terms), split_from_id=theme.id, first_run_id=theme.last_run_id,
                           last_run_id=theme.last_run_id, tightness=part.tightness)
         db.session.add(new_theme)

@@ -313,7 +313,8 @@ def _render_theme(analysis, theme, *, rename=None, response=None, merge=None, sp
     themed = services.current_themed_items(analysis)
     themes = services.active_themes(analysis)
     sections = reporting.section_titles(plan.id)
-    rename = rename or RenameForm(formdata=None, prefix="rename-", label=theme.custom_label or "")
+    rename = rename or RenameForm(formdata=None, prefix="rename-", label=theme.custom_label or "",
+                                  label_es=theme.custom_label_es or "")
     response = response or ResponseForm(formdata=None, prefix="response-", heard=theme.response_heard,
                                         will_do=theme.response_will_do, publish=theme.response_published)
     merge = merge or MergeForm(formdata=None, prefix="merge-", into=request.args.get("merge_with", ""))
@@ -404,11 +405,11 @@ def rename(analysis_id: int, theme_id: int):
         return moved
     form = RenameForm(prefix="rename-")
     if form.validate_on_submit():
-        if (form.label.data or None) == found.custom_label:
+        if ((form.label.data or None), (form.label_es.data or None)) == (found.custom_label, found.custom_label_es):
             # The name it already has (a double submit, or nothing changed): nothing to do or log.
             return _back_to_theme(analysis, found)
         try:
-            services.rename_theme(current_user, found, form.label.data or "")
+            services.rename_theme(current_user, found, form.label.data or "", form.label_es.data or "")
         except ValueError as problem:
             form.label.errors = [*form.label.errors, str(problem)]
         else:

@@ -1,4 +1,4 @@
-"""How sure each placement is, how alike each theme's items are, and the themes a run found alike
+"""Themes: names in Spanish, how sure each placement is, how alike each theme's items are, and themes found alike
 
 Revision ID: 0014
 Revises: 0013
@@ -21,6 +21,8 @@ def upgrade():
         batch_op.add_column(sa.Column('confidence', sa.Float(), nullable=True))
     with op.batch_alter_table('themes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tightness', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('generated_label_es', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('custom_label_es', sa.String(length=200), nullable=True))
     with op.batch_alter_table('theme_runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('alike', sa.JSON(), nullable=True))
 
@@ -29,6 +31,8 @@ def downgrade():
     with op.batch_alter_table('theme_runs', schema=None) as batch_op:
         batch_op.drop_column('alike')
     with op.batch_alter_table('themes', schema=None) as batch_op:
+        batch_op.drop_column('custom_label_es')
+        batch_op.drop_column('generated_label_es')
         batch_op.drop_column('tightness')
     with op.batch_alter_table('theme_assignments', schema=None) as batch_op:
         batch_op.drop_column('confidence')

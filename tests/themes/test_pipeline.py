@@ -127,7 +127,7 @@ def test_every_item_is_in_exactly_one_theme_or_other(themes, corpus):
 def test_labels_are_readable_words(themes, corpus):
     for theme in themes.themes:
         assert theme.label
-        assert len(theme.label.split()) <= 5
+        assert len(theme.label.split()) <= 8 and ", " not in theme.label  # a phrase, not a list of words
         words = re.findall(r"\w+", theme.label.lower())
         corpus_words = {w for text in corpus[0] for w in re.findall(r"\w+", text.lower())}
         # Every label word is a word people wrote (surface form, accents kept), not a stem.
@@ -139,6 +139,21 @@ def test_labels_name_the_topics(themes):
     labels = " ".join(t.label for t in themes.themes[:5]).lower()
     for word in ("bus", "interpret", "homework", "lunch"):
         assert word in labels or word in " ".join(" ".join(t.top_terms) for t in themes.themes), word
+
+
+def test_each_theme_is_named_in_english_and_in_spanish_from_its_own_items(themes, corpus):
+    from engage.themes.text import spanish_share
+
+    texts, _ = corpus
+    for theme in themes.themes:
+        assert set(theme.names) == {"en", "es"} and theme.label == theme.names["en"]
+        member_texts = " ".join(texts[i] for i in theme.members).lower()
+        for name in theme.names.values():
+            assert name[0].isupper() and name.lower() in member_texts  # words people wrote, as they wrote them
+        # Named in a language from items in it; a theme with none takes the other language's name.
+        languages = {spanish_share(texts[i]) > 0.5 for i in theme.members}
+        assert (spanish_share(theme.names["es"]) > 0.5) == (True in languages), theme.names
+        assert (spanish_share(theme.names["en"]) <= 0.5) == (False in languages), theme.names
 
 
 def test_strengths_are_between_zero_and_one(themes):

@@ -435,6 +435,42 @@ def test_renaming_a_theme_and_going_back_to_the_generated_name(leader, analysed)
     assert audit_actions().count("themes.renamed") == 2
 
 
+def test_themes_are_named_in_the_readers_language(leader, users, analysed):
+    _plan, analysis = analysed
+    themes = themes_of(analysis)
+    for theme in themes:
+        assert theme.generated_label and theme.generated_label_es
+        assert ", " not in theme.generated_label  # a phrase people wrote, not a list of key words
+    spanish_named = [t for t in themes if t.generated_label_es != t.generated_label]
+    assert spanish_named, "the test plan's themes hold Spanish comments"
+    english = text_of(leader.get(dashboard_url(analysis)))
+    users["leader"].locale = "es"
+    db.session.commit()
+    spanish = text_of(leader.get(dashboard_url(analysis)))
+    for theme in spanish_named:
+        assert theme.generated_label_es in spanish and theme.generated_label_es not in english
+
+
+def test_a_leader_names_a_theme_in_both_languages(leader, users, analysed):
+    _plan, analysis = analysed
+    theme = themes_of(analysis)[0]
+    post(leader, theme_url(analysis, theme, "/rename"),
+         {"label": "Late and unreliable buses", "label_es": "Autobuses tarde y poco fiables"}, prefix="rename-")
+    db.session.expire_all()
+    assert (theme.label_in("en"), theme.label_in("es")) == ("Late and unreliable buses",
+                                                             "Autobuses tarde y poco fiables")
+    assert "Late and unreliable buses" in text_of(leader.get(theme_url(analysis, theme)))
+    users["leader"].locale = "es"
+    db.session.commit()
+    page = text_of(leader.get(theme_url(analysis, theme)))
+    assert "<h1>Autobuses tarde y poco fiables</h1>" in page and "Engage lo llamó" in page
+    # An English name alone: Spanish readers see it rather than Engage's Spanish name for another idea.
+    post(leader, theme_url(analysis, theme, "/rename"), {"label": "Buses", "label_es": ""}, prefix="rename-")
+    db.session.expire_all()
+    assert theme.label_in("es") == "Buses"
+    assert audit_actions().count("themes.renamed") == 2
+
+
 def test_a_name_too_long_is_refused_beside_the_field_and_kept(leader, analysed):
     _plan, analysis = analysed
     theme = themes_of(analysis)[0]

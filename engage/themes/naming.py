@@ -1,0 +1,165 @@
+"""Theme names in plain words, in English and in Spanish, taken from what people wrote.
+
+A theme's name is a short phrase from one of its items, not a list of
+keywords: "Buses late again", "20 minutes for lunch is not enough", "Más
+consejeros". For each theme and each language, the clauses of its members
+written in that language (the most central members first) are the
+candidates (split at punctuation and at "and", "but", "please", "y",
+"pero"...), cleaned of openers and closers ("also", "thanks", "gracias"),
+kept when they are two to eight words long, say something about the theme
+(they hold one of its most distinctive words) and are not about one person
+("I", "my", "mi hijo") or a question. Each candidate scores
+
+    closeness to the theme's centre - half its closeness to the nearest other theme
+      + 0.3 x how many of the theme's distinctive words it holds (weighted by rank)
+
+with sentence embeddings (`embed`), or the last term alone (then shorter
+wins) without them. A theme with no candidate in a language takes its name
+in that language from the other; with none at all, the caller keeps its
+keyword label. Pure Python; no Flask, no database.
+
+Tried first and dropped: phrases that several members share (n-grams around
+the theme's main word, ranked by support and specificity): real feedback
+varies its wording so much that few phrases recur, and the names were single
+words ("Bus", "Homework") or fragments ("Class and got").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .text import STOP_WORDS, normalize, spanish_share
+
+LANGUAGES = ("en", "es")
+_CLAUSE = re.compile(r"[.!?;:()\[\]\n\"“”]+|,\s|\s[-–—]\s|"
+                     r"\s(?:and|but|so|because|please|y|pero|porque|por favor)\s", re.IGNORECASE)
+_TOKEN = re.compile(r"(?u)[^\W_]+(?:['’][^\W_]+)?")
+_MIN_WORDS, _MAX_WORDS = 2, 8
+_MEMBERS_READ = 25
+_TERMS_USED = 5
+_TERM_WEIGHTS = (1.0, 0.8, 0.6, 0.5, 0.4)
+_OPENERS = {"and", "but", "so", "also", "then", "because", "please", "plus", "y", "pero", "también", "tambien",
+            "porque", "pues", "entonces", "además", "ademas", "o", "or", "that", "que"}
+_CLOSERS = {"please", "thanks", "thank", "you", "gracias", "favor", "por", "too", "again", "now", "ok"}
+# Stop words a name may start with.
+_STARTERS = {"the", "a", "an", "more", "less", "fewer", "no", "not", "too", "all", "every", "el", "la", "los", "las",
+             "un", "una", "más", "mas", "menos", "muy", "mucho", "mucha", "muchos", "muchas", "poco", "poca",
+             "pocos", "pocas", "sin", "todos", "todas", "cada"}
+# Words that make a clause one person's story or a question to someone, not a subject's name.
+_PERSONAL = {"i", "i'm", "im", "i've", "ive", "me", "my", "mine", "we", "we're", "our", "us", "you", "your",
+             "yo", "mi", "mis", "me", "nosotros", "nuestro", "nuestra", "nuestros", "nuestras", "usted",
+             "ustedes", "su", "sus", "hijo", "hija", "hijos", "hijas", "son", "daughter", "kid's", "he", "she",
+             "his", "her", "él", "ella", "this", "that", "it", "esto", "eso", "este", "esta", "ese", "esa"}
+
+
+def language_of(text: str) -> str:
+    """"es" for a text that looks Spanish, else "en"."""
+    return "es" if spanish_share(text) > 0.5 else "en"
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a text that could name a theme, as written (first letter capitalised)."""
+    out = []
+    parts = _CLAUSE.split(str(text or ""))
+    ends = [m.group(0) for m in _CLAUSE.finditer(str(text or ""))] + [""]
+    for clause, end in zip(parts, ends):
+        tokens = _TOKEN.findall(clause)
+        while tokens and tokens[0].lower() in _OPENERS:
+            tokens = tokens[1:]
+        while tokens and tokens[-1].lower() in _CLOSERS:
+            tokens = tokens[:-1]
+        if not _MIN_WORDS <= len(tokens) <= _MAX_WORDS or "?" in end or "¿" in clause:
+            continue
+        lowered = [t.lower().replace("’", "'") for t in tokens]
+        if any(t in _PERSONAL for t in lowered):
+            continue
+        # A name starts with what it is about ("Buses late", "More recess", "Las faltas..."),
+        # not mid-sentence ("Is not a plan", "For asking...").
+        if normalize(lowered[0]) in STOP_WORDS and lowered[0] not in _STARTERS:
+            continue
+        # The clause as typed, from its first kept word to its last.
+        start = clause.find(tokens[0])
+        end_at = clause.rfind(tokens[-1]) + len(tokens[-1])
+        written = " ".join(clause[start:end_at].split())
+        out.append(written[:1].upper() + written[1:])
+    return out
+
+
+def _term_coverage(clause: str, terms: Sequence[str]) -> float:
+    found = {_singular(w) for w in normalize(clause).split()}
+    score = 0.0
+    for weight, term in zip(_TERM_WEIGHTS, terms[:_TERMS_USED]):
+        if all(_singular(w) in found for w in normalize(term).split()):
+            score += weight
+    return score
+
+
+def theme_names(texts: Sequence[str], groups: Sequence[Sequence[int]], terms: Sequence[Sequence[str]], *,
+                embed: Callable[[list[str]], np.ndarray] | None = None,
+                vectors: np.ndarray | None = None) -> list[dict[str, str]]:
+    """For each group of indices into `texts` (members, most central first) and its
+    distinctive terms (most distinctive first), its name in each of `LANGUAGES`:
+    {"en": ..., "es": ...}; {} when no clause of its members will do.
+
+    `embed` (texts -> rows) and `vectors` (the texts' rows from it) rank the
+    candidates by meaning; without them, by the terms they hold.
+    """
+    candidates: list[dict[str, list[tuple[str, float]]]] = []
+    for members, theme_terms in zip(groups, terms):
+        by_language: dict[str, list[tuple[str, float]]] = {language: [] for language in LANGUAGES}
+        seen: set[str] = set()
+        for language in LANGUAGES:
+            written = [i for i in members if language_of(texts[i]) == language][:_MEMBERS_READ]
+            for i in written:
+                for clause in _clauses(texts[i]):
+                    key = normalize(clause)
+                    coverage = _term_coverage(clause, theme_terms)
+                    if key not in seen and coverage > 0:
+                        seen.add(key)
+                        by_language[language].append((clause, coverage))
+        candidates.append(by_language)
+    scores = _scores(candidates, groups, embed, vectors)
+    names: list[dict[str, str]] = []
+    for index, by_language in enumerate(candidates):
+        chosen = {}
+        for language, items in by_language.items():
+            if items:
+                chosen[language] = max(items, key=lambda item: (scores[index][item[0]], item[0]))[0]
+        for language in LANGUAGES:
+            if language not in chosen and chosen:
+                chosen[language] = next(iter(chosen.values()))
+        names.append(chosen)
+    return names
+
+
+def _scores(candidates, groups, embed, vectors) -> list[dict[str, float]]:
+    """Each candidate's score in its theme (see the module docstring)."""
+    plain = [{clause: 0.3 * coverage - 0.01 * len(clause.split())
+              for items in by_language.values() for clause, coverage in items} for by_language in candidates]
+    clauses = sorted({clause for scores in plain for clause in scores})
+    if embed is None or vectors is None or not clauses or not len(groups):
+        return plain
+    vectors = np.asarray(vectors, dtype=np.float32)
+    centres = np.vstack([vectors[list(members)].mean(axis=0) for members in groups])
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    rows = np.asarray(embed(clauses), dtype=np.float32)
+    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    similarity = rows @ centres.T
+    row_of = {clause: i for i, clause in enumerate(clauses)}
+    out = []
+    for index, scores in enumerate(plain):
+        theme_scores = {}
+        for clause, base in scores.items():
+            row = similarity[row_of[clause]]
+            others = np.delete(row, index)
+            nearest_other = float(others.max()) if len(others) else 0.0
+            theme_scores[clause] = float(row[index]) - 0.5 * max(nearest_other, 0.0) + base
+        out.append(theme_scores)
+    return out
