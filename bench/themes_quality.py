@@ -71,6 +71,51 @@ def load(path: Path) -> tuple[list[str], list[str], list[str] | None]:
     return [r["text"] for r in rows], [r["label"] for r in rows], languages
 
 
+# For the school feedback set: words (stems, accents stripped) a name of each subject would hold.
+SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
+    "late_unreliable_buses": ("bus", "route", "ruta", "transport", "driver", "chofer", "camion", "autobus"),
+    "bus_stop_safety_and_routes": ("bus", "stop", "parada", "route", "ruta", "camion", "autobus"),
+    "school_lunch_quality": ("lunch", "food", "comida", "menu", "cafeteria", "lonche", "meal", "almuerzo"),
+    "lunch_time_too_short": ("lunch", "eat", "comer", "minute", "minuto", "lonche", "almuerzo", "time", "tiempo"),
+    "bullying_and_harassment": ("bull", "acoso", "harass", "molest", "pick", "fight", "pelea"),
+    "suspensions_and_discipline_fairness": ("suspen", "disciplin", "expul", "detention", "castig", "referral"),
+    "interpreters_and_translated_communication": ("interpret", "translat", "tradu", "spanish", "espanol",
+                                                   "english", "ingles", "idioma", "language"),
+    "homework_load": ("homework", "tarea"),
+    "counselors_and_mental_health": ("counsel", "consejer", "mental", "therap", "psicolog", "anxi", "ansiedad"),
+    "teacher_turnover_and_substitutes": ("teacher", "maestr", "substitut", "sub", "suplent", "staff"),
+    "class_size": ("class", "clase", "salon", "size", "crowd", "student", "alumno", "nino", "kid"),
+    "special_education_services_iep": ("iep", "special", "especial", "504", "therap", "terapia"),
+    "gifted_and_advanced_classes_access": ("gifted", "ap", "honor", "advanced", "avanzad", "gate", "talent"),
+    "building_repairs_heat_ac_bathrooms": ("bathroom", "bano", "heat", "calor", "repair", "broken", "roto",
+                                           "door", "puerta", "building", "edificio", "ac", "aire"),
+    "campus_security_and_visitors": ("secur", "segur", "visitor", "visita", "door", "puerta", "guard", "lock"),
+    "traffic_and_dropoff_pickup": ("traffic", "trafico", "car", "carro", "drop", "pick", "cross", "cruz",
+                                   "park", "parque"),
+    "after_school_programs_and_childcare": ("after", "childcare", "cuidado", "program", "club", "despues"),
+    "parent_communication_and_app_notifications": ("app", "message", "mensaje", "email", "correo", "text",
+                                                   "notif", "communicat", "comunica", "call", "llamad"),
+    "standardized_testing_pressure": ("test", "exam", "examen", "prueba", "score"),
+    "recess_and_physical_activity": ("recess", "recreo", "play", "jugar", "pe", "physical", "fisica"),
+    "diversity_of_staff_and_curriculum": ("divers", "histor", "cultur", "black", "latin", "curricul", "ethnic",
+                                          "etnic"),
+    "technology_devices_and_internet": ("internet", "device", "laptop", "chromebook", "wifi", "tablet",
+                                        "computad", "tech"),
+    "chronic_absence_and_attendance_outreach": ("absen", "attend", "falta", "asistencia", "miss", "excus",
+                                                "tard"),
+    "school_start_times_and_schedule": ("start", "time", "early", "late", "temprano", "hora", "schedule",
+                                        "horario", "release", "calendar", "calendario"),
+}
+
+
+def names_subject(name: str, subject: str) -> bool:
+    """Whether a theme's name holds a word of its subject (see SUBJECT_WORDS)."""
+    from engage.themes.text import normalize
+
+    found = normalize(name).split()
+    return any(w.startswith(stem) for stem in SUBJECT_WORDS.get(subject, ()) for w in found)
+
+
 def language_mixing(truth: list[str], predicted: list, languages: list[str]) -> tuple[float, float]:
     """How well themes join languages where the labels do.
 
@@ -172,6 +217,18 @@ def run(texts: list[str], truth: list[str], languages: list[str] | None, n_theme
     print(f"  {OTHER_ID:>5} {sum(1 for p in predicted if p == OTHER_ID):6d}  (unclustered)")
     figures = {"nmi": nmi, "ari": ari, "themes": len(result.themes), "seconds": seconds,
                "representation": result.representation}
+    if set(truth) <= set(SUBJECT_WORDS):
+        from collections import Counter
+
+        named = []
+        for theme in result.themes:
+            subject = Counter(truth[i] for i in theme.members).most_common(1)[0][0]
+            named.append((names_subject(" ".join(theme.names.values()) or theme.label, subject), subject, theme))
+        figures["named"] = sum(ok for ok, _, _ in named) / max(len(named), 1)
+        print(f"names: {figures['named']:.0%} of themes are named with a word of their main subject; ten of them:")
+        for ok, subject, theme in named[:10]:
+            print(f"  {'yes' if ok else 'no ':3} {subject:42} en: {theme.names.get('en', theme.label)} | "
+                  f"es: {theme.names.get('es', theme.label)}")
     if languages:
         figures["mixing"], figures["with_english"] = language_mixing(truth, predicted, languages)
         print(f"languages: {figures['mixing']:.0%} of themes whose subject is written in several languages "
@@ -190,19 +247,28 @@ def run(texts: list[str], truth: list[str], languages: list[str] | None, n_theme
 
 class Remembered:
     """A representation whose vectors are computed once per set of texts in this process
-    (the --all run clusters each set twice: true k, then automatic)."""
+    (the --all run clusters each set twice: true k, then automatic). Sentence embeddings
+    keep `embed` and `prepare`, so `find_themes` names the themes with them, as in the app."""
 
     def __init__(self, inner):
         self.inner = inner
         self.name = inner.name
         self.clustering = getattr(inner, "clustering", None)
         self._vectors: dict[int, object] = {}
+        if hasattr(inner, "embed") and hasattr(inner, "prepare"):
+            self.embed, self.prepare = self._embed, inner.prepare
 
-    def fit_transform(self, texts: list[str]):
+    def _remembered(self, texts, compute):
         key = hash(tuple(texts))
         if key not in self._vectors:
-            self._vectors[key] = self.inner.fit_transform(texts)
+            self._vectors[key] = compute(texts)
         return self._vectors[key]
+
+    def _embed(self, texts):
+        return self._remembered(texts, self.inner.embed) if len(texts) > 200 else self.inner.embed(texts)
+
+    def fit_transform(self, texts: list[str]):
+        return self._remembered(texts, self.inner.fit_transform)
 
 
 def run_all(representation, random_state: int) -> None:
@@ -231,6 +297,9 @@ def run_all(representation, random_state: int) -> None:
         print(f"{name:16} {k:4d} {true_k['nmi']:10.3f} {target or 0:7.2f} {auto['nmi']:9.3f} {auto['themes']:7d} "
               f"{true_k['wall'] + auto['wall']:8.1f}{verdict}".replace("   0.00", "      -"))
     for name, _, _, true_k, auto in rows:
+        if "named" in true_k:
+            print(f"{name}: themes named with a word of their main subject: {true_k['named']:.0%} (true k), "
+                  f"{auto['named']:.0%} (automatic k)")
         if "mixing" in true_k:
             print(f"{name}: themes joining languages where the labels do: {true_k['mixing']:.0%} (true k), "
                   f"{auto['mixing']:.0%} (automatic k); non-English items with their subject's English "

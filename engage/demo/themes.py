@@ -1,7 +1,7 @@
 """The demo's themes: the analysis run once over each plan's feedback, and a few published responses.
 
 Runs through the themes services, as `flask --app engage themes run` does, with
-the configured representation (TF-IDF/LSA on a plain install). The district's
+the configured representation (sentence embeddings on a default install). The district's
 "what we heard / what we will do" goes on the themes the run finds about buses,
 interpreters and discipline, found by what their feedback says, not by the
 order or labels of a run, so the responses land on the right themes whatever
@@ -25,6 +25,7 @@ from ..themes.models import Theme
 @dataclass(frozen=True)
 class DemoResponse:
     label: str  # the name a leader gives the theme before answering it
+    label_es: str  # and its Spanish
     words: tuple[str, ...]  # a theme is about this when most of its items use one of these words
     heard: str
     will_do: str
@@ -33,6 +34,7 @@ class DemoResponse:
 RESPONSES = (
     DemoResponse(
         label="Late and unreliable buses",
+        label_es="Autobuses que llegan tarde o no pasan",
         words=("bus", "buses", "route", "routes", "autobús", "autobus", "autobuses", "camión", "camion", "ruta"),
         heard=(
             "Late buses were the concern we heard most, in comments, in the survey and at every community "
@@ -49,6 +51,7 @@ RESPONSES = (
     ),
     DemoResponse(
         label="Interpreters at meetings and conferences",
+        label_es="Intérpretes en reuniones y conferencias",
         words=("interpreter", "interpreters", "interpretation", "interpret", "intérprete", "interprete",
                "intérpretes", "interpretes"),
         heard=(
@@ -65,6 +68,7 @@ RESPONSES = (
     ),
     DemoResponse(
         label="Unequal discipline and suspensions",
+        label_es="Disciplina y suspensiones desiguales",
         words=("suspend", "suspended", "suspending", "suspension", "suspensions", "discipline", "suspenden",
                "suspendieron", "suspensiones", "disciplina"),
         heard=(
@@ -121,7 +125,7 @@ def _publish_responses(analysis, leader: User) -> int:
         theme = _theme_about(response.words, active, members, taken)
         if theme is None:
             continue
-        theme_services.rename_theme(leader, theme, response.label)
+        theme_services.rename_theme(leader, theme, response.label, response.label_es)
         theme_services.save_response(leader, theme, heard=response.heard, will_do=response.will_do, publish=True)
         taken.add(theme.id)
         published += 1

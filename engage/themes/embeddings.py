@@ -301,8 +301,10 @@ class SentenceEmbeddings:
 # Texts that `spanish_share` puts below/above these are taken as English/Spanish.
 _ENGLISH_BELOW = 0.35
 _SPANISH_ABOVE = 0.65
-# The English-to-MiniLM map needs this many English texts to be learnt.
+# The English-to-MiniLM map needs this many English texts to be learnt, and is learnt on at most
+# the other number of them (a 512-to-384 linear map: more changes nothing but memory and time).
 _MIN_ENGLISH = 50
+_MAP_FIT_MAX = 20_000
 
 
 def prepare(model: str, texts: Sequence[str | None], vectors: numpy.ndarray) -> numpy.ndarray:
@@ -342,18 +344,28 @@ def combine_languages(texts: Sequence[str | None], vectors: numpy.ndarray) -> nu
     x = np.asarray(vectors, dtype=np.float32)
     if x.ndim != 2 or x.shape[1] != 512 + 384 or not len(x):
         return x
-    use, minilm = _unit(x[:, :512]), _unit(x[:, 512:])
     share = np.array([0.5 if t is None else spanish_share(t) for t in texts], dtype=np.float32)
     share = np.where(share < _ENGLISH_BELOW, 0.0, np.where(share > _SPANISH_ABOVE, 1.0, 0.5)).astype(np.float32)
     english = share == 0.0
     if english.all():
         return x
+    # Both halves are worked on in one new array (100,000 rows of it are 360 MB), in place.
+    out = np.array(x, dtype=np.float32)
+    use, minilm = _unit(out[:, :512], out=out[:, :512]), _unit(out[:, 512:], out=out[:, 512:])
     if english.sum() < _MIN_ENGLISH:
-        minilm = np.zeros_like(minilm)
-        return np.hstack([use, minilm]).astype(np.float32)
-    mapped = _unit(Ridge(alpha=1.0).fit(use[english], minilm[english]).predict(use).astype(np.float32))
-    minilm = _unit((1.0 - share)[:, None] * minilm + share[:, None] * mapped)
-    return _language_centred(_unit(np.hstack([use, minilm])), english, share == 1.0)
+        minilm[:] = 0.0
+        return out
+    # The map is learnt on at most _MAP_FIT_MAX English texts and applied in chunks.
+    learn_from = np.flatnonzero(english)
+    if len(learn_from) > _MAP_FIT_MAX:
+        learn_from = np.sort(np.random.default_rng(0).choice(learn_from, _MAP_FIT_MAX, replace=False))
+    ridge = Ridge(alpha=1.0).fit(use[learn_from], minilm[learn_from])
+    for start in range(0, len(x), _MAP_FIT_MAX):
+        rows = slice(start, start + _MAP_FIT_MAX)
+        mapped = _unit(ridge.predict(use[rows]).astype(np.float32))
+        weight = share[rows, None]
+        minilm[rows] = _unit((1.0 - weight) * minilm[rows] + weight * mapped)
+    return _language_centred(_unit(out, out=out), english, share == 1.0)
 
 
 def _language_centred(rows: numpy.ndarray, *groups: numpy.ndarray) -> numpy.ndarray:
@@ -368,17 +380,28 @@ def _language_centred(rows: numpy.ndarray, *groups: numpy.ndarray) -> numpy.ndar
     """
     import numpy as np
 
-    out = rows.copy()
-    for group in groups:
-        if group.sum() >= 10:
-            out[group] -= 0.5 * rows[group].mean(axis=0)
-    return _unit(out).astype(np.float32)
+    chunks = [slice(start, start + 10_000) for start in range(0, len(rows), 10_000)]
+    for group in groups:  # disjoint groups; `rows` is the caller's own array, changed in place
+        if group.sum() < 10:
+            continue
+        total = sum(rows[part][group[part]].sum(axis=0, dtype=np.float64) for part in chunks)
+        half_mean = (0.5 * total / group.sum()).astype(rows.dtype)
+        for part in chunks:
+            rows[part][group[part]] -= half_mean
+    return _unit(rows, out=rows)
 
 
-def _unit(rows: numpy.ndarray) -> numpy.ndarray:
+def _unit(rows: numpy.ndarray, out: numpy.ndarray | None = None) -> numpy.ndarray:
+    """Rows scaled to unit length; into `out` (it may be `rows`) 10,000 rows at a time, so no
+    temporary the size of 100,000 embeddings is made."""
     import numpy as np
 
-    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    if out is None:
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    for start in range(0, len(rows), 10_000):
+        part = slice(start, start + 10_000)
+        np.divide(rows[part], np.maximum(np.linalg.norm(rows[part], axis=1, keepdims=True), 1e-12), out=out[part])
+    return out
 
 
 def embed(texts: Sequence[str], batch_size: int = 64, model: str | None = None) -> numpy.ndarray:

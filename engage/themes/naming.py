@@ -15,8 +15,10 @@ kept when they are two to eight words long, say something about the theme
 
 with sentence embeddings (`embed`), or the last term alone (then shorter
 wins) without them. A theme with no candidate in a language takes its name
-in that language from the other; with none at all, the caller keeps its
-keyword label. Pure Python; no Flask, no database.
+in that language from the other; a theme with none at all under these
+rules takes the best clause that is one person's story or starts
+mid-sentence (up to twelve words), and only when even that fails does the
+caller keep its keyword label. Pure Python; no Flask, no database.
 
 Tried first and dropped: phrases that several members share (n-grams around
 the theme's main word, ranked by support and specificity): real feedback
@@ -34,11 +36,14 @@ import numpy as np
 from .text import STOP_WORDS, normalize, spanish_share
 
 LANGUAGES = ("en", "es")
-_CLAUSE = re.compile(r"[.!?;:()\[\]\n\"“”]+|,\s|\s[-–—]\s|"
-                     r"\s(?:and|but|so|because|please|y|pero|porque|por favor)\s", re.IGNORECASE)
+_CLAUSE = re.compile(r"[.!?;:()\[\]\n\"“”]+|,\s|\s[-–—]\s")
+# A clause too long to be a name is cut at its conjunctions ("...late and my kids miss first period").
+_CONJUNCTION = re.compile(r"\s(?:and|but|so|because|please|y|pero|porque|por favor)\s", re.IGNORECASE)
 _TOKEN = re.compile(r"(?u)[^\W_]+(?:['’][^\W_]+)?")
-_MIN_WORDS, _MAX_WORDS = 2, 8
+_MIN_WORDS, _MAX_WORDS, _MAX_WORDS_RELAXED = 2, 8, 12
 _MEMBERS_READ = 25
+# At most this many candidates per theme and language are ranked by meaning.
+_EMBEDDED = 15
 _TERMS_USED = 5
 _TERM_WEIGHTS = (1.0, 0.8, 0.6, 0.5, 0.4)
 _OPENERS = {"and", "but", "so", "also", "then", "because", "please", "plus", "y", "pero", "también", "tambien",
@@ -64,25 +69,39 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _clauses(text: str) -> list[str]:
-    """The clauses of a text that could name a theme, as written (first letter capitalised)."""
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """(clause, what ended it): split at punctuation, and long clauses at conjunctions too."""
+    text = str(text or "")
+    parts = _CLAUSE.split(text)
+    ends = [m.group(0) for m in _CLAUSE.finditer(text)] + [""]
     out = []
-    parts = _CLAUSE.split(str(text or ""))
-    ends = [m.group(0) for m in _CLAUSE.finditer(str(text or ""))] + [""]
     for clause, end in zip(parts, ends):
+        if len(_TOKEN.findall(clause)) > _MAX_WORDS:
+            pieces = _CONJUNCTION.split(clause)
+            out.extend((piece, end if i == len(pieces) - 1 else "") for i, piece in enumerate(pieces))
+        else:
+            out.append((clause, end))
+    return out
+
+
+def _clauses(text: str, strict: bool = True) -> list[str]:
+    """The clauses of a text that could name a theme, as written (first letter capitalised).
+    Not `strict`: one person's story and mid-sentence starts will do, up to 12 words."""
+    out = []
+    for clause, end in _pieces(text):
         tokens = _TOKEN.findall(clause)
         while tokens and tokens[0].lower() in _OPENERS:
             tokens = tokens[1:]
         while tokens and tokens[-1].lower() in _CLOSERS:
             tokens = tokens[:-1]
-        if not _MIN_WORDS <= len(tokens) <= _MAX_WORDS or "?" in end or "¿" in clause:
+        longest = _MAX_WORDS if strict else _MAX_WORDS_RELAXED
+        if not _MIN_WORDS <= len(tokens) <= longest or "?" in end or "¿" in clause:
             continue
         lowered = [t.lower().replace("’", "'") for t in tokens]
-        if any(t in _PERSONAL for t in lowered):
-            continue
         # A name starts with what it is about ("Buses late", "More recess", "Las faltas..."),
-        # not mid-sentence ("Is not a plan", "For asking...").
-        if normalize(lowered[0]) in STOP_WORDS and lowered[0] not in _STARTERS:
+        # not mid-sentence ("Is not a plan", "For asking..."), and is not one person's story.
+        if strict and (any(t in _PERSONAL for t in lowered)
+                       or (normalize(lowered[0]) in STOP_WORDS and lowered[0] not in _STARTERS)):
             continue
         # The clause as typed, from its first kept word to its last.
         start = clause.find(tokens[0])
@@ -115,16 +134,23 @@ def theme_names(texts: Sequence[str], groups: Sequence[Sequence[int]], terms: Se
     for members, theme_terms in zip(groups, terms):
         by_language: dict[str, list[tuple[str, float]]] = {language: [] for language in LANGUAGES}
         seen: set[str] = set()
-        for language in LANGUAGES:
-            written = [i for i in members if language_of(texts[i]) == language][:_MEMBERS_READ]
-            for i in written:
-                for clause in _clauses(texts[i]):
-                    key = normalize(clause)
-                    coverage = _term_coverage(clause, theme_terms)
-                    if key not in seen and coverage > 0:
-                        seen.add(key)
-                        by_language[language].append((clause, coverage))
+        for strict in (True, False):  # the relaxed rules only when the strict ones found nothing
+            if any(by_language.values()):
+                break
+            for language in LANGUAGES:
+                written = [i for i in members if language_of(texts[i]) == language][:_MEMBERS_READ]
+                for i in written:
+                    for clause in _clauses(texts[i], strict):
+                        key = normalize(clause)
+                        coverage = _term_coverage(clause, theme_terms)
+                        if key not in seen and coverage > 0:
+                            seen.add(key)
+                            by_language[language].append((clause, coverage))
         candidates.append(by_language)
+    # Only the likeliest candidates are embedded: a run over 100,000 items names ~100 themes.
+    for by_language in candidates:
+        for language, items in by_language.items():
+            by_language[language] = sorted(items, key=lambda item: (-item[1], len(item[0]), item[0]))[:_EMBEDDED]
     scores = _scores(candidates, groups, embed, vectors)
     names: list[dict[str, str]] = []
     for index, by_language in enumerate(candidates):

@@ -72,12 +72,22 @@ Steps, and why
 5. "Other / unclustered": texts without usable words, texts step 1 sets
    aside, items whose cosine to their theme's centre is below `_OTHER_BELOW`,
    and themes smaller than `_min_theme_size(n)`.
-6. Labels: class-based TF-IDF (a term's frequency in the theme against its
-   frequency over all texts) over word 1-2-grams without stop words; the label
-   joins two or three of the most distinctive terms (four words at most), a
-   bigram replacing the words inside it, singular and plural counted once,
-   each word written in the spelling people used most ("autobús", not
-   "autobus"). `top_terms` lists ten.
+6. Names: `top_terms` lists a theme's ten most distinctive terms by
+   class-based TF-IDF (a term's frequency in the theme against its frequency
+   over all texts, word 1-2-grams without stop words, each word in the
+   spelling people used most: "autobús", not "autobus"). Its names, one per
+   language (`Theme.names`, see `engage.themes.naming`), are short clauses
+   of its central items that hold those terms, ranked by sentence
+   embeddings: "20 minutes for lunch is not enough", "Los niños cruzan como
+   pueden"; `label` is the English one. Only when no item has such a clause
+   is the label two or three of the terms ("bus, route, late").
+   Confidence: each member's `confidences` is its cosine to the theme's
+   centre less its cosine to the nearest other theme's (under `UNSURE_BELOW`,
+   0.1: on the school feedback set a third of such items belonged to the
+   theme's subject, against 70% above 0.2); `tightness` is the members' mean
+   cosine to the centre; `ThemeResult.alike` lists themes that are each
+   other's nearest with centres at least `ALIKE_FROM` alike (related
+   subjects a leader may merge into one broader theme).
 7. Representative items: members ranked by closeness to the centre, taken
    greedily while unlike those already taken (maximal marginal relevance),
    never two with the same normalised text or a cosine above 0.92.
@@ -136,7 +146,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster
 from scipy.cluster.hierarchy import ward as ward_tree
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -179,8 +189,10 @@ _CLUSTER_DIMS = 128
 # (see `_smoothed`): this many neighbours, found among at most this many items,
 # for sets of at least this many items.
 _SMOOTH_NEIGHBOURS = 3
-_SMOOTH_REFERENCE_MAX = 20_000
+_SMOOTH_REFERENCE_MAX = 10_000
 _SMOOTH_MIN = 50
+# Rows worked on at a time where a whole copy of 100,000 embeddings (360 MB) would be too many.
+_CHUNK = 10_000
 # Automatic k never gives fewer than this many items per theme on average.
 _ITEMS_PER_THEME = 20
 _SMALL_ITEMS_PER_THEME = 8
@@ -686,7 +698,7 @@ def _id_number(theme_id: str) -> int:
 # --------------------------------------------------------------------------
 
 def _centred(z: np.ndarray, usable: np.ndarray, keys: Sequence[str]) -> np.ndarray:
-    """The usable rows minus their mean, renormalised.
+    """The usable rows minus their mean, renormalised (in place: `z` is find_themes' own).
 
     Every representation puts what all texts share (the language, the domain,
     "how do I") in a common direction; left in, it dominates the cosine between
@@ -697,9 +709,14 @@ def _centred(z: np.ndarray, usable: np.ndarray, keys: Sequence[str]) -> np.ndarr
     """
     if len(usable) < 20 or len({keys[i] for i in usable}) < 3:
         return z
-    out = z.copy()
-    out[usable] = _unit_rows(z[usable] - z[usable].mean(axis=0), copy=False)
-    return out
+    mean = np.zeros(z.shape[1], dtype=np.float64)
+    for start in range(0, len(usable), _CHUNK):  # in chunks: z[usable] whole would be a copy of z
+        mean += z[usable[start:start + _CHUNK]].sum(axis=0, dtype=np.float64)
+    mean = (mean / len(usable)).astype(z.dtype)
+    for start in range(0, len(usable), _CHUNK):
+        rows = usable[start:start + _CHUNK]
+        z[rows] = _unit_rows(z[rows] - mean, copy=False)
+    return z
 
 
 def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous,
@@ -713,8 +730,9 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
     """
     if not len(usable):
         return
-    zu = z[usable]
-    zc = _reduced(zu, random_state) if method == "ward" else zu
+    # The usable rows, in their (canonical) order: for sentence embeddings straight in fewer
+    # dimensions, so no full copy of 100,000 wide rows is made.
+    zc = _reduced(z, usable, random_state) if method == "ward" else z[usable]
     # Averaging with neighbours tightens small groups of near-paraphrases, which the
     # silhouette then rewards: k is chosen on the vectors before it.
     z_chosen_on = zc
@@ -744,10 +762,12 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
         labels[usable], _ = _kmeans(zc, k, random_state)
     # Centres in the full space, as the mean of each theme's members.
     found = labels[usable]
-    centers = np.zeros((int(found.max()) + 1, zu.shape[1]), dtype=np.float64)
-    np.add.at(centers, found, zu)
-    centers = _unit_rows(centers, copy=False)
-    strengths[usable] = np.clip(np.einsum("ij,ij->i", zu, centers[found]), 0.0, 1.0)
+    members_of = csr_matrix((np.ones(len(found), dtype=z.dtype), (found, usable)),
+                            shape=(int(found.max()) + 1, len(z)))
+    centers = _unit_rows(np.asarray(members_of @ z, dtype=np.float64), copy=False).astype(z.dtype, copy=False)
+    for start in range(0, len(usable), _CHUNK):  # centers[found] whole would be 100,000 rows more
+        rows, part = usable[start:start + _CHUNK], found[start:start + _CHUNK]
+        strengths[rows] = np.clip(np.einsum("ij,ij->i", z[rows], centers[part]), 0.0, 1.0)
     # Items that fit their theme badly, and themes too small to be one, go to Other.
     labels[usable[strengths[usable] < _OTHER_BELOW]] = -1
     min_size = _min_theme_size(len(labels))
@@ -756,16 +776,20 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
             labels[labels == c] = -1
 
 
-def _reduced(z: np.ndarray, random_state: int) -> np.ndarray:
-    """`z` in `_CLUSTER_DIMS` dimensions (truncated SVD, fitted on a sample), rows renormalised."""
-    n, d = z.shape
+def _reduced(z: np.ndarray, usable: np.ndarray, random_state: int) -> np.ndarray:
+    """The rows `usable` of `z` in `_CLUSTER_DIMS` dimensions (truncated SVD, fitted on a
+    sample, applied in chunks), renormalised."""
+    n, d = len(usable), z.shape[1]
     if d <= _CLUSTER_DIMS or n <= 2 * _CLUSTER_DIMS:
-        return z
+        return z[usable]
     svd = TruncatedSVD(_CLUSTER_DIMS, algorithm="randomized", n_iter=5, random_state=random_state)
-    rows = np.sort(np.random.default_rng(random_state).choice(n, _SVD_FIT_MAX, replace=False)) \
-        if n > _SVD_FIT_MAX else slice(None)
-    svd.fit(z[rows])
-    return _unit_rows(svd.transform(z), copy=False).astype(z.dtype, copy=False)
+    fit_on = usable[np.sort(np.random.default_rng(random_state).choice(n, _SVD_FIT_MAX, replace=False))] \
+        if n > _SVD_FIT_MAX else usable
+    svd.fit(z[fit_on])
+    out = np.empty((n, _CLUSTER_DIMS), dtype=z.dtype)
+    for start in range(0, n, _CHUNK):
+        out[start:start + _CHUNK] = svd.transform(z[usable[start:start + _CHUNK]])
+    return _unit_rows(out, copy=False)
 
 
 def _smoothed(z: np.ndarray, random_state: int) -> np.ndarray:
@@ -789,11 +813,15 @@ def _smoothed(z: np.ndarray, random_state: int) -> np.ndarray:
         np.sort(np.random.default_rng(random_state).choice(n, _SMOOTH_REFERENCE_MAX, replace=False))
     among = z[reference]
     take = min(_SMOOTH_NEIGHBOURS + 1, len(reference))  # a row in the reference finds itself first
-    neighbours = np.empty_like(z)
+    neighbours = np.zeros_like(z)
     for start in range(0, n, 2048):
         similarity = z[start:start + 2048] @ among.T
-        nearest = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
-        neighbours[start:start + 2048] = among[nearest].mean(axis=1)
+        rows = np.arange(len(similarity))
+        for _ in range(take):  # a few argmax passes: several times faster than argpartition here
+            nearest = similarity.argmax(axis=1)
+            neighbours[start:start + 2048] += among[nearest]
+            similarity[rows, nearest] = -np.inf
+    neighbours /= take
     return _unit_rows(0.5 * z + 0.5 * neighbours, copy=False).astype(z.dtype, copy=False)
 
 
@@ -915,8 +943,10 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     if vectors is None and hasattr(representation, "embed") and hasattr(representation, "prepare"):
         raw = _unit_rows(np.asarray(representation.embed(list(texts)), dtype=np.float32), copy=False)
         z = np.asarray(representation.prepare(list(texts), raw), dtype=np.float32)
-    elif vectors is None:
-        z = np.asarray(representation.fit_transform(list(texts)), dtype=np.float32)
+        if z is raw:  # the steps below change z in place; raw is kept for naming
+            z = z.copy()
+    elif vectors is None:  # a copy: the steps below change z in place, and a representation may keep its rows
+        z = np.array(representation.fit_transform(list(texts)), dtype=np.float32)
     else:
         raw = vectors
         # Per-item vectors may need a step over the whole set (see `_prepared`),
@@ -925,6 +955,7 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         prepared = _prepared(representation, [texts[i] for i in order], _unit_rows(vectors[order], copy=False))
         z = np.empty_like(prepared)
         z[order] = prepared
+        del prepared  # 100,000 combined embeddings are 360 MB
     # Rows of unit length or zeros, whatever the representation gave: the rest
     # reads a row's length as "usable or not" and a dot product as a cosine.
     z = _unit_rows(z, copy=False)
