@@ -265,7 +265,7 @@ class Remembered:
         return self._vectors[key]
 
     def _embed(self, texts):
-        return self._remembered(texts, self.inner.embed) if len(texts) > 200 else self.inner.embed(texts)
+        return self._remembered(texts, self.inner.embed)
 
     def fit_transform(self, texts: list[str]):
         return self._remembered(texts, self.inner.fit_transform)

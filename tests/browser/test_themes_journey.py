@@ -155,7 +155,7 @@ def test_a_leader_runs_the_analysis_renames_merges_drills_in_and_publishes_a_res
     expect(heading(page)).to_have_text(first_label)
     assert_accessible(page)
     page.get_by_text("Rename this theme").click()
-    name = page.get_by_label("Name of the theme")
+    name = page.get_by_label("Name of the theme", exact=True)
     name.fill(NEW_NAME)
     page.get_by_role("button", name="Save the name").click()
     expect(flash(page)).to_have_text(f"The theme is now called \u201c{NEW_NAME}\u201d.")
