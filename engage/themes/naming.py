@@ -16,9 +16,9 @@ kept when they are two to eight words long, say something about the theme
 with sentence embeddings (`embed`), or the last term alone (then shorter
 wins) without them. A theme with no candidate in a language takes its name
 in that language from the other; a theme with none at all under these
-rules takes the best clause that is one person's story or starts
-mid-sentence (up to twelve words), and only when even that fails does the
-caller keep its keyword label. Pure Python; no Flask, no database.
+rules takes the best clause that is one person's story, starts
+mid-sentence or is one word (up to twelve words), and only when even that
+fails does the caller keep its keyword label. Pure Python; no Flask, no database.
 
 Tried first and dropped: phrases that several members share (n-grams around
 the theme's main word, ranked by support and specificity): real feedback
@@ -86,7 +86,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
 
 def _clauses(text: str, strict: bool = True) -> list[str]:
     """The clauses of a text that could name a theme, as written (first letter capitalised).
-    Not `strict`: one person's story and mid-sentence starts will do, up to 12 words."""
+    Not `strict`: one person's story, mid-sentence starts and single words will do, up to 12 words."""
     out = []
     for clause, end in _pieces(text):
         tokens = _TOKEN.findall(clause)
@@ -94,8 +94,8 @@ def _clauses(text: str, strict: bool = True) -> list[str]:
             tokens = tokens[1:]
         while tokens and tokens[-1].lower() in _CLOSERS:
             tokens = tokens[:-1]
-        longest = _MAX_WORDS if strict else _MAX_WORDS_RELAXED
-        if not _MIN_WORDS <= len(tokens) <= longest or "?" in end or "¿" in clause:
+        shortest, longest = (_MIN_WORDS, _MAX_WORDS) if strict else (1, _MAX_WORDS_RELAXED)
+        if not shortest <= len(tokens) <= longest or "?" in end or "¿" in clause:
             continue
         lowered = [t.lower().replace("’", "'") for t in tokens]
         # A name starts with what it is about ("Buses late", "More recess", "Las faltas..."),
