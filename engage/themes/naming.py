@@ -134,11 +134,11 @@ def theme_names(texts: Sequence[str], groups: Sequence[Sequence[int]], terms: Se
     for members, theme_terms in zip(groups, terms):
         by_language: dict[str, list[tuple[str, float]]] = {language: [] for language in LANGUAGES}
         seen: set[str] = set()
-        for strict in (True, False):  # the relaxed rules only when the strict ones found nothing
-            if any(by_language.values()):
-                break
-            for language in LANGUAGES:
-                written = [i for i in members if language_of(texts[i]) == language][:_MEMBERS_READ]
+        for language in LANGUAGES:
+            written = [i for i in members if language_of(texts[i]) == language][:_MEMBERS_READ]
+            for strict in (True, False):  # the relaxed rules only when the strict ones found nothing
+                if by_language[language]:
+                    break
                 for i in written:
                     for clause in _clauses(texts[i], strict):
                         key = normalize(clause)
