@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .text import STOP_WORDS, normalize, spanish_share
+from .text import STOP_WORDS, normalize, singular, spanish_share
 
 LANGUAGES = ("en", "es")
 _CLAUSE = re.compile(r"[.!?;:()\[\]\n\"“”]+|,\s|\s[-–—]\s")
@@ -55,7 +55,7 @@ _STARTERS = {"the", "a", "an", "more", "less", "fewer", "no", "not", "too", "all
              "pocos", "pocas", "sin", "todos", "todas", "cada"}
 # Words that make a clause one person's story or a question to someone, not a subject's name.
 _PERSONAL = {"i", "i'm", "im", "i've", "ive", "me", "my", "mine", "we", "we're", "our", "us", "you", "your",
-             "yo", "mi", "mis", "me", "nosotros", "nuestro", "nuestra", "nuestros", "nuestras", "usted",
+             "yo", "mi", "mis", "nosotros", "nuestro", "nuestra", "nuestros", "nuestras", "usted",
              "ustedes", "su", "sus", "hijo", "hija", "hijos", "hijas", "son", "daughter", "kid's", "he", "she",
              "his", "her", "él", "ella", "this", "that", "it", "esto", "eso", "este", "esta", "ese", "esa"}
 
@@ -63,10 +63,6 @@ _PERSONAL = {"i", "i'm", "im", "i've", "ive", "me", "my", "mine", "we", "we're",
 def language_of(text: str) -> str:
     """"es" for a text that looks Spanish, else "en"."""
     return "es" if spanish_share(text) > 0.5 else "en"
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _pieces(text: str) -> list[tuple[str, str]]:
@@ -112,10 +108,10 @@ def _clauses(text: str, strict: bool = True) -> list[str]:
 
 
 def _term_coverage(clause: str, terms: Sequence[str]) -> float:
-    found = {_singular(w) for w in normalize(clause).split()}
+    found = {singular(w) for w in normalize(clause).split()}
     score = 0.0
     for weight, term in zip(_TERM_WEIGHTS, terms[:_TERMS_USED]):
-        if all(_singular(w) in found for w in normalize(term).split()):
+        if all(singular(w) in found for w in normalize(term).split()):
             score += weight
     return score
 

@@ -157,7 +157,7 @@ from sklearn.utils.extmath import row_norms
 from threadpoolctl import threadpool_limits
 
 from engage.themes import naming
-from engage.themes.text import STOP_WORDS, TOKEN_PATTERN, normalize, strip_accents, words
+from engage.themes.text import STOP_WORDS, TOKEN_PATTERN, normalize, singular, strip_accents, words
 
 #: `find_themes(progress=...)`: called with a stage name and the share of the whole work done.
 Progress = Callable[[str, float], None]
@@ -595,13 +595,13 @@ def _label_terms(terms: list[str]) -> list[str]:
     inside it, and no word appears twice (singular and plural count as one)."""
     chosen: list[str] = []
     for term in terms:
-        words = {_singular(w) for w in term.split()}
-        if any(words & {_singular(w) for w in c.split()} for c in chosen if len(term.split()) == 1):
+        words = {singular(w) for w in term.split()}
+        if any(words & {singular(w) for w in c.split()} for c in chosen if len(term.split()) == 1):
             continue
         if len(term.split()) == 2:
-            if any(words <= {_singular(w) for w in c.split()} for c in chosen):
+            if any(words <= {singular(w) for w in c.split()} for c in chosen):
                 continue
-            inside = [i for i, c in enumerate(chosen) if _singular(c) in words]
+            inside = [i for i, c in enumerate(chosen) if singular(c) in words]
             if inside:  # the bigram takes the place of the first word it contains
                 chosen = [term if i == inside[0] else c for i, c in enumerate(chosen) if i not in inside[1:]]
                 continue
@@ -611,10 +611,6 @@ def _label_terms(terms: list[str]) -> list[str]:
         if len(chosen) == 3:
             break
     return chosen
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _surface(term: str, forms: Mapping[str, str]) -> str:

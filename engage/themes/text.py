@@ -58,6 +58,11 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", _LOOSE_MARK.sub(" ", _NON_WORD.sub(" ", text))).strip()
 
 
+def singular(word: str) -> str:
+    """A crude English singular, enough to count "buses" and "bus" once: a final "s" goes."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def words(text: str) -> list[str]:
     """The normalised words of a text, stop words included."""
     return _TOKEN.findall(normalize(text))
