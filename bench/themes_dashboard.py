@@ -78,8 +78,10 @@ def seed_comments(plan, version_id: int, people: list[int], bodies: list[str], r
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 comments, 10 requests per page")
+    parser.add_argument("--comments", type=int, default=None, help="comments before the run (default 10,000)")
     args = parser.parse_args()
     n_comments, requests = (2000, 10) if args.quick else (10_000, 30)
+    n_comments = args.comments or n_comments
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         app = bench_app(tmp)
