@@ -564,13 +564,15 @@ def active_themes(analysis: ThemeAnalysis) -> list[Theme]:
     return [theme for theme in analysis.themes if theme.status == ThemeStatus.ACTIVE]
 
 
-def themed_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = None) -> list[ThemedItem]:
+def themed_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = None,
+                 assignments: dict[tuple[str, int], _Assigned] | None = None) -> list[ThemedItem]:
     """Every item in the analysis's scope with the theme it counts toward, oldest first.
 
-    The feedback read model's fixed number of queries plus two.
+    The feedback read model's fixed number of queries plus two (`items` and
+    `assignments`, when the caller has read them, save theirs).
     """
     items = analysis_items(analysis) if items is None else items
-    assignments = _assigned_by_key(analysis.id)
+    assignments = _assigned_by_key(analysis.id) if assignments is None else assignments
     effective = effective_theme_ids(db.session.scalars(select(Theme).where(Theme.analysis_id == analysis.id)))
     out = []
     for item in items:
@@ -596,26 +598,30 @@ def current_themed_items(analysis: ThemeAnalysis) -> list[ThemedItem]:
     """
     analysis_id = analysis.id
     items = analysis_items(analysis)
+    assignments = _assigned_by_key(analysis_id)
+    placed = 0
     try:
-        assign_new_items(analysis, items)
+        placed = assign_new_items(analysis, items, assignments=assignments)
     except Exception:  # noqa: BLE001 - no failure of placing may take down the pages that read it
         db.session.rollback()
         current_app.logger.exception("placing new feedback failed for theme analysis %s", analysis_id)
-    return themed_items(analysis, items)
+    # The assignments read above still hold unless new items were placed just now.
+    return themed_items(analysis, items, assignments=None if placed else assignments)
 
 
 def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = None, *,
-                     inline_max: int | None = None) -> int:
+                     inline_max: int | None = None, assignments: dict[tuple[str, int], _Assigned] | None = None
+                     ) -> int:
     """Put feedback that arrived since the last run in its nearest theme.
 
-    `items`: the analysis's items when the caller has read them already.
+    `items` and `assignments` (`_assigned_by_key`): when the caller has read them already.
     Returns how many were placed here; above `inline_max` (THEMES_ASSIGN_INLINE_MAX)
     the work goes to a background job instead and 0 is returned.
     """
     if last_successful_run(analysis) is None:
         return 0
     items = analysis_items(analysis) if items is None else items
-    assignments = _assigned_by_key(analysis.id)
+    assignments = _assigned_by_key(analysis.id) if assignments is None else assignments
     new = [item for item in items if item.key not in assignments]
     if not new:
         return 0
