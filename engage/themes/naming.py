@@ -37,8 +37,9 @@ from .text import STOP_WORDS, normalize, singular, spanish_share
 
 LANGUAGES = ("en", "es")
 _CLAUSE = re.compile(r"[.!?;:()\[\]\n\"“”]+|,\s|\s[-–—]\s")
-# A clause too long to be a name is cut at its conjunctions ("...late and my kids miss first period").
-_CONJUNCTION = re.compile(r"\s(?:and|but|so|because|please|y|pero|porque|por favor)\s", re.IGNORECASE)
+# A clause too long to be a name is cut at its conjunctions ("...late and my kids miss first period"),
+# but not at an "and" that joins names ("Black and Latino students").
+_CONJUNCTION = re.compile(r"\s(?:(?i:and|y)\s(?![A-ZÁÉÍÓÚÑ])|(?i:but|so|because|please|pero|porque|por favor)\s)")
 _TOKEN = re.compile(r"(?u)[^\W_]+(?:['’][^\W_]+)?")
 _MIN_WORDS, _MAX_WORDS, _MAX_WORDS_RELAXED = 2, 8, 12
 _MEMBERS_READ = 25
