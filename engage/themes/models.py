@@ -157,12 +157,13 @@ class Theme(db.Model):
     def label_in(self, language: str) -> str:
         """A leader's name before the pipeline's; in Spanish, a Spanish name when there is one
         that still fits (the pipeline's Spanish name does not outlive a leader's renaming)."""
-        if language == "es":
-            if self.custom_label_es:
-                return self.custom_label_es
-            if not self.custom_label and self.generated_label_es:
-                return self.generated_label_es
-        return self.custom_label or self.generated_label
+        if language == "es" and self.custom_label_es:
+            return self.custom_label_es
+        return self.custom_label or self.generated_label_in(language)
+
+    def generated_label_in(self, language: str) -> str:
+        """The pipeline's name in that language (its English one when it has no other)."""
+        return (self.generated_label_es if language == "es" else None) or self.generated_label
 
     @property
     def response_published(self) -> bool:
