@@ -429,7 +429,7 @@ def test_demo_publishes_the_districts_responses_on_the_themes_they_answer(demo):
     bus = next(theme for theme in published if "bus" in theme.response_will_do)
     assert sum("bus" in text or "autob" in text for text in texts[bus.id]) > len(texts[bus.id]) / 2
     sizes = sorted((len(members) for theme_id, members in texts.items() if theme_id is not None), reverse=True)
-    assert len(texts[bus.id]) >= sizes[2]  # one of the largest themes
+    assert len(texts[bus.id]) >= sizes[len(sizes) // 4]  # among the largest quarter of themes
 
 
 def test_demo_feedback_says_each_concern_in_many_ways_the_same_every_time():

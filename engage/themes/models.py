@@ -136,6 +136,9 @@ class Theme(db.Model):
     top_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     # How alike its items were at the last run: their mean cosine to its centre (None before one).
     tightness: Mapped[float | None] = mapped_column(Float)
+    # Its parts at the last run, largest first: [{"label", "label_es", "top_terms", "gathered"}]
+    # ("gathered": a theme of its own gathered under this broader one); items point at them by position.
+    subthemes: Mapped[list | None] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_runs.id", ondelete="SET NULL"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_runs.id", ondelete="SET NULL"))
@@ -165,6 +168,12 @@ class Theme(db.Model):
         """The pipeline's name in that language (its English one when it has no other)."""
         return (self.generated_label_es if language == "es" else None) or self.generated_label
 
+    def subtheme_label(self, index: int, language: str | None = None) -> str:
+        """The name of its sub-theme at `index`, in that language (the reader's by default)."""
+        sub = (self.subthemes or [])[index]
+        language = language or reading_language()
+        return (sub.get("label_es") if language == "es" else None) or sub.get("label", "")
+
     @property
     def response_published(self) -> bool:
         return self.response_published_at is not None
@@ -193,6 +202,8 @@ class ThemeAssignment(db.Model):
     # How sure the run was: cosine to its theme's centre less that to the nearest other theme's
     # (see pipeline.UNSURE_BELOW); None when placed another way.
     confidence: Mapped[float | None] = mapped_column(Float)
+    # Which of its run theme's sub-themes (Theme.subthemes) the last run put it in; None: none.
+    subtheme: Mapped[int | None] = mapped_column(Integer)
     # Position among the theme's representative quotes (0 first), None when not one.
     representative_rank: Mapped[int | None] = mapped_column(Integer)
     assigned_by: Mapped[str] = mapped_column(String(20), default=AssignedBy.RUN)

@@ -119,13 +119,14 @@ def _term_coverage(clause: str, terms: Sequence[str]) -> float:
 
 def theme_names(texts: Sequence[str], groups: Sequence[Sequence[int]], terms: Sequence[Sequence[str]], *,
                 embed: Callable[[list[str]], np.ndarray] | None = None,
-                vectors: np.ndarray | None = None) -> list[dict[str, str]]:
+                vectors: np.ndarray | None = None, embedded: int = _EMBEDDED) -> list[dict[str, str]]:
     """For each group of indices into `texts` (members, most central first) and its
     distinctive terms (most distinctive first), its name in each of `LANGUAGES`:
     {"en": ..., "es": ...}; {} when no clause of its members will do.
 
     `embed` (texts -> rows) and `vectors` (the texts' rows from it) rank the
-    candidates by meaning; without them, by the terms they hold.
+    candidates by meaning (at most `embedded` per group and language); without them,
+    by the terms they hold.
     """
     candidates: list[dict[str, list[tuple[str, float]]]] = []
     for members, theme_terms in zip(groups, terms):
@@ -147,7 +148,7 @@ def theme_names(texts: Sequence[str], groups: Sequence[Sequence[int]], terms: Se
     # Only the likeliest candidates are embedded: a run over 100,000 items names ~100 themes.
     for by_language in candidates:
         for language, items in by_language.items():
-            by_language[language] = sorted(items, key=lambda item: (-item[1], len(item[0]), item[0]))[:_EMBEDDED]
+            by_language[language] = sorted(items, key=lambda item: (-item[1], len(item[0]), item[0]))[:embedded]
     scores = _scores(candidates, groups, embed, vectors)
     names: list[dict[str, str]] = []
     for index, by_language in enumerate(candidates):

@@ -156,7 +156,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.extmath import row_norms
 from threadpoolctl import threadpool_limits
 
-from engage.themes import naming
+from engage.themes import hierarchy, naming
 from engage.themes.text import STOP_WORDS, TOKEN_PATTERN, normalize, singular, strip_accents, words
 
 #: `find_themes(progress=...)`: called with a stage name and the share of the whole work done.
@@ -203,6 +203,8 @@ _NEAR_DUPLICATE = 0.92
 _STOP_LIST = sorted(STOP_WORDS)
 # Placement margins under this are "unsure": the item is nearly as close to another theme.
 UNSURE_BELOW = 0.1
+# Candidate names per sub-theme and language ranked by meaning (fewer than a theme's: there are more of them).
+_SUBTHEME_EMBEDDED = 6
 # Themes each other's nearest with at least this cosine between centres are offered as a merge.
 ALIKE_FROM = 0.45
 _SURFACE_TOKEN = re.compile(TOKEN_PATTERN)
@@ -214,6 +216,30 @@ class Representation(Protocol):
     name: str
 
     def fit_transform(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass
+class SubTheme:
+    """A part of a theme (see `engage.themes.hierarchy`): members are indices into the texts,
+    every one of them a member of the theme."""
+
+    label: str
+    members: list[int]
+    top_terms: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    member_keys: list[str] = field(default_factory=list, repr=False)
+    # A theme of its own gathered under a broader one, not a cut of one theme: re-runs start from it.
+    gathered: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "members": list(self.members), "top_terms": list(self.top_terms),
+                "names": dict(self.names), "member_keys": list(self.member_keys), "gathered": self.gathered}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SubTheme:
+        return cls(label=str(data.get("label", "")), members=list(data.get("members", [])),
+                   top_terms=list(data.get("top_terms", [])), names=dict(data.get("names", {})),
+                   member_keys=list(data.get("member_keys", [])), gathered=bool(data.get("gathered", False)))
 
 
 @dataclass
@@ -235,17 +261,24 @@ class Theme:
     # The theme's name in plain words per language ("en", "es"; see `engage.themes.naming`);
     # `label` is the English one, or its distinctive terms when no member's words will do.
     names: dict[str, str] = field(default_factory=dict)
+    # Its parts, largest first (none when it has no clear ones).
+    subthemes: list[SubTheme] = field(default_factory=list)
 
     @property
     def size(self) -> int:
         return len(self.members)
+
+    def leaves(self) -> list[list[str]]:
+        """The member keys of the themes clustering found, which a re-run starts from: the
+        themes gathered under this one, or this one."""
+        return [sub.member_keys for sub in self.subthemes if sub.gathered] or [self.member_keys]
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "top_terms": list(self.top_terms),
                 "members": list(self.members), "strengths": [round(s, 4) for s in self.strengths],
                 "representatives": list(self.representatives), "member_keys": list(self.member_keys),
                 "confidences": [round(c, 4) for c in self.confidences], "tightness": round(self.tightness, 4),
-                "names": dict(self.names)}
+                "names": dict(self.names), "subthemes": [sub.to_dict() for sub in self.subthemes]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Theme:
@@ -255,7 +288,8 @@ class Theme:
                    representatives=list(data.get("representatives", [])),
                    member_keys=list(data.get("member_keys", [])),
                    confidences=list(data.get("confidences", [])), tightness=float(data.get("tightness", 0.0)),
-                   names=dict(data.get("names", {})))
+                   names=dict(data.get("names", {})),
+                   subthemes=[SubTheme.from_dict(sub) for sub in data.get("subthemes", [])])
 
 
 @dataclass
@@ -451,13 +485,14 @@ def _kmeans(z: np.ndarray, k: int, random_state: int, n_init: int = 10, init: np
 
 
 def _previous_centers(z: np.ndarray, keys: Sequence[str], previous: ThemeResult) -> np.ndarray | None:
-    """The previous themes' centres, recomputed from their members that are still here, largest first."""
+    """The centres of the themes the previous run's clustering found (`Theme.leaves`),
+    recomputed from their members that are still here, largest first."""
     rows_of: dict[str, list[int]] = {}
     for row, key in enumerate(keys):
         rows_of.setdefault(key, []).append(row)
     centers = []
-    for theme in sorted(previous.themes, key=lambda t: -len(t.member_keys)):
-        rows = [r for key in set(theme.member_keys) for r in rows_of.get(key, ())]
+    for member_keys in sorted((leaf for t in previous.themes for leaf in t.leaves()), key=lambda ks: -len(ks)):
+        rows = [r for key in set(member_keys) for r in rows_of.get(key, ())]
         if rows:
             centers.append(z[rows].mean(axis=0))
     return np.vstack(centers).astype(z.dtype) if centers else None
@@ -971,13 +1006,14 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous, tracker,
                  method=_clustering_for(representation, name))
     tracker.stage("labelling")
-    groups = [np.flatnonzero(labels == c) for c in sorted(set(labels.tolist()) - {-1})]
+    found = [np.flatnonzero(labels == c) for c in sorted(set(labels.tolist()) - {-1})]
     # Largest first; ties broken by the members' texts, not their order.
-    groups.sort(key=lambda g: (-len(g), min(keys[i] for i in g)))
+    groups, parts = _broader(found, z, keys, gather=n_themes is None)
+    centres = _centres(z, groups)
+    for members, centre in zip(groups, centres):
+        strengths[members] = np.clip(z[members] @ centre, 0.0, 1.0)
     docs = [normalize(t) for t in texts]
     vocab, scores = _class_tfidf(docs, groups) if groups else (None, None)
-    centres = _unit_rows(np.vstack([z[g].mean(axis=0) for g in groups]), copy=False) if groups else \
-        np.zeros((0, z.shape[1]), dtype=np.float32)
     themes: list[Theme] = []
     for g_index, members in enumerate(groups):
         member_strengths = strengths[members]
@@ -995,6 +1031,8 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
                             confidences=_placement_margins(z[members], centres, g_index).tolist(),
                             tightness=float(member_strengths.mean())))
     _name(themes, texts, raw, getattr(representation, "embed", None))
+    _add_subthemes(themes, parts, z, texts, docs, keys, raw, getattr(representation, "embed", None),
+                   random_state)
     next_id = _match_previous(themes, previous)
     alike = _alike_pairs(themes, centres)
     other_members = np.flatnonzero(labels == -1)
@@ -1002,6 +1040,67 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
                          [keys[i] for i in other_members])
     tracker.report("done", 1.0)
     return ThemeResult(themes, other, n, name, n_themes is None, next_id, alike)
+
+
+def _centres(z: np.ndarray, groups: Sequence[np.ndarray]) -> np.ndarray:
+    if not groups:
+        return np.zeros((0, z.shape[1]), dtype=z.dtype)
+    return _unit_rows(np.vstack([z[g].mean(axis=0) for g in groups]), copy=False)
+
+
+def _broader(found: list[np.ndarray], z: np.ndarray, keys: Sequence[str], *, gather: bool
+             ) -> tuple[list[np.ndarray], list[list[np.ndarray] | None]]:
+    """The themes as leaders read them, largest first (ties broken by the members' texts,
+    not their order), and for each the themes gathered under it (None: it gathered none).
+    With `gather` (automatic k), alike themes are gathered under broader ones
+    (`hierarchy.broader_groups`); a number of themes asked for is kept."""
+    gathered = hierarchy.broader_groups(_centres(z, found)) if gather else [[i] for i in range(len(found))]
+    tops = []
+    for indices in gathered:
+        members = np.sort(np.concatenate([found[i] for i in indices]))
+        inside = sorted((found[i] for i in indices), key=lambda g: (-len(g), min(keys[i] for i in g)))
+        tops.append((members, inside if len(inside) > 1 else None))
+    tops.sort(key=lambda top: (-len(top[0]), min(keys[i] for i in top[0])))
+    return [members for members, _ in tops], [inside for _, inside in tops]
+
+
+def _add_subthemes(themes: list[Theme], parts: list[list[np.ndarray] | None], z: np.ndarray,
+                   texts: Sequence[str], docs: list[str], keys: Sequence[str], raw: np.ndarray | None, embed,
+                   random_state: int) -> None:
+    """Each theme's sub-themes, in place: the themes gathered under it, or else its clear
+    parts (`hierarchy.subclusters`), each with terms distinctive within the theme and names."""
+    made: list[SubTheme] = []
+    central_first: list[list[int]] = []
+    for theme, gathered in zip(themes, parts):
+        members = np.asarray(theme.members)
+        if gathered is None:
+            inside = [members[part] for part in hierarchy.subclusters(z[members], random_state)]
+        else:
+            inside = gathered
+        if not inside:
+            continue
+        local = {int(m): i for i, m in enumerate(members)}
+        vocab, scores = _class_tfidf([docs[m] for m in members], [np.array([local[int(m)] for m in part])
+                                                                   for part in inside])
+        for index, part in enumerate(inside):
+            terms = []
+            if vocab is not None:
+                order = np.argsort(-scores[index], kind="stable")[:20]
+                terms = [str(vocab[j]) for j in order if scores[index, j] > 0][:_N_TOP_TERMS]
+            closeness = z[part] @ _centres(z, [part])[0]
+            sub = SubTheme(label=", ".join(_label_terms(terms)) or _fallback_label(texts[part[0]]),
+                           members=part.tolist(), top_terms=terms, member_keys=[keys[i] for i in part],
+                           gathered=gathered is not None)
+            theme.subthemes.append(sub)
+            made.append(sub)
+            central_first.append(part[np.argsort(-closeness, kind="stable")].tolist())
+    if not made:
+        return
+    names = naming.theme_names(texts, central_first, [sub.top_terms for sub in made],
+                               embed=embed if raw is not None else None, vectors=raw, embedded=_SUBTHEME_EMBEDDED)
+    for sub, sub_names in zip(made, names):
+        sub.names = sub_names
+        sub.label = sub_names.get("en", sub.label)
 
 
 def _name(themes: list[Theme], texts: Sequence[str], raw: np.ndarray | None, embed) -> None:

@@ -92,6 +92,7 @@ class ThemeSummary:
     by_channel: dict[str, int] = field(default_factory=dict)  # source -> items, every source, in SOURCES order
     share: float = 0.0  # of the people heard from in the analysis (0-1)
     quotes: list[ThemedItem] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
 
     @property
     def theme_id(self) -> int | None:
@@ -157,7 +158,7 @@ def people_count(themed: Iterable[ThemedItem]) -> int:
 
 def theme_summaries(analysis: ThemeAnalysis, themed: Sequence[ThemedItem] | None = None, *,
                     sort: str = "people", quotes: int = DASHBOARD_QUOTES,
-                    themes: Sequence[Theme] | None = None) -> list[ThemeSummary]:
+                    themes: Sequence[Theme] | None = None, no_part_label: str = "") -> list[ThemeSummary]:
     """One summary per active theme, ranked by `sort` (people, support, items or new),
     then by people, items and label."""
     themed = themed_items(analysis) if themed is None else themed
@@ -170,6 +171,10 @@ def theme_summaries(analysis: ThemeAnalysis, themed: Sequence[ThemedItem] | None
             members[row.theme_id].append(row)
     summaries = [summarise(theme, theme.label or theme.key, members.get(theme.id, []), total_people, quotes)
                  for theme in themes]
+    # Every theme, merged ones too: a theme merged into another is one of its parts.
+    themes_by_id = {theme.id: theme for theme in (analysis.themes if analysis is not None else themes)}
+    for summary in summaries:
+        summary.parts = theme_parts(summary.theme, members.get(summary.theme.id, []), themes_by_id, no_part_label)
     return sorted(summaries, key=_sort_key(sort if sort in SORTS else "people"))
 
 
@@ -182,6 +187,50 @@ def other_summary(analysis: ThemeAnalysis | None, themed: Sequence[ThemedItem] |
     active = {theme.id for theme in themes} if themes is not None else None
     rows = [row for row in counted if row.theme_id is None or (active is not None and row.theme_id not in active)]
     return summarise(None, label, rows, people_count(counted), quotes)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A sub-theme as a theme's pages show it: a part the last run found, or a theme merged in."""
+
+    key: str  # "<theme id>-<position>" or "<theme id>" (a theme merged in): the item list's filter
+    label: str
+    items: int
+    people: int
+
+
+NO_PART = "none"
+
+
+def part_key(part: tuple[int, int | None] | None) -> str:
+    if part is None:
+        return NO_PART
+    theme_id, index = part
+    return str(theme_id) if index is None else f"{theme_id}-{index}"
+
+
+def theme_parts(theme: Theme, rows: Sequence[ThemedItem], themes_by_id: Mapping[int, Theme],
+                no_part_label: str) -> list[Part]:
+    """The parts of a theme's items (`ThemedItem.part`), most people first, then its items in
+    none of them (named `no_part_label`, or the theme's name when it has no sub-themes, only
+    themes merged into it); none at all when there are fewer than two."""
+    by_key: dict[str, list[ThemedItem]] = defaultdict(list)
+    labels: dict[str, str] = {NO_PART: no_part_label if theme.subthemes else theme.label or theme.key}
+    for row in rows:
+        key = part_key(row.part)
+        if key not in labels:
+            theme_id, index = row.part
+            theme = themes_by_id.get(theme_id)
+            if theme is None or (index is not None and index >= len(theme.subthemes or [])):
+                key = NO_PART
+            else:
+                labels[key] = (theme.label if index is None else theme.subtheme_label(index)) or theme.key
+        by_key[key].append(row)
+    parts = [Part(key, labels[key], len(members), len({_person(row.item) for row in members}))
+             for key, members in by_key.items()]
+    if len(parts) < 2:
+        return []
+    return sorted(parts, key=lambda part: (part.key == NO_PART, -part.people, -part.items, part.label.casefold()))
 
 
 def off_topic_count(themed: Iterable[ThemedItem]) -> int:
@@ -449,9 +498,9 @@ def clean_search(q: str | None) -> str:
 
 def filter_items(themed: Sequence[ThemedItem], theme: Theme | int | str | None = None, *, q: str | None = None,
                  source: str | None = None, section_key: str | None = None, language: str | None = None,
-                 new_only: bool = False, unsure_only: bool = False) -> list[ThemedItem]:
+                 new_only: bool = False, unsure_only: bool = False, part: str | None = None) -> list[ThemedItem]:
     """The items of a theme (an id, "other", "off_topic"; None: every item) that match
-    the search and filters, newest first.
+    the search and filters (`part`: a `Part.key`), newest first.
 
     The search finds items holding every word typed, whatever the case and accents
     ("autobus" finds "Autobús").
@@ -472,6 +521,8 @@ def filter_items(themed: Sequence[ThemedItem], theme: Theme | int | str | None =
         rows = [row for row in rows if row.is_new]
     if unsure_only:
         rows = [row for row in rows if row.unsure]
+    if part:
+        rows = [row for row in rows if part_key(row.part) == part]
     return sorted(rows, key=lambda row: (row.item.created_at, row.item.source, row.item.source_id), reverse=True)
 
 

@@ -370,6 +370,9 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
         theme.generated_label_es = found_theme.names.get("es", found_theme.label)[:LABEL_MAX]
         theme.top_terms = list(found_theme.top_terms)
         theme.tightness = found_theme.tightness
+        theme.subthemes = [{"label": sub.label[:LABEL_MAX], "label_es": sub.names.get("es", sub.label)[:LABEL_MAX],
+                            "top_terms": list(sub.top_terms), "gathered": sub.gathered}
+                           for sub in found_theme.subthemes]
         theme.last_run_id = run.id
         found[found_theme.id] = theme
     db.session.flush()
@@ -379,26 +382,29 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
         if theme.key not in found and theme.status == ThemeStatus.ACTIVE and theme.id not in pinned_theme_ids:
             theme.status = ThemeStatus.RETIRED
 
-    placed: dict[tuple[str, int], tuple[int | None, float, int | None, float | None]] = {}
+    placed: dict[tuple[str, int], tuple[int | None, float, int | None, float | None, int | None]] = {}
     for found_theme in result.themes:
         theme_id = found[found_theme.id].id
         ranks = {member: rank for rank, member in enumerate(found_theme.representatives)}
+        parts = {member: index for index, sub in enumerate(found_theme.subthemes) for member in sub.members}
         confidences = found_theme.confidences or [None] * len(found_theme.members)
         for member, strength, confidence in zip(found_theme.members, found_theme.strengths, confidences):
-            placed[clustered[member].key] = (theme_id, float(strength), ranks.get(member), confidence)
+            placed[clustered[member].key] = (theme_id, float(strength), ranks.get(member), confidence,
+                                             parts.get(member))
     now = utcnow()
     in_scope = {item.key for item in items}
     for item in clustered:
-        theme_id, strength, rank, confidence = placed.get(item.key, (None, 0.0, None, None))
+        theme_id, strength, rank, confidence, part = placed.get(item.key, (None, 0.0, None, None, None))
         assignment = assignments.get(item.key)
         if assignment is None:
             assignment = ThemeAssignment(analysis_id=analysis.id, source=item.source, source_id=item.source_id)
             db.session.add(assignment)
         elif assignment.assigned_by == AssignedBy.LEADER:
             assignment.strength, assignment.representative_rank, assignment.run_theme_id = strength, None, theme_id
+            assignment.subtheme = part
             continue
         assignment.theme_id, assignment.strength, assignment.representative_rank = theme_id, strength, rank
-        assignment.run_theme_id, assignment.confidence = theme_id, confidence
+        assignment.run_theme_id, assignment.confidence, assignment.subtheme = theme_id, confidence, part
         assignment.assigned_by, assignment.run_id, assignment.assigned_at = AssignedBy.RUN, run.id, now
     # Items placed while the pipeline ran, after this run read the feedback, are not gone.
     gone = [a.id for key, a in assignments.items() if key not in in_scope and key in known_keys]
@@ -425,6 +431,7 @@ class _Assigned:
     off_topic: bool
     run_theme_id: int | None
     confidence: float | None
+    subtheme: int | None
 
 
 def _assigned_by_key(analysis_id: int) -> dict[tuple[str, int], _Assigned]:
@@ -432,7 +439,8 @@ def _assigned_by_key(analysis_id: int) -> dict[tuple[str, int], _Assigned]:
     rows = db.session.execute(
         select(ThemeAssignment.source, ThemeAssignment.source_id, ThemeAssignment.theme_id,
                ThemeAssignment.strength, ThemeAssignment.representative_rank, ThemeAssignment.assigned_by,
-               ThemeAssignment.off_topic, ThemeAssignment.run_theme_id, ThemeAssignment.confidence)
+               ThemeAssignment.off_topic, ThemeAssignment.run_theme_id, ThemeAssignment.confidence,
+               ThemeAssignment.subtheme)
         .where(ThemeAssignment.analysis_id == analysis_id)
     )
     return {(source, source_id): _Assigned(*rest) for source, source_id, *rest in rows}
@@ -443,10 +451,18 @@ def _previous_result(analysis: ThemeAnalysis, items: list[FeedbackItem],
     """The themes in the database as the pipeline's `previous`: each active or merged
     theme with the fingerprints of the texts now in it."""
     members: dict[int, list[str]] = defaultdict(list)
+    # The themes gathered under each theme at the last run (see pipeline.Theme.leaves): their members.
+    gathered: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for item in items:
         assignment = assignments.get(item.key)
         if assignment is not None and assignment.theme_id in themes:
-            members[assignment.theme_id].append(pipeline.fingerprint(item.text))
+            key = pipeline.fingerprint(item.text)
+            members[assignment.theme_id].append(key)
+            theme = themes[assignment.theme_id]
+            if assignment.subtheme is not None and assignment.run_theme_id == theme.id \
+                    and assignment.subtheme < len(theme.subthemes or []) \
+                    and theme.subthemes[assignment.subtheme].get("gathered"):
+                gathered[theme.id][assignment.subtheme].append(key)
     kept = [theme for theme in themes.values()
             if theme.status in (ThemeStatus.ACTIVE, ThemeStatus.MERGED) and members.get(theme.id)]
     if not kept and not themes:
@@ -454,7 +470,10 @@ def _previous_result(analysis: ThemeAnalysis, items: list[FeedbackItem],
     # With no theme to follow (every earlier one retired), still number new themes after the
     # earlier ones: a reused key would bring back an old theme's name and response.
     return {
-        "themes": [{"id": theme.key, "label": theme.label, "member_keys": members[theme.id]} for theme in kept],
+        "themes": [{"id": theme.key, "label": theme.label, "member_keys": members[theme.id],
+                    "subthemes": [{"member_keys": keys, "gathered": True}
+                                  for _index, keys in sorted(gathered[theme.id].items())]}
+                   for theme in kept],
         "next_id": analysis.next_theme_number,
     }
 
@@ -537,6 +556,9 @@ class ThemedItem:
     run_counted_theme_id: int | None = None
     # How sure the run was of its placement (see pipeline.UNSURE_BELOW); None: placed another way.
     confidence: float | None = None
+    # Its part of the theme: (a theme's id, the position of one of its sub-themes), or (the id of a
+    # theme merged into this one, None); None: in no part (moved by a leader, or the theme has none).
+    part: tuple[int, int | None] | None = None
 
     @property
     def unsure(self) -> bool:
@@ -580,12 +602,22 @@ def themed_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = Non
         if a is None:
             out.append(ThemedItem(item, None, 0.0, None, None, False, True))
             continue
-        out.append(ThemedItem(item, effective.get(a.theme_id) if a.theme_id is not None else None, a.strength,
-                              a.representative_rank, a.assigned_by, a.off_topic,
+        theme_id = effective.get(a.theme_id) if a.theme_id is not None else None
+        out.append(ThemedItem(item, theme_id, a.strength, a.representative_rank, a.assigned_by, a.off_topic,
                               a.assigned_by == AssignedBy.NEAREST, a.run_theme_id,
                               effective.get(a.run_theme_id) if a.run_theme_id is not None else None,
-                              a.confidence))
+                              a.confidence, _part(a, theme_id)))
     return out
+
+
+def _part(a: _Assigned, theme_id: int | None) -> tuple[int, int | None] | None:
+    if theme_id is None or a.theme_id is None:
+        return None
+    if a.theme_id != theme_id:
+        return (a.theme_id, None)  # from a theme merged into this one
+    if a.subtheme is not None and a.run_theme_id == a.theme_id:
+        return (a.theme_id, a.subtheme)
+    return None  # moved here by a leader, or the theme has no parts
 
 
 def current_themed_items(analysis: ThemeAnalysis) -> list[ThemedItem]:

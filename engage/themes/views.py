@@ -19,7 +19,7 @@ from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
 from ..extensions import limiter, person_id_for_limits
 from ..plans import services as plans
 from ..urls import safe_next_url
-from . import bp, reporting, services
+from . import bp, heard, reporting, services
 from .forms import (OTHER, SOURCE_LABELS, SOURCES, CreateAnalysisForm, MergeForm, MoveItemForm, OffTopicForm,
                     RenameForm, ResponseForm, RunForm, SplitForm)
 from .models import RunStatus, ThemeStatus
@@ -47,6 +47,7 @@ FIT_LABELS = {
     "typical": _l("Its items are about as alike as in the other themes."),
     "loose": _l("Its items vary more than in the other themes: check that they belong together."),
 }
+NO_PART_LABEL = _l("Not in a sub-theme")
 RELATIONSHIP_LABELS = {**dict(RELATIONSHIP_CHOICES), reporting.NOT_SHARED: _l("Did not say")}
 LANGUAGE_LABELS = {**dict(LANGUAGE_CHOICES), reporting.NOT_SHARED: _l("Did not say")}
 
@@ -186,7 +187,7 @@ def _render_dashboard(analysis, run_form: RunForm):
     themed = services.current_themed_items(analysis)
     themes = services.active_themes(analysis)
     sort = _sort()
-    summaries = reporting.theme_summaries(analysis, themed, sort=sort, themes=themes)
+    summaries = reporting.theme_summaries(analysis, themed, sort=sort, themes=themes, no_part_label=str(NO_PART_LABEL))
     other = reporting.other_summary(analysis, themed, label=_("Other / unclustered"), themes=themes)
     totals = reporting.analysis_totals(themed)
     run_state = _run_state(analysis)
@@ -264,6 +265,7 @@ def _filters() -> dict:
         "language": request.args.get("language", "").strip()[:20],
         "new_only": request.args.get("new") == "1",
         "unsure_only": request.args.get("unsure") == "1",
+        "part": request.args.get("part", "").strip()[:24],
     }
 
 
@@ -272,11 +274,12 @@ def _page_number() -> int:
     return int(page) if page.isascii() and page.isdigit() and len(page) <= 6 else 1
 
 
-def _item_list(themed, which, sections):
+def _item_list(themed, which, sections, parts=()):
     filters = _filters()
     members = reporting.members_of(which, themed)
     rows = reporting.filter_items(members, None, **filters)
     return {
+        "parts": parts,
         "page": reporting.paginate(rows, _page_number()),
         "filters": filters,
         "filters_active": any(filters.values()),
@@ -315,24 +318,31 @@ def _render_theme(analysis, theme, *, rename=None, response=None, merge=None, sp
     sections = reporting.section_titles(plan.id)
     rename = rename or RenameForm(formdata=None, prefix="rename-", label=theme.custom_label or "",
                                   label_es=theme.custom_label_es or "")
-    response = response or ResponseForm(formdata=None, prefix="response-", heard=theme.response_heard,
+    members = reporting.members_of(theme, themed)
+    parts = reporting.theme_parts(theme, members, {t.id: t for t in analysis.themes}, str(NO_PART_LABEL))
+    draft = heard.theme_draft(theme, members, parts)
+    from_draft = response is None and request.args.get("draft") == "1"
+    response = response or ResponseForm(formdata=None, prefix="response-",
+                                        heard=heard.plain_text(draft) if from_draft else theme.response_heard,
                                         will_do=theme.response_will_do, publish=theme.response_published)
     merge = merge or MergeForm(formdata=None, prefix="merge-", into=request.args.get("merge_with", ""))
     merge.set_themes(themes, theme)
     split = split or SplitForm(formdata=None, prefix="split-")
-    members = reporting.members_of(theme, themed)
     summary = reporting.summarise(theme, theme.label or theme.key, members, reporting.people_count(themed), quotes=5)
     breakdowns = reporting.theme_breakdowns(theme, themed, sections=sections, relationship_labels=RELATIONSHIP_LABELS,
                                             language_labels=LANGUAGE_LABELS, source_labels=SOURCE_LABELS,
                                             groups=reporting.shows_groups(analysis))
     trend = reporting.theme_trend(theme, themed)
+    cited, citation_numbers = heard.sources(draft)
     return render_template(
         "themes/theme.html", analysis=analysis, plan=plan, theme=theme, summary=summary, breakdowns=breakdowns,
-        trend=trend, trend_unit=reporting.unit_of(trend),
+        trend=trend, trend_unit=reporting.unit_of(trend), draft=draft, cited=cited,
+        citation_numbers=citation_numbers, from_draft=from_draft,
         rename_form=rename, response_form=response, merge_form=merge, split_form=split,
         move_options=_move_options(_theme_choices(themes)), source_labels=_source_labels(), which=theme.id,
         can_edit=theme.status == ThemeStatus.ACTIVE, fit=reporting.theme_fits(themes).get(theme.id),
-        fit_labels=FIT_LABELS, unsure=reporting.unsure_count(theme, themed), **_item_list(themed, theme, sections),
+        fit_labels=FIT_LABELS, unsure=reporting.unsure_count(theme, themed),
+        **_item_list(themed, theme, sections, parts),
     )
 
 
