@@ -13,7 +13,10 @@ is looked up in ../shared/data, see its README), "school_feedback"
 plan in 24 subjects, 40% of them in Spanish, written for this project and
 labelled by subject and language; see bench/data/README.md), or "all": the four sets of
 ../shared/data with their targets, then the school feedback, each with the
-true k and with automatic k, and a table at the end. With a language column
+true k and with automatic k, and a table at the end (automatic k: NMI of the
+themes the clustering found, and of the broader themes leaders read), and
+for the school feedback the gain from three seeded examples per theme
+(`--seeds N` for one set). With a language column
 the script also prints how often a theme joins the languages its subject is
 written in. For one set the script runs the pipeline and, for
 comparison, the plain baseline (TF-IDF + k-means with the same number of
@@ -48,6 +51,8 @@ SCHOOL = ROOT / "bench" / "data" / "school_feedback.csv"
 ALL_SETS: tuple[tuple[str, float | None], ...] = (
     ("banking77", 0.82), ("clinc150", 0.93), ("stackoverflow", 0.80), ("polis_civic", 0.45),
     ("school_feedback", None))
+# Examples per theme in the seeded run of the school feedback set (issue: "three seeded examples").
+SEEDED_PER_LABEL = 3
 
 
 def data_path(name: str) -> Path:
@@ -263,6 +268,28 @@ def run(texts: list[str], truth: list[str], languages: list[str] | None, n_theme
     return figures
 
 
+def seeded(texts: list[str], truth: list[str], n_themes: int | None, representation, per_label: int,
+           random_state: int = 0) -> tuple[float, float]:
+    """NMI without and with seeds: the first `per_label` items of each label taken out of the
+    set and given as a seed's examples (as a leader would seed themes), on the items left."""
+    from collections import defaultdict
+
+    from engage.themes.pipeline import Seed
+
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for index, label in enumerate(truth):
+        by_label[label].append(index)
+    examples = {index for indices in by_label.values() for index in indices[:per_label]}
+    seeds = [Seed(id=f"s{number}", examples=tuple(texts[i] for i in indices[:per_label]))
+             for number, (_label, indices) in enumerate(sorted(by_label.items()))]
+    rest = [i for i in range(len(texts)) if i not in examples]
+    left, left_truth = [texts[i] for i in rest], [truth[i] for i in rest]
+    without = find_themes(left, n_themes=n_themes, random_state=random_state, representation=representation)
+    with_seeds = find_themes(left, n_themes=n_themes, random_state=random_state, representation=representation,
+                             seeds=seeds)
+    return scores(left_truth, without.assignments())[0], scores(left_truth, with_seeds.assignments())[0]
+
+
 class Remembered:
     """A representation whose vectors are computed once per set of texts in this process
     (the --all run clusters each set twice: true k, then automatic). Sentence embeddings
@@ -307,6 +334,10 @@ def run_all(representation, random_state: int) -> None:
             figures[n_themes] = run(texts, truth, languages, n_themes, representation, random_state,
                                     show=5, with_baseline=False)
             figures[n_themes]["wall"] = time.perf_counter() - started
+        if name == "school_feedback":
+            for n_themes in (k, None):
+                before, after = seeded(texts, truth, n_themes, representation, SEEDED_PER_LABEL, random_state)
+                figures[n_themes]["seeded"] = (before, after)
         rows.append((name, k, target, figures[k], figures[None]))
     print(f"\nrepresentation: {rows[0][3]['representation']}")
     print("auto: automatic k, as the clustering found the themes (k of them), then as leaders read them: "
@@ -319,6 +350,10 @@ def run_all(representation, random_state: int) -> None:
               f"{auto['leaves']:7d} {auto['nmi']:8.3f} {auto['themes']:5d} "
               f"{true_k['wall'] + auto['wall']:8.1f}{verdict}".replace("   0.00", "      -"))
     for name, _, _, true_k, auto in rows:
+        if "seeded" in true_k:
+            print(f"{name}: {SEEDED_PER_LABEL} seeded examples per theme: NMI {true_k['seeded'][0]:.3f} -> "
+                  f"{true_k['seeded'][1]:.3f} (true k), {auto['seeded'][0]:.3f} -> {auto['seeded'][1]:.3f} "
+                  "(automatic k, themes as leaders read them)")
         if "named" in true_k:
             print(f"{name}: themes named with a word of their main subject: {true_k['named']:.0%} (true k), "
                   f"{auto['named']:.0%} (automatic k)")
@@ -341,6 +376,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None,
                         help="directory to keep vectors in between runs (useful with embeddings)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF + k-means baseline")
+    parser.add_argument("--seeds", type=int, default=0, metavar="N",
+                        help="also print NMI with N items of each label given as seeded examples")
     args = parser.parse_args()
 
     representation = representation_for(args.representation, args.model)
@@ -355,6 +392,9 @@ def main() -> None:
           f"representation: {representation.name}; n_themes: {args.n_themes or 'automatic'}", flush=True)
     run(texts, truth, languages, args.n_themes, representation, args.random_state,
         with_baseline=not args.no_baseline)
+    if args.seeds:
+        before, after = seeded(texts, truth, args.n_themes, representation, args.seeds, args.random_state)
+        print(f"seeded: {args.seeds} examples per label taken out and given as seeds: NMI {before:.3f} -> {after:.3f}")
 
 
 if __name__ == "__main__":

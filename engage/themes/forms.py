@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 from ..feedback.services import FeedbackSource
 from ..forms import (MultiCheckboxField, WholeNumberField, OneSubmission, WholeNumberRange, choices, database_id,
                      max_length, single_line, strip_whitespace, TextForm)
-from .services import LABEL_MAX, RESPONSE_MAX, SPLIT_MAX_PARTS
+from .services import LABEL_MAX, RESPONSE_MAX, SEED_EXAMPLE_MAX, SEED_EXAMPLES_MAX, SPLIT_MAX_PARTS
 
 TITLE_MAX = LABEL_MAX
 # A run into one theme tells nothing; the service takes up to 200.
@@ -199,3 +199,18 @@ class OffTopicForm(ItemForm):
     @property
     def marked(self) -> bool:
         return self.off_topic.data == "1"
+
+
+class SeedForm(TextForm):
+    label = StringField(_l("Name of the theme"), filters=[single_line],
+                        validators=[DataRequired(message=_l("Please give the theme a name.")), max_length(LABEL_MAX)])
+    label_es = StringField(_l("Name in Spanish (optional)"), filters=[single_line],
+                           validators=[Optional(), max_length(LABEL_MAX)])
+    examples = TextAreaField(
+        _l("Examples of what belongs in it"),
+        description=_l("One per line: phrases or comments like the ones this theme should gather. "
+                       "Three or more help; up to %(count)d.", count=SEED_EXAMPLES_MAX),
+        validators=[Optional(), max_length(SEED_EXAMPLES_MAX * (SEED_EXAMPLE_MAX + 1))])
+
+    def example_lines(self) -> list[str]:
+        return (self.examples.data or "").splitlines()

@@ -139,6 +139,8 @@ class Theme(db.Model):
     # Its parts at the last run, largest first: [{"label", "label_es", "top_terms", "gathered"}]
     # ("gathered": a theme of its own gathered under this broader one); items point at them by position.
     subthemes: Mapped[list | None] = mapped_column(JSON, default=list)
+    # A theme a leader started before a run: example phrases of what belongs in it (None: found by a run).
+    seed_examples: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_runs.id", ondelete="SET NULL"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_runs.id", ondelete="SET NULL"))

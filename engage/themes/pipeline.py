@@ -156,7 +156,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.extmath import row_norms
 from threadpoolctl import threadpool_limits
 
-from engage.themes import hierarchy, naming
+from engage.themes import hierarchy, naming, steering
 from engage.themes.text import STOP_WORDS, TOKEN_PATTERN, normalize, singular, strip_accents, words
 
 #: `find_themes(progress=...)`: called with a stage name and the share of the whole work done.
@@ -216,6 +216,18 @@ class Representation(Protocol):
     name: str
 
     def fit_transform(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A theme a leader started or taught (see `engage.themes.steering`): its id (the theme
+    comes out with it), example phrases, and the indices of texts a leader placed in it."""
+
+    id: str
+    examples: tuple[str, ...] = ()
+    members: tuple[int, ...] = ()
+    # Indices of the texts its theme holds now: where it starts from, with the above.
+    holds: tuple[int, ...] = ()
 
 
 @dataclass
@@ -305,6 +317,9 @@ class ThemeResult:
     # Pairs of themes whose centres are so alike that a leader may want to merge them:
     # (id, id, cosine), most alike first.
     alike: list[tuple[str, str, float]] = field(default_factory=list)
+    # With seeds: each item's theme as the clustering placed it before seeds steered it
+    # (`_unsteered`), for counts that no leader's choice of items may move; else None.
+    counted: list[str] | None = None
 
     def assignments(self) -> list[str]:
         """The theme id of every item, in input order (OTHER_ID for the unclustered)."""
@@ -324,7 +339,7 @@ class ThemeResult:
         return {"themes": [t.to_dict() for t in self.themes], "other": self.other.to_dict(),
                 "n_items": self.n_items, "representation": self.representation,
                 "automatic": self.automatic, "next_id": self.next_id,
-                "alike": [[a, b, round(c, 4)] for a, b, c in self.alike]}
+                "alike": [[a, b, round(c, 4)] for a, b, c in self.alike], "counted": self.counted}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ThemeResult:
@@ -332,7 +347,8 @@ class ThemeResult:
                    other=Theme.from_dict(data.get("other") or _empty_other().to_dict()),
                    n_items=int(data.get("n_items", 0)), representation=str(data.get("representation", "")),
                    automatic=bool(data.get("automatic", False)), next_id=int(data.get("next_id", 1)),
-                   alike=[(str(a), str(b), float(c)) for a, b, c in data.get("alike", [])])
+                   alike=[(str(a), str(b), float(c)) for a, b, c in data.get("alike", [])],
+                   counted=data.get("counted"))
 
 
 # --------------------------------------------------------------------------
@@ -752,13 +768,18 @@ def _centred(z: np.ndarray, usable: np.ndarray, keys: Sequence[str]) -> np.ndarr
 
 
 def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous,
-             tracker: _Tracker | None = None, method: str = "kmeans") -> None:
+             tracker: _Tracker | None = None, method: str = "kmeans", anchors: Mapping[int, int] | None = None,
+             n_seeds: int = 0, holds: Mapping[int, int] | None = None, unsteered: np.ndarray | None = None) -> None:
     """Fill `labels` (-1 for Other) and `strengths` for the usable rows of `z`, in place.
 
     `method` "kmeans": k-means++ with restarts (TF-IDF/LSA). "ward": in
     `_CLUSTER_DIMS` dimensions, Ward's agglomerative clustering on a sample,
     then k-means started from its centres over every item (sentence embeddings).
-    With `previous`, both start k-means from the previous themes' centres.
+    With `previous`, both start k-means from the previous themes' centres. With seeds
+    (`anchors`: row -> seed; `holds`: row -> seed whose theme holds it now), the
+    partition is then steered (`steering.seeded_labels`): seeds are labels
+    0..n_seeds-1, and their anchors stay in them whatever their fit; `unsteered`, if
+    given, gets the partition before that (-1 for rows not clustered).
     """
     if not len(usable):
         return
@@ -792,6 +813,14 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
         labels[usable] = _ward_kmeans(zc, k, random_state)
     else:
         labels[usable], _ = _kmeans(zc, k, random_state)
+    position = {int(row): i for i, row in enumerate(usable)}
+    anchored = {position[row]: seed for row, seed in (anchors or {}).items() if row in position}
+    if unsteered is not None:
+        unsteered[usable] = labels[usable]
+    if n_seeds and anchored:
+        held = {position[row]: seed for row, seed in (holds or {}).items() if row in position}
+        labels[usable] = steering.seeded_labels(zc, labels[usable], anchored, n_seeds,
+                                                n_themes=None if n_themes is None else max(k, n_seeds), holds=held)
     # Centres in the full space, as the mean of each theme's members.
     found = labels[usable]
     members_of = csr_matrix((np.ones(len(found), dtype=z.dtype), (found, usable)),
@@ -800,11 +829,14 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
     for start in range(0, len(usable), _CHUNK):  # centers[found] whole would be 100,000 rows more
         rows, part = usable[start:start + _CHUNK], found[start:start + _CHUNK]
         strengths[rows] = np.clip(np.einsum("ij,ij->i", z[rows], centers[part]), 0.0, 1.0)
-    # Items that fit their theme badly, and themes too small to be one, go to Other.
-    labels[usable[strengths[usable] < _OTHER_BELOW]] = -1
+    # Items that fit their theme badly, and themes too small to be one, go to Other; not the
+    # rows anchored to a seed, nor a seed's theme (a leader asked for it).
+    kept = np.zeros(len(labels), dtype=bool)
+    kept[usable[list(anchored)]] = True
+    labels[usable[(strengths[usable] < _OTHER_BELOW) & ~kept[usable]]] = -1
     min_size = _min_theme_size(len(labels))
     for c, size in Counter(labels[labels >= 0].tolist()).items():
-        if size < min_size:
+        if size < min_size and c >= n_seeds:
             labels[labels == c] = -1
 
 
@@ -932,7 +964,8 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
                 previous: ThemeResult | Mapping[str, Any] | None = None,
                 representation: Representation | str | None = None,
                 vectors: np.ndarray | None = None,
-                progress: Progress | None = None) -> ThemeResult:
+                progress: Progress | None = None,
+                seeds: Sequence[Seed] = (), seed_vectors: np.ndarray | None = None) -> ThemeResult:
     """Group texts into themes; see the module docstring for how.
 
     `texts`: the feedback, any language mix of English and Spanish, any length.
@@ -950,10 +983,22 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         "choosing the number of themes" (automatic k only), "clustering" and
         "labelling", a fraction of the whole work that never goes down, and
         last ("done", 1.0).
+    `seeds`: themes leaders started or placed items in (`Seed`); each comes out with
+        its id when any item fits it, and items like its examples follow it (see
+        `engage.themes.steering`). With `vectors`, `seed_vectors` are its examples'
+        vectors (every seed's examples, in order), computed the same way.
     """
     texts = ["" if t is None else str(t) for t in texts]
+    n_items = len(texts)
+    # The seeds' examples are clustered as texts of their own, then left out of the result.
+    examples = [example for seed in seeds for example in seed.examples]
+    texts += examples
     n = len(texts)
     if vectors is not None:
+        if examples:
+            if seed_vectors is None or len(seed_vectors) != len(examples):
+                raise ValueError("seeds with examples need `seed_vectors`, one per example, with `vectors`")
+            vectors = np.vstack([_vectors_for(vectors, n_items), np.asarray(seed_vectors)])
         vectors = _vectors_for(vectors, n)
         name = representation if isinstance(representation, str) else \
             getattr(representation, "name", None) or "precomputed"
@@ -1002,13 +1047,28 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     z = _centred(z, usable, keys)
     labels = np.full(n, -1)
     strengths = np.zeros(n, dtype=np.float32)
+    example_rows, start = [], n_items
+    for seed in seeds:
+        example_rows.append(range(start, start + len(seed.examples)))
+        start += len(seed.examples)
+    anchors = steering.seed_anchor_rows([seed.members for seed in seeds], example_rows)
+    holds = {row: index for index, seed in enumerate(seeds) for row in seed.holds}
+    unsteered = np.full(n, -1) if seeds else None
     with _threads_for(n):
         _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous, tracker,
-                 method=_clustering_for(representation, name))
+                 method=_clustering_for(representation, name), anchors=anchors, n_seeds=len(seeds), holds=holds,
+                 unsteered=unsteered)
+    if examples:
+        n, texts, keys, z, labels, strengths = (n_items, texts[:n_items], keys[:n_items], z[:n_items],
+                                                labels[:n_items], strengths[:n_items])
+        raw = raw[:n_items] if raw is not None else None
+        unsteered = unsteered[:n_items]
     tracker.stage("labelling")
     found = [np.flatnonzero(labels == c) for c in sorted(set(labels.tolist()) - {-1})]
+    seed_of_found = {index: int(labels[group[0]]) for index, group in enumerate(found)
+                     if labels[group[0]] < len(seeds)}
     # Largest first; ties broken by the members' texts, not their order.
-    groups, parts = _broader(found, z, keys, gather=n_themes is None)
+    groups, parts, seed_of = _broader(found, z, keys, gather=n_themes is None, seeded=seed_of_found)
     centres = _centres(z, groups)
     for members, centre in zip(groups, centres):
         strengths[members] = np.clip(z[members] @ centre, 0.0, 1.0)
@@ -1033,13 +1093,16 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     _name(themes, texts, raw, getattr(representation, "embed", None))
     _add_subthemes(themes, parts, z, texts, docs, keys, raw, getattr(representation, "embed", None),
                    random_state)
-    next_id = _match_previous(themes, previous)
+    next_id = _give_ids(themes, seed_of, seeds, previous)
     alike = _alike_pairs(themes, centres)
     other_members = np.flatnonzero(labels == -1)
     other = _empty_other(other_members.tolist(), [float(strengths[i]) for i in other_members],
                          [keys[i] for i in other_members])
     tracker.report("done", 1.0)
-    return ThemeResult(themes, other, n, name, n_themes is None, next_id, alike)
+    result = ThemeResult(themes, other, n, name, n_themes is None, next_id, alike)
+    if unsteered is not None:
+        result.counted = _unsteered(result.assignments(), unsteered, set(anchors))
+    return result
 
 
 def _centres(z: np.ndarray, groups: Sequence[np.ndarray]) -> np.ndarray:
@@ -1048,20 +1111,55 @@ def _centres(z: np.ndarray, groups: Sequence[np.ndarray]) -> np.ndarray:
     return _unit_rows(np.vstack([z[g].mean(axis=0) for g in groups]), copy=False)
 
 
-def _broader(found: list[np.ndarray], z: np.ndarray, keys: Sequence[str], *, gather: bool
-             ) -> tuple[list[np.ndarray], list[list[np.ndarray] | None]]:
+def _broader(found: list[np.ndarray], z: np.ndarray, keys: Sequence[str], *, gather: bool,
+             seeded: Mapping[int, int]) -> tuple[list[np.ndarray], list[list[np.ndarray] | None], dict[int, int]]:
     """The themes as leaders read them, largest first (ties broken by the members' texts,
-    not their order), and for each the themes gathered under it (None: it gathered none).
-    With `gather` (automatic k), alike themes are gathered under broader ones
+    not their order), for each the themes gathered under it (None: it gathered none), and
+    which of them are seeds (position -> seed). With `gather` (automatic k), alike themes
+    nobody seeded (`seeded`: position in `found` -> seed) are gathered under broader ones
     (`hierarchy.broader_groups`); a number of themes asked for is kept."""
-    gathered = hierarchy.broader_groups(_centres(z, found)) if gather else [[i] for i in range(len(found))]
+    free = [i for i in range(len(found)) if i not in seeded]
+    gathered = [[free[j] for j in group] for group in hierarchy.broader_groups(_centres(z, [found[i] for i in free]))] \
+        if gather else [[i] for i in free]
+    gathered += [[i] for i in seeded]
     tops = []
     for indices in gathered:
         members = np.sort(np.concatenate([found[i] for i in indices]))
         inside = sorted((found[i] for i in indices), key=lambda g: (-len(g), min(keys[i] for i in g)))
-        tops.append((members, inside if len(inside) > 1 else None))
+        tops.append((members, inside if len(inside) > 1 else None, seeded.get(indices[0])))
     tops.sort(key=lambda top: (-len(top[0]), min(keys[i] for i in top[0])))
-    return [members for members, _ in tops], [inside for _, inside in tops]
+    seed_of = {position: top[2] for position, top in enumerate(tops) if top[2] is not None}
+    return [top[0] for top in tops], [top[1] for top in tops], seed_of
+
+
+def _unsteered(placed: list[str], unsteered: np.ndarray, anchored: set[int]) -> list[str]:
+    """Each item's theme by the clustering alone: the theme most items of its cluster (as
+    found before seeds steered it) ended in, not counting the items leaders placed, so no
+    choice of theirs moves an item's count; Other for items in Other. Ties go to the
+    first theme id in order."""
+    votes: dict[int, Counter] = {}
+    for row, cluster in enumerate(unsteered.tolist()):
+        if cluster >= 0 and row not in anchored:
+            votes.setdefault(cluster, Counter())[placed[row]] += 1
+    destination = {cluster: min(counter.items(), key=lambda pair: (-pair[1], pair[0]))[0]
+                   for cluster, counter in votes.items()}
+    return [destination.get(cluster, OTHER_ID) if cluster >= 0 and placed[row] != OTHER_ID else OTHER_ID
+            for row, cluster in enumerate(unsteered.tolist())]
+
+
+def _give_ids(themes: list[Theme], seed_of: Mapping[int, int], seeds: Sequence[Seed],
+              previous: ThemeResult | None) -> int:
+    """Ids for the themes, in place: a seed's theme takes the seed's id, the others follow
+    the previous run (`_match_previous`). Returns the next free numeric id."""
+    seed_ids = {seed.id for seed in seeds}
+    for position, seed in seed_of.items():
+        themes[position].id = seeds[seed].id
+    if previous is not None and seed_ids:
+        previous = ThemeResult([t for t in previous.themes if t.id not in seed_ids], previous.other,
+                               previous.n_items, previous.representation, previous.automatic,
+                               max([previous.next_id] + [_id_number(i) + 1 for i in seed_ids]), previous.alike)
+    next_id = _match_previous([t for i, t in enumerate(themes) if i not in seed_of], previous)
+    return max([next_id] + [_id_number(i) + 1 for i in seed_ids])
 
 
 def _add_subthemes(themes: list[Theme], parts: list[list[np.ndarray] | None], z: np.ndarray,

@@ -338,18 +338,22 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
     themes = {theme.id: theme for theme in analysis.themes}
     previous = _previous_result(analysis, clustered, assignments, themes)
 
+    seeds = _seeds(themes, clustered, assignments)
     representation = representation_for(current_app.config.get("THEMES_REPRESENTATION", "auto"))
-    vectors = None
+    vectors = seed_vectors = None
     if hasattr(representation, "embed"):
         vectors = cached_embeddings(clustered, representation,
                                     lambda done: report("embedding", 5 + int(45 * done)))
+        examples = [example for seed in seeds for example in seed.examples]
+        seed_vectors = np.asarray(representation.embed(examples), dtype=np.float32) if examples else None
     base = 50 if vectors is not None else 5
 
     def pipeline_progress(stage: str, fraction: float) -> None:
         report(stage, base + int((90 - base) * fraction))
 
     result = pipeline.find_themes(texts, n_themes=run.n_themes_requested, random_state=0, previous=previous,
-                                  representation=representation, vectors=vectors, progress=pipeline_progress)
+                                  representation=representation, vectors=vectors, progress=pipeline_progress,
+                                  seeds=seeds, seed_vectors=seed_vectors)
     report("saving", 92)
     # Every progress report committed, which expired what was read above: read the themes and
     # assignments again, each in one query (not one per row), and as they are now, with what
@@ -379,10 +383,15 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
 
     pinned_theme_ids = {a.theme_id for a in assignments.values() if a.assigned_by == AssignedBy.LEADER}
     for theme in by_key.values():
-        if theme.key not in found and theme.status == ThemeStatus.ACTIVE and theme.id not in pinned_theme_ids:
+        if theme.key not in found and theme.status == ThemeStatus.ACTIVE and theme.id not in pinned_theme_ids \
+                and not theme.seed_examples:
             theme.status = ThemeStatus.RETIRED
 
     placed: dict[tuple[str, int], tuple[int | None, float, int | None, float | None, int | None]] = {}
+    # Where each item counts in the people by group (run_theme_id): where the clustering put it
+    # before leaders' seeds steered it, so that no leader's choice of items moves a count.
+    counted = {clustered[index].key: found[theme_key].id if theme_key in found else None
+               for index, theme_key in enumerate(result.counted)} if result.counted is not None else {}
     for found_theme in result.themes:
         theme_id = found[found_theme.id].id
         ranks = {member: rank for rank, member in enumerate(found_theme.representatives)}
@@ -396,15 +405,16 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
     for item in clustered:
         theme_id, strength, rank, confidence, part = placed.get(item.key, (None, 0.0, None, None, None))
         assignment = assignments.get(item.key)
+        run_theme_id = counted.get(item.key, theme_id) if counted else theme_id
+        if assignment is not None and assignment.assigned_by == AssignedBy.LEADER:
+            assignment.strength, assignment.representative_rank, assignment.run_theme_id = strength, None, run_theme_id
+            assignment.subtheme = part
+            continue
         if assignment is None:
             assignment = ThemeAssignment(analysis_id=analysis.id, source=item.source, source_id=item.source_id)
             db.session.add(assignment)
-        elif assignment.assigned_by == AssignedBy.LEADER:
-            assignment.strength, assignment.representative_rank, assignment.run_theme_id = strength, None, theme_id
-            assignment.subtheme = part
-            continue
         assignment.theme_id, assignment.strength, assignment.representative_rank = theme_id, strength, rank
-        assignment.run_theme_id, assignment.confidence, assignment.subtheme = theme_id, confidence, part
+        assignment.run_theme_id, assignment.confidence, assignment.subtheme = run_theme_id, confidence, part
         assignment.assigned_by, assignment.run_id, assignment.assigned_at = AssignedBy.RUN, run.id, now
     # Items placed while the pipeline ran, after this run read the feedback, are not gone.
     gone = [a.id for key, a in assignments.items() if key not in in_scope and key in known_keys]
@@ -415,6 +425,25 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
     run.alike = [[found[a].id, found[b].id, cosine] for a, b, cosine in result.alike if a in found and b in found]
     run.n_items = len(clustered)
     run.n_themes = len(result.themes)
+
+
+def _seeds(themes: dict[int, Theme], items: list[FeedbackItem],
+           assignments: dict[tuple[str, int], ThemeAssignment]) -> list[pipeline.Seed]:
+    """What leaders taught the run: the themes they started (their example phrases) and the
+    themes they placed items in (those items). The run keeps these themes and places items
+    like their examples with them."""
+    effective = effective_theme_ids(themes.values())
+    placed: dict[int, list[int]] = defaultdict(list)
+    holds: dict[int, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        a = assignments.get(item.key)
+        theme_id = effective.get(a.theme_id) if a is not None and a.theme_id is not None else None
+        if theme_id is not None:
+            (placed if a.assigned_by == AssignedBy.LEADER else holds)[theme_id].append(index)
+    return [pipeline.Seed(id=theme.key, examples=tuple(theme.seed_examples or ()), members=tuple(placed[theme.id]),
+                          holds=tuple(holds[theme.id]))
+            for theme in sorted(themes.values(), key=lambda t: t.id)
+            if theme.status == ThemeStatus.ACTIVE and (theme.seed_examples or placed.get(theme.id))]
 
 
 def _assignments_by_key(analysis_id: int) -> dict[tuple[str, int], ThemeAssignment]:
@@ -459,8 +488,7 @@ def _previous_result(analysis: ThemeAnalysis, items: list[FeedbackItem],
             key = pipeline.fingerprint(item.text)
             members[assignment.theme_id].append(key)
             theme = themes[assignment.theme_id]
-            if assignment.subtheme is not None and assignment.run_theme_id == theme.id \
-                    and assignment.subtheme < len(theme.subthemes or []) \
+            if assignment.subtheme is not None and assignment.subtheme < len(theme.subthemes or []) \
                     and theme.subthemes[assignment.subtheme].get("gathered"):
                 gathered[theme.id][assignment.subtheme].append(key)
     kept = [theme for theme in themes.values()
@@ -615,7 +643,7 @@ def _part(a: _Assigned, theme_id: int | None) -> tuple[int, int | None] | None:
         return None
     if a.theme_id != theme_id:
         return (a.theme_id, None)  # from a theme merged into this one
-    if a.subtheme is not None and a.run_theme_id == a.theme_id:
+    if a.subtheme is not None:
         return (a.theme_id, a.subtheme)
     return None  # moved here by a leader, or the theme has no parts
 
@@ -722,6 +750,87 @@ def rename_theme(actor, theme: Theme, label: str, label_es: str | None = None) -
     db.session.commit()
 
 
+SEED_EXAMPLES_MAX = 20
+SEED_EXAMPLE_MAX = 300
+
+
+def seed_theme(actor, analysis: ThemeAnalysis, label: str, label_es: str | None = None,
+               examples: Iterable[str] = ()) -> Theme:
+    """A theme a leader starts before a run: its name and a few example phrases (one per
+    line) of what belongs in it. The next run keeps it and places like feedback in it.
+    Starting one with the name of a theme already started returns that one."""
+    require_manage_themes(actor)
+    label = " ".join((label or "").split())
+    label_es = " ".join((label_es or "").split()) or None
+    if not label:
+        raise ValueError(_("Give the theme a name."))
+    if len(label) > LABEL_MAX or len(label_es or "") > LABEL_MAX:
+        raise ValueError(_("Keep the name under %(max)d characters.", max=LABEL_MAX))
+    lines = [" ".join(line.split()) for line in examples]
+    lines = list(dict.fromkeys(line for line in lines if line))
+    if len(lines) > SEED_EXAMPLES_MAX or any(len(line) > SEED_EXAMPLE_MAX for line in lines):
+        raise ValueError(_("Give at most %(count)d examples of up to %(max)d characters each.",
+                           count=SEED_EXAMPLES_MAX, max=SEED_EXAMPLE_MAX))
+    for theme in analysis.themes:
+        if theme.seed_examples and theme.status == ThemeStatus.ACTIVE and theme.label_in("en").casefold() == label.casefold():
+            return theme  # a double submit, or the same name twice
+    theme = Theme(analysis=analysis, key=f"t{analysis.next_theme_number}", custom_label=label,
+                  custom_label_es=label_es, seed_examples=[label, *lines], top_terms=[], subthemes=[])
+    analysis.next_theme_number += 1
+    db.session.add(theme)
+    db.session.flush()
+    audit.record(actor, "themes.seeded", "theme", theme.id, analysis_id=analysis.id, label=label,
+                 examples=len(lines))
+    db.session.commit()
+    return theme
+
+
+def seed_from_plan_actions(actor, analysis: ThemeAnalysis) -> int:
+    """One started theme per action of the plan (its title, and its description's first
+    sentences as examples), but for actions already started. Returns how many were added."""
+    require_manage_themes(actor)
+    plan = db.session.get(Plan, analysis.plan_id)
+    started = {theme.label_in("en").casefold() for theme in analysis.themes
+               if theme.seed_examples and theme.status == ThemeStatus.ACTIVE}
+    added = 0
+    for section in plan.sections:
+        for action in section.actions:
+            title = " ".join(action.title.split())[:LABEL_MAX]
+            if not title or title.casefold() in started:
+                continue
+            sentences = [part.strip() for part in " ".join(action.description.split()).split(". ") if part.strip()]
+            examples = [sentence[:SEED_EXAMPLE_MAX] for sentence in sentences[:3]]
+            theme = Theme(analysis=analysis, key=f"t{analysis.next_theme_number}", custom_label=title,
+                          seed_examples=[title, *examples], top_terms=[], subthemes=[])
+            analysis.next_theme_number += 1
+            db.session.add(theme)
+            started.add(title.casefold())
+            added += 1
+    if added:
+        db.session.flush()
+        audit.record(actor, "themes.seeded_from_actions", "theme_analysis", analysis.id, added=added)
+    db.session.commit()
+    return added
+
+
+def remove_seed(actor, theme: Theme) -> None:
+    """Stop starting runs from this theme: a theme with no items yet goes; one with items stays
+    until a run no longer finds it."""
+    require_manage_themes(actor)
+    if not theme.seed_examples:
+        return
+    theme.seed_examples = None
+    holds_items = db.session.scalar(select(ThemeAssignment.id).where(ThemeAssignment.theme_id == theme.id).limit(1))
+    if holds_items is None:
+        theme.status = ThemeStatus.RETIRED
+    audit.record(actor, "themes.seed_removed", "theme", theme.id, analysis_id=theme.analysis_id, label=theme.label)
+    db.session.commit()
+
+
+def seeded_themes(analysis: ThemeAnalysis) -> list[Theme]:
+    return [theme for theme in analysis.themes if theme.seed_examples and theme.status == ThemeStatus.ACTIVE]
+
+
 def _refuse_while_running(analysis: ThemeAnalysis) -> None:
     # A run under way rewrites every item's theme when it ends and would undo the edit.
     if active_run(analysis) is not None:
@@ -781,12 +890,12 @@ def split_theme(actor, theme: Theme, n_parts: int | None = None) -> list[Theme]:
         for member, strength, confidence in zip(part.members, part.strengths, part.confidences):
             a = assignments[rows[member].item.key]
             a.theme_id, a.strength, a.representative_rank = new_theme.id, float(strength), ranks.get(member)
-            a.confidence = confidence
+            a.confidence, a.subtheme = confidence, None
         created.append(new_theme)
     # What fits none of the parts stays together under the first (largest) part.
     for index in result.other.members:
         a = assignments[rows[index].item.key]
-        a.theme_id, a.representative_rank = created[0].id, None
+        a.theme_id, a.representative_rank, a.subtheme = created[0].id, None, None
     theme.status = ThemeStatus.RETIRED
     for merged in analysis.themes:
         if merged.id in members_ids and merged.id != theme.id:
@@ -822,7 +931,7 @@ def move_item(actor, analysis: ThemeAnalysis, source: str, source_id: int, theme
     target = theme.id if theme is not None else None
     if assignment.assigned_by == AssignedBy.LEADER and before == target:
         return  # already there (a double submit)
-    assignment.theme_id = target
+    assignment.theme_id, assignment.subtheme = target, None
     assignment.assigned_by, assignment.representative_rank, assignment.assigned_at = (
         AssignedBy.LEADER, None, utcnow())
     audit.record(actor, "themes.item_moved", "theme_analysis", analysis.id, source=source, source_id=source_id,

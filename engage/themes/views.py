@@ -11,17 +11,19 @@ from __future__ import annotations
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
 from ..extensions import limiter, person_id_for_limits
+from ..forms import TextForm
 from ..plans import services as plans
 from ..urls import safe_next_url
 from . import bp, heard, reporting, services
 from .forms import (OTHER, SOURCE_LABELS, SOURCES, CreateAnalysisForm, MergeForm, MoveItemForm, OffTopicForm,
-                    RenameForm, ResponseForm, RunForm, SplitForm)
+                    RenameForm, ResponseForm, RunForm, SeedForm, SplitForm)
 from .models import RunStatus, ThemeStatus
 
 SORT_LABELS = {
@@ -182,7 +184,7 @@ def _sort() -> str:
     return sort if sort in reporting.SORTS else "people"
 
 
-def _render_dashboard(analysis, run_form: RunForm):
+def _render_dashboard(analysis, run_form: RunForm, seed_form: SeedForm | None = None):
     plan = _plan_of(analysis)
     themed = services.current_themed_items(analysis)
     themes = services.active_themes(analysis)
@@ -196,7 +198,9 @@ def _render_dashboard(analysis, run_form: RunForm):
         run_form=run_form, sort=sort, sort_labels=SORT_LABELS, source_labels=_source_labels(),
         stage_label=stage_label, representation_label=representation_label,
         fits=reporting.theme_fits(themes), fit_labels=FIT_LABELS,
-        alike=reporting.alike_pairs(run_state["successful_run"], themes), **run_state,
+        alike=reporting.alike_pairs(run_state["successful_run"], themes),
+        seed_form=seed_form or SeedForm(formdata=None, prefix="seed-"), seeded=services.seeded_themes(analysis),
+        summary_of={summary.theme.id: summary for summary in summaries}, **run_state,
     )
 
 
@@ -249,6 +253,50 @@ def start_run(analysis_id: int):
                 flash(_("The analysis has run."), "success")
             return redirect(url_for("themes.dashboard", analysis_id=analysis.id))
     return _render_dashboard(analysis, form)
+
+
+@bp.post("/analyses/<id:analysis_id>/seeds")
+@login_required
+@edit_limit
+def seed_theme(analysis_id: int):
+    analysis = services.get_analysis(current_user, analysis_id)
+    form = SeedForm(prefix="seed-")
+    if form.validate_on_submit():
+        try:
+            theme = services.seed_theme(current_user, analysis, form.label.data, form.label_es.data,
+                                        form.example_lines())
+        except ValueError as problem:
+            form.examples.errors = [*form.examples.errors, str(problem)]
+        else:
+            flash(_("“%(label)s” is started: the next run will place feedback like its examples in it.",
+                    label=theme.label), "success")
+            return redirect(url_for("themes.dashboard", analysis_id=analysis.id) + "#seeds-title")
+    return _render_dashboard(analysis, RunForm(), seed_form=form)
+
+
+@bp.post("/analyses/<id:analysis_id>/seeds/actions")
+@login_required
+@edit_limit
+def seed_from_actions(analysis_id: int):
+    analysis = services.get_analysis(current_user, analysis_id)
+    if TextForm().validate_on_submit():
+        added = services.seed_from_plan_actions(current_user, analysis)
+        flash(ngettext("%(num)d theme started from the plan's actions. Run the analysis to fill it.",
+                       "%(num)d themes started from the plan's actions. Run the analysis to fill them.", added)
+              if added else _("Every action of the plan is already a started theme."), "success")
+    return redirect(url_for("themes.dashboard", analysis_id=analysis.id) + "#seeds-title")
+
+
+@bp.post("/analyses/<id:analysis_id>/themes/<id:theme_id>/unseed")
+@login_required
+@edit_limit
+def remove_seed(analysis_id: int, theme_id: int):
+    analysis = services.get_analysis(current_user, analysis_id)
+    found = _theme_or_404(analysis, theme_id)
+    if TextForm().validate_on_submit():
+        services.remove_seed(current_user, found)
+        flash(_("Runs no longer start from “%(label)s”.", label=found.label), "success")
+    return redirect(url_for("themes.dashboard", analysis_id=analysis.id) + "#seeds-title")
 
 
 # --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Themes: sub-themes inside each theme, and which one each item is in
+"""Themes: sub-themes inside each theme, which one each item is in, and themes leaders start
 
 Revision ID: 0015
 Revises: 0014
@@ -19,6 +19,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('themes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('subthemes', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('seed_examples', sa.JSON(), nullable=True))
     with op.batch_alter_table('theme_assignments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('subtheme', sa.Integer(), nullable=True))
 
@@ -27,4 +28,5 @@ def downgrade():
     with op.batch_alter_table('theme_assignments', schema=None) as batch_op:
         batch_op.drop_column('subtheme')
     with op.batch_alter_table('themes', schema=None) as batch_op:
+        batch_op.drop_column('seed_examples')
         batch_op.drop_column('subthemes')

@@ -103,6 +103,9 @@ def _routes(plan, analysis, theme, other_theme):
         ("POST", f"{base}/themes/{theme.id}/split", {"split-n_parts": "2"}),
         ("POST", f"{base}/items/move", {"source": "comment", "source_id": str(item.id), "theme": "other"}),
         ("POST", f"{base}/items/off-topic", {"source": "comment", "source_id": str(item.id), "off_topic": "1"}),
+        ("POST", f"{base}/seeds", {"seed-label": "Bus stops", "seed-examples": "bus stop\ncrosswalk"}),
+        ("POST", f"{base}/seeds/actions", {}),
+        ("POST", f"{base}/themes/{theme.id}/unseed", {}),
     ]
 
 
