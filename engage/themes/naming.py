@@ -18,7 +18,9 @@ wins) without them. A theme with no candidate in a language takes its name
 in that language from the other; a theme with none at all under these
 rules takes the best clause that is one person's story, starts
 mid-sentence or is one word (up to twelve words), and only when even that
-fails does the caller keep its keyword label. Pure Python; no Flask, no database.
+fails does the caller keep its keyword label. A theme of one- or two-word
+answers ("Hopeful", "Por fin") is named by its most frequent answers: "In a
+word: Skeptical, Hopeful, Heard". Pure Python; no Flask, no database.
 
 Tried first and dropped: phrases that several members share (n-grams around
 the theme's main word, ranked by support and specificity): real feedback
@@ -129,6 +131,7 @@ def theme_names(texts: Sequence[str], groups: Sequence[Sequence[int]], terms: Se
     by the terms they hold.
     """
     candidates: list[dict[str, list[tuple[str, float]]]] = []
+    short = [_in_a_word(texts, members) for members in groups]
     for members, theme_terms in zip(groups, terms):
         by_language: dict[str, list[tuple[str, float]]] = {language: [] for language in LANGUAGES}
         seen: set[str] = set()
@@ -152,6 +155,9 @@ def theme_names(texts: Sequence[str], groups: Sequence[Sequence[int]], terms: Se
     scores = _scores(candidates, groups, embed, vectors)
     names: list[dict[str, str]] = []
     for index, by_language in enumerate(candidates):
+        if short[index]:
+            names.append(short[index])
+            continue
         chosen = {}
         for language, items in by_language.items():
             if items:
@@ -160,6 +166,33 @@ def theme_names(texts: Sequence[str], groups: Sequence[Sequence[int]], terms: Se
             if language not in chosen and chosen:
                 chosen[language] = next(iter(chosen.values()))
         names.append(chosen)
+    return names
+
+
+_IN_A_WORD = {"en": "In a word: %s", "es": "En una palabra: %s"}
+
+
+def _in_a_word(texts: Sequence[str], members: Sequence[int]) -> dict[str, str]:
+    """For a theme of one- or two-word answers ("Hopeful", "Por fin"): its three most frequent
+    answers, per language ("In a word: Skeptical, Hopeful, Heard"); {} for other themes.
+    Such answers hold no clause to name them by, and what people said is the words."""
+    answers = [" ".join(_TOKEN.findall(str(texts[i]))) for i in members]
+    if not answers or sorted(len(a.split()) for a in answers)[len(answers) // 2] > 2:
+        return {}
+    names = {}
+    for language in LANGUAGES:
+        counts: dict[str, list] = {}
+        for answer, i in zip(answers, members):
+            key = normalize(answer)
+            if key and len(answer.split()) <= 2 and language_of(texts[i]) == language:
+                entry = counts.setdefault(key, [0, answer[:1].upper() + answer[1:]])
+                entry[0] += 1
+        top = sorted(counts.values(), key=lambda entry: (-entry[0], entry[1]))[:3]
+        if top:
+            names[language] = _IN_A_WORD[language] % ", ".join(answer for _count, answer in top)
+    for language in LANGUAGES:
+        if language not in names and names:
+            names[language] = next(iter(names.values()))
     return names
 
 

@@ -373,3 +373,45 @@ def test_the_dashboard_follows_a_run_in_progress_and_shows_the_themes_when_it_is
     expect(page.locator("#run-status")).to_contain_text("Last result:")
     expect(themes_table(page).locator("tbody tr").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_leader_on_a_phone_starts_a_theme_runs_and_starts_its_response_from_the_cited_draft(
+        new_context, users, feedback_plan):
+    plan = feedback_plan
+    analysis = services.default_analysis(users["leader"], plan.id)
+    page = new_context("es", phone=True).new_page()
+    sign_in(page, users["leader"].email)
+    page.goto(f"/themes/analyses/{analysis.id}")
+
+    # Start a theme with the keyboard: its name and examples, one per line.
+    seeds = page.get_by_role("region", name=translated("Themes you start"))
+    seeds.locator("summary").click()
+    page.locator("#seed-label").fill("Paradas de autobús")
+    page.locator("#seed-examples").fill("Please add a bus stop closer to the apartments\nuna parada más cerca")
+    tab_to(page, seeds.get_by_role("button", name=translated("Start this theme")))
+    press_and_wait_for_page(page)
+    expect(flash(page)).to_contain_text("Paradas de autobús")
+    check_phone(page)
+
+    page.get_by_role("button", name=translated("Run the analysis")).click()
+    seeded = db.session.scalar(select(Theme).where(Theme.custom_label == "Paradas de autobús"))
+    expect(page.locator(f"a[href='/themes/analyses/{analysis.id}/themes/{seeded.id}']").first).to_be_visible()
+    check_phone(page)
+
+    # The theme's draft "what we heard": every sentence cites its items, and starts the response.
+    page.goto(f"/themes/analyses/{analysis.id}/themes/{seeded.id}")
+    draft = page.get_by_role("region", name=translated("What we heard: a draft"))
+    expect(draft.locator(".draft-sentences li").first).to_contain_text(re.compile(r"\d+ personas? plante"))
+    first_source = draft.locator(".citations a").first
+    number = first_source.inner_text()
+    expect(page.locator(f"#source-{number} blockquote")).to_be_visible()
+    check_phone(page)
+    tab_to(page, draft.get_by_role("button", name=translated("Start the response from this draft")))
+    press_and_wait_for_page(page)
+    expect(page.locator("#response-heard")).to_have_value(re.compile(r"plante"))
+    expect(page.locator("#response").get_by_role("status")).to_contain_text(
+        translated("The draft is in “What we heard” below. Edit it into your own words, then save. "
+                   "It is not saved or published until you do."))
+    check_phone(page)
+    db.session.expire_all()
+    assert db.session.get(Theme, seeded.id).response_heard == ""

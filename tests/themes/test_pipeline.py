@@ -559,3 +559,12 @@ def test_themes_that_are_each_others_nearest_and_alike_are_offered_as_one():
     assert again.alike == result.alike
     assert [t.confidences for t in again.themes] == [t.confidences for t in result.themes]
     assert [t.tightness for t in again.themes] == [round(t.tightness, 4) for t in result.themes]
+
+
+def test_a_theme_of_one_word_answers_is_named_by_its_most_frequent_answers():
+    from engage.themes import naming
+
+    texts = ["Hopeful", "hopeful", "Skeptical", "Skeptical!", "Skeptical", "Heard", "Por fin", "Por fin", "Largo",
+             "Long plan"]
+    names = naming.theme_names(texts, [list(range(len(texts)))], [["hopeful"]])
+    assert names == [{"en": "In a word: Skeptical, Hopeful, Heard", "es": "En una palabra: Por fin"}]
