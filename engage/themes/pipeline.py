@@ -88,6 +88,16 @@ Steps, and why
    cosine to the centre; `ThemeResult.alike` lists themes that are each
    other's nearest with centres at least `ALIKE_FROM` alike (related
    subjects a leader may merge into one broader theme).
+   Structure (`engage.themes.hierarchy`): with automatic k, themes whose
+   centres are alike are gathered under broader ones, the themes gathered
+   becoming its sub-themes (`Theme.subthemes`, `SubTheme.gathered`); a theme
+   that gathered none is cut into clear parts when it has them. A re-run
+   starts from the themes the clustering found (`Theme.leaves`), not the
+   broader ones, so it does not gather them into fewer each time.
+   Seeds (`engage.themes.steering`): themes leaders started, with example
+   phrases, or placed items in, steer the partition; their examples are
+   clustered as texts of their own and left out of the result, and
+   `ThemeResult.counted` keeps where the clustering alone put each item.
 7. Representative items: members ranked by closeness to the centre, taken
    greedily while unlike those already taken (maximal marginal relevance),
    never two with the same normalised text or a cosine above 0.92.

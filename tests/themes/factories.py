@@ -12,6 +12,8 @@ from engage.demo.feedback import CONCERNS, FeedbackWriter
 from engage.extensions import db
 from engage.models import utcnow
 from engage.plans.models import Plan, PlanVersion
+from engage.themes import services
+from engage.themes.models import ThemeAnalysis
 from tests.conftest import make_user
 from tests.plans.factories import make_plan
 
@@ -44,6 +46,15 @@ def make_feedback_plan(*, per_topic: int = 12, topics: dict[str, list[str]] | No
     section_keys = [section.key for section in plan.sections]
     add_comments(plan, version, per_topic=per_topic, topics=topics or TOPICS, section_keys=section_keys, days=days)
     return plan
+
+
+def analysed_plan(leader, **feedback) -> tuple[Plan, ThemeAnalysis]:
+    """A plan with feedback (`make_feedback_plan`'s arguments) and its default analysis, run once."""
+    plan = make_feedback_plan(**feedback)
+    analysis = services.default_analysis(leader, plan.id)
+    services.start_run(leader, analysis)
+    db.session.expire_all()
+    return plan, analysis
 
 
 _SUFFIXES = ["", " please", " this year", " for our family", " thank you", " at our school", " now", " again"]

@@ -100,10 +100,6 @@ def bare(users):
     return SimpleNamespace(plan=plan, analysis=analysis, base=f"/themes/analyses/{analysis.id}")
 
 
-@pytest.fixture
-def leader(client_as):
-    return client_as("leader")
-
 
 def post(client, path: str, data: dict, *, prefix: str = ""):
     payload = {f"{prefix}{key}": value for key, value in data.items()}

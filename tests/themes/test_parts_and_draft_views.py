@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engage.extensions import db
 from engage.themes import services
 from engage.themes.models import Theme, ThemeAssignment
-from tests.themes.factories import TOPICS, make_feedback_plan
+from tests.themes.factories import TOPICS, analysed_plan
 
 BUS_STOP = ["The bus stop has no crosswalk and cars speed past the children",
             "Kids wait at the bus stop on a busy road with no sidewalk",
@@ -22,16 +22,7 @@ BUS_STOP = ["The bus stop has no crosswalk and cars speed past the children",
 
 @pytest.fixture
 def analysed(users):
-    plan = make_feedback_plan(per_topic=12, topics={**TOPICS, "bus_stop": BUS_STOP})
-    analysis = services.default_analysis(users["leader"], plan.id)
-    services.start_run(users["leader"], analysis)
-    db.session.expire_all()
-    return plan, analysis
-
-
-@pytest.fixture
-def leader(client_as):
-    return client_as("leader")
+    return analysed_plan(users["leader"], per_topic=12, topics={**TOPICS, "bus_stop": BUS_STOP})
 
 
 def _assignments(analysis) -> list[ThemeAssignment]:

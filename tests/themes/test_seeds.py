@@ -13,21 +13,12 @@ from engage.extensions import db
 from engage.themes import services
 from engage.themes.models import Theme, ThemeStatus
 from tests.conftest import csrf_token
-from tests.themes.factories import make_feedback_plan
+from tests.themes.factories import analysed_plan
 
 
 @pytest.fixture
 def analysed(users):
-    plan = make_feedback_plan(per_topic=12)
-    analysis = services.default_analysis(users["leader"], plan.id)
-    services.start_run(users["leader"], analysis)
-    db.session.expire_all()
-    return plan, analysis
-
-
-@pytest.fixture
-def leader(client_as):
-    return client_as("leader")
+    return analysed_plan(users["leader"], per_topic=12)
 
 
 def _post(client, path: str, data: dict):

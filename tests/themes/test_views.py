@@ -17,7 +17,7 @@ from engage.themes import services
 from engage.themes.models import AssignedBy, RunStatus, Theme, ThemeAnalysis, ThemeAssignment, ThemeRun, ThemeStatus
 from tests.conftest import count_queries, csrf_token
 from tests.plans.factories import make_plan
-from tests.themes.factories import TOPICS, add_comments, make_feedback_plan
+from tests.themes.factories import TOPICS, add_comments, analysed_plan, make_feedback_plan
 
 LEADERS = ("leader", "admin")
 NOT_LEADERS = ("participant", "host", "moderator")
@@ -26,16 +26,7 @@ NOT_LEADERS = ("participant", "host", "moderator")
 @pytest.fixture
 def analysed(users):
     """A plan with comments on three topics, and its default analysis run once."""
-    plan = make_feedback_plan(per_topic=6)
-    analysis = services.default_analysis(users["leader"], plan.id)
-    services.start_run(users["leader"], analysis)
-    db.session.expire_all()
-    return plan, analysis
-
-
-@pytest.fixture
-def leader(client_as):
-    return client_as("leader")
+    return analysed_plan(users["leader"], per_topic=6)
 
 
 def themes_of(analysis) -> list[Theme]:
