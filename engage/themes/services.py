@@ -754,6 +754,10 @@ SEED_EXAMPLES_MAX = 20
 SEED_EXAMPLE_MAX = 300
 
 
+def _changed_at_once() -> str:
+    return _("Someone changed these themes at the same time. Please try again.")
+
+
 def seed_theme(actor, analysis: ThemeAnalysis, label: str, label_es: str | None = None,
                examples: Iterable[str] = ()) -> Theme:
     """A theme a leader starts before a run: its name and a few example phrases (one per
@@ -771,17 +775,17 @@ def seed_theme(actor, analysis: ThemeAnalysis, label: str, label_es: str | None 
     if len(lines) > SEED_EXAMPLES_MAX or any(len(line) > SEED_EXAMPLE_MAX for line in lines):
         raise ValueError(_("Give at most %(count)d examples of up to %(max)d characters each.",
                            count=SEED_EXAMPLES_MAX, max=SEED_EXAMPLE_MAX))
-    for theme in analysis.themes:
-        if theme.seed_examples and theme.status == ThemeStatus.ACTIVE and theme.label_in("en").casefold() == label.casefold():
-            return theme  # a double submit, or the same name twice
-    theme = Theme(analysis=analysis, key=f"t{analysis.next_theme_number}", custom_label=label,
-                  custom_label_es=label_es, seed_examples=[label, *lines], top_terms=[], subthemes=[])
-    analysis.next_theme_number += 1
-    db.session.add(theme)
-    db.session.flush()
-    audit.record(actor, "themes.seeded", "theme", theme.id, analysis_id=analysis.id, label=label,
-                 examples=len(lines))
-    db.session.commit()
+    started = _started_by_label(analysis)
+    if label.casefold() in started:
+        return started[label.casefold()]  # a double submit, or the same name twice
+    analysis_id = analysis.id
+    try:
+        theme = _new_seed(analysis, label, [label, *lines], label_es)
+        audit.record(actor, "themes.seeded", "theme", theme.id, analysis_id=analysis_id, label=label,
+                     examples=len(lines))
+        db.session.commit()
+    except IntegrityError:
+        return _started_at_once(analysis_id, label)
     return theme
 
 
@@ -789,9 +793,16 @@ def seed_from_plan_actions(actor, analysis: ThemeAnalysis) -> int:
     """One started theme per action of the plan (its title, and its description's first
     sentences as examples), but for actions already started. Returns how many were added."""
     require_manage_themes(actor)
+    try:
+        return _seed_actions(actor, analysis)
+    except IntegrityError:  # another leader started themes at the same moment, with the same numbers
+        db.session.rollback()
+        raise ValueError(_changed_at_once()) from None
+
+
+def _seed_actions(actor, analysis: ThemeAnalysis) -> int:
     plan = db.session.get(Plan, analysis.plan_id)
-    started = {theme.label_in("en").casefold() for theme in analysis.themes
-               if theme.seed_examples and theme.status == ThemeStatus.ACTIVE}
+    started = set(_started_by_label(analysis))
     added = 0
     for section in plan.sections:
         for action in section.actions:
@@ -799,18 +810,36 @@ def seed_from_plan_actions(actor, analysis: ThemeAnalysis) -> int:
             if not title or title.casefold() in started:
                 continue
             sentences = [part.strip() for part in " ".join(action.description.split()).split(". ") if part.strip()]
-            examples = [sentence[:SEED_EXAMPLE_MAX] for sentence in sentences[:3]]
-            theme = Theme(analysis=analysis, key=f"t{analysis.next_theme_number}", custom_label=title,
-                          seed_examples=[title, *examples], top_terms=[], subthemes=[])
-            analysis.next_theme_number += 1
-            db.session.add(theme)
+            _new_seed(analysis, title, [title, *(sentence[:SEED_EXAMPLE_MAX] for sentence in sentences[:3])])
             started.add(title.casefold())
             added += 1
     if added:
-        db.session.flush()
         audit.record(actor, "themes.seeded_from_actions", "theme_analysis", analysis.id, added=added)
-    db.session.commit()
+        db.session.commit()
     return added
+
+
+def _started_by_label(analysis: ThemeAnalysis) -> dict[str, Theme]:
+    return {theme.label_in("en").casefold(): theme for theme in seeded_themes(analysis)}
+
+
+def _new_seed(analysis: ThemeAnalysis, label: str, examples: list[str], label_es: str | None = None) -> Theme:
+    theme = Theme(analysis=analysis, key=f"t{analysis.next_theme_number}", custom_label=label,
+                  custom_label_es=label_es, seed_examples=examples, top_terms=[], subthemes=[])
+    analysis.next_theme_number += 1
+    db.session.add(theme)
+    db.session.flush()
+    return theme
+
+
+def _started_at_once(analysis_id: int, label: str) -> Theme:
+    """After two leaders (or one double click) started themes at once and took the same theme
+    number: the theme the other started under the same name, else a request to try again."""
+    db.session.rollback()
+    same = _started_by_label(db.session.get(ThemeAnalysis, analysis_id)).get(label.casefold())
+    if same is None:
+        raise ValueError(_changed_at_once())
+    return same
 
 
 def remove_seed(actor, theme: Theme) -> None:

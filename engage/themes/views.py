@@ -280,10 +280,14 @@ def seed_theme(analysis_id: int):
 def seed_from_actions(analysis_id: int):
     analysis = services.get_analysis(current_user, analysis_id)
     if TextForm().validate_on_submit():
-        added = services.seed_from_plan_actions(current_user, analysis)
-        flash(ngettext("%(num)d theme started from the plan's actions. Run the analysis to fill it.",
-                       "%(num)d themes started from the plan's actions. Run the analysis to fill them.", added)
-              if added else _("Every action of the plan is already a started theme."), "success")
+        try:
+            added = services.seed_from_plan_actions(current_user, analysis)
+        except ValueError as problem:
+            flash(str(problem), "error")
+        else:
+            flash(ngettext("%(num)d theme started from the plan's actions. Run the analysis to fill it.",
+                           "%(num)d themes started from the plan's actions. Run the analysis to fill them.", added)
+                  if added else _("Every action of the plan is already a started theme."), "success")
     return redirect(url_for("themes.dashboard", analysis_id=analysis.id) + "#seeds-title")
 
 

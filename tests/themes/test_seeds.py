@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from engage.audit.models import AuditEvent
 from engage.extensions import db
@@ -99,3 +99,22 @@ def test_items_a_leader_moves_stay_and_like_ones_follow_at_the_next_run(analysed
     placed = {row.item.key: row for row in services.themed_items(analysis)}
     assert placed[moved.item.key].theme_id == started.id
     assert all(placed[row.item.key].theme_id == started.id for row in like)
+
+
+@pytest.mark.parametrize("same_name", [True, False])
+def test_two_leaders_starting_themes_at_once_never_raise_a_server_error(app, analysed, users, same_name):
+    """Another request took the next theme number and committed after this one read the analysis."""
+    _, analysis = analysed
+    number = analysis.next_theme_number
+    assert not services.seeded_themes(analysis)  # what this request read
+    with db.engine.begin() as other_request:
+        other_request.execute(insert(Theme), [{"analysis_id": analysis.id, "key": f"t{number}",
+                                               "custom_label": "Field trips", "seed_examples": ["Field trips"],
+                                               "status": ThemeStatus.ACTIVE, "top_terms": [], "subthemes": []}])
+    label = "Field trips" if same_name else "Snow days"
+    if same_name:
+        assert services.seed_theme(users["leader"], analysis, label).key == f"t{number}"
+    else:
+        with app.test_request_context(), pytest.raises(ValueError, match="try again"):
+            services.seed_theme(users["leader"], analysis, label)
+    assert len(db.session.scalars(select(Theme).where(Theme.key == f"t{number}")).all()) == 1
