@@ -42,7 +42,7 @@ from ..plans.services import load_full_plan
 from ..surveys.export import BYTE_ORDER_MARK, CsvExport, safe_cell
 from ..surveys.models import Survey, SurveyAnonymity
 from . import reporting, services
-from .forms import SOURCE_LABELS
+from .forms import NO_PART_LABEL, SOURCE_LABELS
 from .models import AssignedBy, ThemeAnalysis, ThemeRun
 
 SOURCE_ORDER = tuple(SOURCE_LABELS)
@@ -226,7 +226,8 @@ def board_report(actor, analysis: ThemeAnalysis) -> BoardReport:
         off_topic_items=totals.off_topic,
         channels=[ChannelTotal(s, str(SOURCE_LABELS.get(s, s)), totals.by_channel[s], len(people_by_source[s]))
                   for s in sources],
-        themes=reporting.theme_summaries(analysis, themed, sort="people", quotes=REPORT_QUOTES, themes=themes),
+        themes=reporting.theme_summaries(analysis, themed, sort="people", quotes=REPORT_QUOTES, themes=themes,
+                                         no_part_label=str(NO_PART_LABEL)),
         item_labels=ITEM_LABELS,
     )
 

@@ -30,6 +30,8 @@ SOURCE_LABELS = {
     FeedbackSource.PAPER_CARD: _l("Paper comment cards"),
 }
 SOURCES = tuple(SOURCE_LABELS)
+# A theme's items in none of its sub-themes, where its parts are listed.
+NO_PART_LABEL = _l("Not in a sub-theme")
 
 
 class LocalDateField(DateField):

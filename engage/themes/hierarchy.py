@@ -61,7 +61,8 @@ def subclusters(rows: np.ndarray, random_state: int = 0) -> list[np.ndarray]:
     z = original - original.mean(axis=0)
     sample = np.arange(n) if n <= _SAMPLE else \
         np.sort(np.random.default_rng(random_state).choice(n, _SAMPLE, replace=False))
-    if z.shape[1] > _DIMS and len(sample) > _DIMS:  # a theme's items differ along few directions; Ward in fewer is much faster
+    # A theme's items differ along few directions; Ward in fewer of them is much faster.
+    if z.shape[1] > _DIMS and len(sample) > _DIMS:
         _u, _s, axes = randomized_svd(z[sample], _DIMS, random_state=random_state)
         z = z @ axes.T
     z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)

@@ -1129,8 +1129,9 @@ def _broader(found: list[np.ndarray], z: np.ndarray, keys: Sequence[str], *, gat
     nobody seeded (`seeded`: position in `found` -> seed) are gathered under broader ones
     (`hierarchy.broader_groups`); a number of themes asked for is kept."""
     free = [i for i in range(len(found)) if i not in seeded]
-    gathered = [[free[j] for j in group] for group in hierarchy.broader_groups(_centres(z, [found[i] for i in free]))] \
-        if gather else [[i] for i in free]
+    groups = hierarchy.broader_groups(_centres(z, [found[i] for i in free])) if gather else \
+        [[j] for j in range(len(free))]
+    gathered = [[free[j] for j in group] for group in groups]
     gathered += [[i] for i in seeded]
     tops = []
     for indices in gathered:

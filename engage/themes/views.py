@@ -22,8 +22,8 @@ from ..forms import TextForm
 from ..plans import services as plans
 from ..urls import safe_next_url
 from . import bp, heard, reporting, services
-from .forms import (OTHER, SOURCE_LABELS, SOURCES, CreateAnalysisForm, MergeForm, MoveItemForm, OffTopicForm,
-                    RenameForm, ResponseForm, RunForm, SeedForm, SplitForm)
+from .forms import (NO_PART_LABEL, OTHER, SOURCE_LABELS, SOURCES, CreateAnalysisForm, MergeForm, MoveItemForm,
+                    OffTopicForm, RenameForm, ResponseForm, RunForm, SeedForm, SplitForm)
 from .models import RunStatus, ThemeStatus
 
 SORT_LABELS = {
@@ -49,7 +49,6 @@ FIT_LABELS = {
     "typical": _l("Its items are about as alike as in the other themes."),
     "loose": _l("Its items vary more than in the other themes: check that they belong together."),
 }
-NO_PART_LABEL = _l("Not in a sub-theme")
 RELATIONSHIP_LABELS = {**dict(RELATIONSHIP_CHOICES), reporting.NOT_SHARED: _l("Did not say")}
 LANGUAGE_LABELS = {**dict(LANGUAGE_CHOICES), reporting.NOT_SHARED: _l("Did not say")}
 
@@ -189,7 +188,8 @@ def _render_dashboard(analysis, run_form: RunForm, seed_form: SeedForm | None = 
     themed = services.current_themed_items(analysis)
     themes = services.active_themes(analysis)
     sort = _sort()
-    summaries = reporting.theme_summaries(analysis, themed, sort=sort, themes=themes, no_part_label=str(NO_PART_LABEL))
+    summaries = reporting.theme_summaries(analysis, themed, sort=sort, themes=themes,
+                                          no_part_label=str(NO_PART_LABEL))
     other = reporting.other_summary(analysis, themed, label=_("Other / unclustered"), themes=themes)
     totals = reporting.analysis_totals(themed)
     run_state = _run_state(analysis)

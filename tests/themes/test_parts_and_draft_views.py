@@ -46,8 +46,9 @@ def _theme_in_two_parts(analysis) -> tuple[Theme, list[ThemeAssignment]]:
     themed = {row.item.key: row for row in services.themed_items(analysis)}
     theme = max(services.active_themes(analysis),
                 key=lambda t: sum(1 for row in themed.values() if row.theme_id == t.id))
-    theme.subthemes = [{"label": "Late mornings", "label_es": "Tarde por la mañana", "top_terms": [], "gathered": False},
-                       {"label": "Everything else", "label_es": "Todo lo demás", "top_terms": [], "gathered": False}]
+    theme.subthemes = [
+        {"label": "Late mornings", "label_es": "Tarde por la mañana", "top_terms": [], "gathered": False},
+        {"label": "Everything else", "label_es": "Todo lo demás", "top_terms": [], "gathered": False}]
     members = [a for a in _assignments(analysis) if a.theme_id == theme.id]
     for a in members:
         a.subtheme = 0 if "late" in themed[(a.source, a.source_id)].item.text.lower() else 1
@@ -123,3 +124,12 @@ def test_a_theme_merged_into_another_is_one_of_its_parts(leader, analysed, users
     inside = page[page.index('id="parts-title"'):page.index('id="draft-title"')]
     assert f"part={second.id}#items-title" in inside and f"part=none#items-title" in inside
     assert second.label in inside and first.label in inside
+
+
+def test_the_printable_report_lists_each_theme_s_parts(leader, analysed):
+    _, analysis = analysed
+    theme, _ = _theme_in_two_parts(analysis)
+    report = leader.get(f"/themes/analyses/{analysis.id}/report").get_data(as_text=True)
+    section = report[report.index(f'id="theme-{theme.id}-heading"'):]
+    section = section[:section.index("</section>")]
+    assert "Inside this theme" in section and "Late mornings:" in section and "Everything else:" in section
