@@ -60,7 +60,10 @@ _STARTERS = {"the", "a", "an", "more", "less", "fewer", "no", "not", "too", "all
 _PERSONAL = {"i", "i'm", "im", "i've", "ive", "me", "my", "mine", "we", "we're", "our", "us", "you", "your",
              "yo", "mi", "mis", "nosotros", "nuestro", "nuestra", "nuestros", "nuestras", "usted",
              "ustedes", "su", "sus", "hijo", "hija", "hijos", "hijas", "son", "daughter", "kid's", "he", "she",
-             "his", "her", "él", "ella", "this", "that", "it", "esto", "eso", "este", "esta", "ese", "esa"}
+             "his", "her", "él", "ella", "this", "that", "it", "esto", "eso", "este", "esta", "ese", "esa",
+             # who is writing ("Dad of a student in 4th grade"), not what about
+             "dad", "mom", "mother", "father", "grandma", "grandmother", "grandfather", "mamá", "mama", "papá",
+             "papa", "abuela", "abuelo"}
 
 
 def language_of(text: str) -> str:
