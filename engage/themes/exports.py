@@ -68,7 +68,7 @@ CSV_ASSIGNED_BY = {
 }
 OTHER_LABEL = "Other (fits no theme)"
 CSV_HEADER = ["Source", "Source id", "Date", "Language", "Plan section", "Action", "Theme key", "Theme",
-              "Assigned by", "Strength", "Off-topic", "Representative", "Support", "Text"]
+              "Sub-theme", "Assigned by", "Strength", "Off-topic", "Representative", "Support", "Text"]
 REPORT_QUOTES = 3
 
 
@@ -142,12 +142,14 @@ def _build_csv(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services
     for entry in themed:
         item = entry.item
         theme = themes.get(entry.theme_id) if entry.theme_id is not None else None
+        part = ""
         if entry.off_topic:
             key, label = "", "Off-topic"
         elif theme is None:
             key, label = "", OTHER_LABEL
         else:
             key, label = theme.key, theme.label
+            part = _part_label(entry.part, themes)
         hidden_id = item.source == FeedbackSource.SURVEY_ANSWER and item.survey_id in anonymous
         row = [
             CSV_SOURCES.get(item.source, item.source),
@@ -158,6 +160,7 @@ def _build_csv(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services
             actions.get(item.action_key or "", ""),
             key,
             label,
+            part,
             CSV_ASSIGNED_BY.get(entry.assigned_by, entry.assigned_by) or "not assigned yet",
             f"{entry.strength:.3f}" if entry.strength is not None else "",
             "yes" if entry.off_topic else "no",
@@ -167,6 +170,16 @@ def _build_csv(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services
         ]
         writer.writerow([safe_cell(value) if isinstance(value, str) else value for value in row])
     return out.getvalue(), len(themed)
+
+
+def _part_label(part: tuple[int, int | None] | None, themes: dict) -> str:
+    """The name of an item's sub-theme (or of the theme merged in that it came from); "" for none."""
+    theme = themes.get(part[0]) if part is not None else None
+    if theme is None:
+        return ""
+    if part[1] is None:
+        return theme.label
+    return theme.subtheme_label(part[1]) if part[1] < len(theme.subthemes or []) else ""
 
 
 # The printable report -------------------------------------------------------------

@@ -133,3 +133,16 @@ def test_the_printable_report_lists_each_theme_s_parts(leader, analysed):
     section = report[report.index(f'id="theme-{theme.id}-heading"'):]
     section = section[:section.index("</section>")]
     assert "Inside this theme" in section and "Late mornings:" in section and "Everything else:" in section
+
+
+def test_the_csv_names_each_item_s_sub_theme(leader, analysed):
+    import csv
+    import io
+
+    _, analysis = analysed
+    theme, members = _theme_in_two_parts(analysis)
+    body = leader.get(f"/themes/analyses/{analysis.id}/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = [row for row in csv.DictReader(io.StringIO(body)) if row["Theme key"] == theme.key]
+    assert len(rows) == len(members)
+    assert sorted({row["Sub-theme"] for row in rows}) == ["Everything else", "Late mornings"]
+    assert all(row["Sub-theme"] == "Late mornings" for row in rows if "late" in row["Text"].lower())
