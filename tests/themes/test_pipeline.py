@@ -568,3 +568,11 @@ def test_a_theme_of_one_word_answers_is_named_by_its_most_frequent_answers():
              "Long plan"]
     names = naming.theme_names(texts, [list(range(len(texts)))], [["hopeful"]])
     assert names == [{"en": "In a word: Skeptical, Hopeful, Heard", "es": "En una palabra: Por fin"}]
+
+
+def test_a_clause_about_who_is_writing_does_not_name_a_theme():
+    from engage.themes import naming
+
+    texts = ["Dad of a student in 4th grade. Reading help.", "Dad of a student in 4th grade. Reading help now."]
+    names = naming.theme_names(texts, [[0, 1]], [["student", "grade", "reading"]])
+    assert names[0]["en"] == "Reading help"
