@@ -224,7 +224,7 @@ def board_report(actor, analysis: ThemeAnalysis) -> BoardReport:
     people_by_source: dict[str, set[str]] = defaultdict(set)
     for row in themed:
         if not row.off_topic:
-            people_by_source[row.item.source].add(_person(row.item))
+            people_by_source[row.item.source].add(reporting.person_of(row.item))
     sources = [s for s in SOURCE_ORDER if totals.by_channel.get(s)] + sorted(
         s for s, count in totals.by_channel.items() if count and s not in SOURCE_LABELS)
     other = reporting.other_summary(analysis, themed, themes=themes, quotes=0)
@@ -243,11 +243,6 @@ def board_report(actor, analysis: ThemeAnalysis) -> BoardReport:
                                          no_part_label=str(NO_PART_LABEL)),
         item_labels=ITEM_LABELS,
     )
-
-
-def _person(item) -> str:
-    # As the dashboard counts people (reporting): one account, response, note or card.
-    return item.person_key or f"{item.source}:{item.source_id}"
 
 
 def report_quotes(summary) -> list:

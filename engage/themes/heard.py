@@ -13,7 +13,7 @@ from ..feedback.services import FeedbackSource
 from ..i18n import reading_language
 from . import summary
 from .models import Theme
-from .reporting import NO_PART, Part, part_key
+from .reporting import NO_PART, Part, part_key, person_of
 from .services import ThemedItem
 
 MINORITY, DISSENT = "minority", "dissent"
@@ -50,9 +50,8 @@ def theme_draft(theme: Theme, rows: Sequence[ThemedItem], parts: Sequence[Part])
     """The draft of `theme` from its items (`reporting.members_of`) and parts (`reporting.theme_parts`)."""
     language = reading_language()
     by_key = {row.item.key: row for row in rows}
-    items = [summary.DraftItem(key=row.item.key, text=row.item.text, person=row.item.person_key or
-                               f"{row.item.source}:{row.item.source_id}", channel=row.item.source,
-                               language=row.item.language, part=part_key(row.part),
+    items = [summary.DraftItem(key=row.item.key, text=row.item.text, person=person_of(row.item),
+                               channel=row.item.source, language=row.item.language, part=part_key(row.part),
                                closeness=row.strength) for row in rows]
     found = summary.draft(items, [(part.key, part.label) for part in parts if part.key != NO_PART],
                           theme.label or theme.key,

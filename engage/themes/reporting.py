@@ -104,7 +104,7 @@ class ThemeSummary:
                 for source, count in self.by_channel.items()]
 
 
-def _person(item) -> str:
+def person_of(item) -> str:
     return item.person_key or f"{item.source}:{item.source_id}"
 
 
@@ -116,7 +116,7 @@ def _counted(themed: Iterable[ThemedItem]) -> list[ThemedItem]:
 def summarise(theme: Theme | None, label: str, rows: Sequence[ThemedItem], total_people: int,
               quotes: int = DASHBOARD_QUOTES) -> ThemeSummary:
     """Counts of `rows` (one theme's items, off-topic ones already left out)."""
-    people = {_person(row.item) for row in rows}
+    people = {person_of(row.item) for row in rows}
     channels = Counter(row.item.source for row in rows)
     return ThemeSummary(
         theme=theme,
@@ -153,7 +153,7 @@ def _sort_key(sort: str):
 
 def people_count(themed: Iterable[ThemedItem]) -> int:
     """Distinct people behind the items that count (off-topic left out)."""
-    return len({_person(row.item) for row in _counted(themed)})
+    return len({person_of(row.item) for row in _counted(themed)})
 
 
 def theme_summaries(analysis: ThemeAnalysis, themed: Sequence[ThemedItem] | None = None, *,
@@ -226,7 +226,7 @@ def theme_parts(theme: Theme, rows: Sequence[ThemedItem], themes_by_id: Mapping[
             else:
                 labels[key] = (theme.label if index is None else theme.subtheme_label(index)) or theme.key
         by_key[key].append(row)
-    parts = [Part(key, labels[key], len(members), len({_person(row.item) for row in members}))
+    parts = [Part(key, labels[key], len(members), len({person_of(row.item) for row in members}))
              for key, members in by_key.items()]
     if len(parts) < 2:
         return []
@@ -318,7 +318,7 @@ def _people_by(rows: Iterable[ThemedItem], groups_of) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         for group in groups_of(row.item):
-            found[group].add(_person(row.item))
+            found[group].add(person_of(row.item))
     return found
 
 
@@ -327,7 +327,7 @@ def facts_shown_by_person(themed: Iterable[ThemedItem]) -> dict[str, frozenset[s
     mixes = {}
     for row in themed:
         item = row.item
-        mixes.setdefault(_person(item), (item.relationship, frozenset(item.school_ids), item.preferred_language))
+        mixes.setdefault(person_of(item), (item.relationship, frozenset(item.school_ids), item.preferred_language))
     shown = facts_to_show(Counter(mixes.values()), LEVELS)
     return {person: frozenset(FACTS[i] for i in shown[mix]) for person, mix in mixes.items()}
 
@@ -380,17 +380,17 @@ def theme_breakdowns(theme: Theme | int | str | None, themed: Sequence[ThemedIte
         members = channel_rows.get(source, [])
         if members:
             by_channel.append(Row(source, str(source_labels.get(source, source)), len(members),
-                                  len({_person(r.item) for r in members})))
+                                  len({person_of(r.item) for r in members})))
 
     section_rows: dict[str | None, list[ThemedItem]] = defaultdict(list)
     for row in rows:
         key = row.item.section_key if row.item.section_key in sections else None
         section_rows[key].append(row)
-    by_section = [Row(key, title, len(section_rows[key]), len({_person(r.item) for r in section_rows[key]}))
+    by_section = [Row(key, title, len(section_rows[key]), len({person_of(r.item) for r in section_rows[key]}))
                   for key, title in sections.items() if key in section_rows]
     if None in section_rows:
         members = section_rows[None]
-        by_section.append(Row("", "", len(members), len({_person(r.item) for r in members})))
+        by_section.append(Row("", "", len(members), len({person_of(r.item) for r in members})))
 
     if not groups:
         return ThemeBreakdowns(by_channel, by_section, [], [], [], groups_shown=False)
@@ -406,7 +406,7 @@ def theme_breakdowns(theme: Theme | int | str | None, themed: Sequence[ThemedIte
 
     def rows_by(fact: str, groups_of, labels: Mapping, *, not_shown: list[str]) -> list[Row]:
         def shown_groups_of(item) -> list[str]:
-            return groups_of(item) if fact in shown[_person(item)] else not_shown
+            return groups_of(item) if fact in shown[person_of(item)] else not_shown
 
         parts = {part: _people_by(part_rows, shown_groups_of) for part, part_rows in merged_parts.items()}
         return _suppressed_rows(_people_by(placed, shown_groups_of), labels, parts)

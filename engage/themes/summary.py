@@ -145,6 +145,10 @@ def _central(items: Sequence[DraftItem], language: str | None, limit: int) -> li
     return (head + ordered[5:])[:limit]
 
 
+def _people(items: Sequence[DraftItem]) -> int:
+    return len({item.person for item in items})
+
+
 def draft(items: Sequence[DraftItem], parts: Sequence[tuple[str, str]], theme_label: str, *,
           language: str | None = None) -> Draft:
     """The draft for a theme's items (off-topic ones left out by the caller).
@@ -152,22 +156,21 @@ def draft(items: Sequence[DraftItem], parts: Sequence[tuple[str, str]], theme_la
     `parts`: (key, label) of its sub-themes (`DraftItem.part`); none: the theme is one point,
     named `theme_label`. `language`: the reader's, for choosing quotes.
     """
-    people_of = lambda rows: len({row.person for row in rows})  # noqa: E731 - a one-line helper
     channels: dict[str, int] = {}
     for item in items:
         channels[item.channel] = channels.get(item.channel, 0) + 1
-    result = Draft(people=people_of(items), items=len(items),
+    result = Draft(people=_people(items), items=len(items),
                    channels=dict(sorted(channels.items(), key=lambda pair: (-pair[1], pair[0]))))
     if not items:
         return result
     groups = [(label, [i for i in items if i.part == key]) for key, label in parts] or [(theme_label, list(items))]
     groups = [(label, rows) for label, rows in groups if rows]
-    groups.sort(key=lambda group: (-people_of(group[1]), -len(group[1]), group[0]))
+    groups.sort(key=lambda group: (-_people(group[1]), -len(group[1]), group[0]))
     for label, rows in groups[:POINTS_MAX]:
         cited = _central(rows, language, CITED_MAX)
-        result.points.append(Point(label=label, people=people_of(rows), items=len(rows),
+        result.points.append(Point(label=label, people=_people(rows), items=len(rows),
                                    quote=cited[0] if cited else None, cited=cited,
-                                   minority=len(groups) > 1 and people_of(rows) < MINORITY_SHARE * result.people))
+                                   minority=len(groups) > 1 and _people(rows) < MINORITY_SHARE * result.people))
     by_stance: dict[str, list[DraftItem]] = {stance: [] for stance in STANCES}
     for item in items:
         found = stances(item.text)
@@ -186,6 +189,6 @@ def draft(items: Sequence[DraftItem], parts: Sequence[tuple[str, str]], theme_la
             minority = positive < MINORITY_SHARE * (positive + critical)
         else:
             minority = critical < MINORITY_SHARE * (positive + critical)
-        result.views.append(View(stance=stance, items=len(rows), people=people_of(rows),
+        result.views.append(View(stance=stance, items=len(rows), people=_people(rows),
                                  cited=_central(rows, language, CITED_MAX), minority=minority))
     return result
