@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
 
-from . import queue
+from . import caching, queue
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from .urls import IdConverter
 
@@ -100,6 +100,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     queue.init_app(app)
+    caching.init_app(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -34,6 +34,15 @@ babel = Babel()
 limiter = Limiter(get_remote_address)
 
 
+def dialect_insert(model):
+    """An INSERT for the database in use that can say ON CONFLICT (SQLite and PostgreSQL both can)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
 def limit_from_config(name: str):
     """A rate limit read from the app's config when the request comes, so deployments can tune it."""
     return lambda: current_app.config[name]

@@ -17,10 +17,17 @@ from sqlalchemy import case, func, select
 from ..accounts.models import ParticipantProfile, profile_schools
 from ..comments.models import Comment, CommentStatus
 from ..conversations.models import ConversationNote, ConversationSession, NoteEntry, NoteEntryKind, NoteStatus
+from .. import caching
 from ..extensions import db
 from ..orgs.models import School
 from ..surveys.disclosure import disclosures_for
 from ..surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyStatus, survey_response_schools
+
+
+#: The scope (see engage.caching) of every table feedback items are read from.
+SCOPE = "feedback"
+caching.watch(SCOPE, Comment, SurveyAnswer, SurveyResponse, SurveyQuestion, Survey, survey_response_schools,
+              NoteEntry, ConversationNote, ConversationSession, ParticipantProfile, profile_schools, School)
 
 
 class FeedbackSource:

@@ -50,19 +50,20 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from .. import caching
 from ..extensions import db
 from ..orgs.models import School
 from ..plans.models import PlanSection
 from ..privacy import differs_safely, facts_to_show, is_small, suppressed_counts
 from ..surveys.disclosure import FACTS, LEVELS
 from .models import Theme, ThemeAnalysis
-from .services import SOURCES, ThemedItem, active_themes, themed_items
+from .services import READ_SCOPES, SOURCES, ThemedItem, active_themes, current_themed_items, themed_items
 from .text import normalize
 
 PER_PAGE = 50
@@ -93,6 +94,7 @@ class ThemeSummary:
     share: float = 0.0  # of the people heard from in the analysis (0-1)
     quotes: list[ThemedItem] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    theme_key: int | None = None  # the theme's id while `theme` is left out (in the cache)
 
     @property
     def theme_id(self) -> int | None:
@@ -187,6 +189,40 @@ def other_summary(analysis: ThemeAnalysis | None, themed: Sequence[ThemedItem] |
     active = {theme.id for theme in themes} if themes is not None else None
     rows = [row for row in counted if row.theme_id is None or (active is not None and row.theme_id not in active)]
     return summarise(None, label, rows, people_count(counted), quotes)
+
+
+@dataclass
+class DashboardFigures:
+    """What the dashboard counts: a summary per theme (sorted), Other, and the totals."""
+
+    summaries: list[ThemeSummary]
+    other: ThemeSummary
+    totals: AnalysisTotals
+
+
+def dashboard_figures(analysis: ThemeAnalysis, themes: Sequence[Theme], *, sort: str, locale: str,
+                      other_label: str, no_part_label: str) -> DashboardFigures:
+    """The dashboard's figures, kept in the cache until the feedback or the themes change
+    (`services.READ_SCOPES`): a plan with 20,000 items is read once, not on every visit.
+    `locale` must be the language the labels are in.
+
+    Figures with feedback not yet placed in a theme (placing failed, or went to a
+    background job) are not kept: the next visit tries again."""
+    def compute() -> tuple[DashboardFigures, bool]:
+        themed = current_themed_items(analysis)
+        figures = DashboardFigures(
+            theme_summaries(analysis, themed, sort=sort, themes=themes, no_part_label=no_part_label),
+            other_summary(analysis, themed, label=other_label, themes=themes), analysis_totals(themed))
+        # Theme rows are the session's, not the cache's: kept by id, put back below.
+        figures.summaries = [replace(summary, theme=None, theme_key=summary.theme.id)
+                             for summary in figures.summaries]
+        return figures, all(row.assigned_by is not None for row in themed)
+
+    figures, _placed = caching.cached_read(f"themes:dashboard:{analysis.id}:{sort}:{locale}", READ_SCOPES,
+                                           compute, keep=lambda value: value[1])
+    by_id = {theme.id: theme for theme in themes}
+    summaries = [replace(summary, theme=by_id.get(summary.theme_key)) for summary in figures.summaries]
+    return replace(figures, summaries=[summary for summary in summaries if summary.theme is not None])
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from werkzeug.exceptions import NotFound
 
 from ..audit import services as audit
 from ..extensions import db
+from .. import caching
+from ..feedback import services as feedback
 from ..feedback.services import FeedbackItem, FeedbackSource, plan_feedback_items
 from ..i18n import local_to_utc
 from ..models import as_utc, utcnow
@@ -52,6 +54,12 @@ from .models import (
     ThemeRun,
     ThemeStatus,
 )
+
+#: The scope (see engage.caching) of the analyses' themes, runs and placements.
+SCOPE = "themes"
+caching.watch(SCOPE, ThemeAnalysis, ThemeRun, Theme, ThemeAssignment)
+#: What the themes' cached reads depend on: the feedback and the themes.
+READ_SCOPES = (feedback.SCOPE, SCOPE)
 
 LABEL_MAX = 200
 RESPONSE_MAX = 5000

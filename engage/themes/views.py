@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
@@ -185,16 +185,15 @@ def _sort() -> str:
 
 def _render_dashboard(analysis, run_form: RunForm, seed_form: SeedForm | None = None):
     plan = _plan_of(analysis)
-    themed = services.current_themed_items(analysis)
     themes = services.active_themes(analysis)
     sort = _sort()
-    summaries = reporting.theme_summaries(analysis, themed, sort=sort, themes=themes,
-                                          no_part_label=str(NO_PART_LABEL))
-    other = reporting.other_summary(analysis, themed, label=_("Other / unclustered"), themes=themes)
-    totals = reporting.analysis_totals(themed)
+    figures = reporting.dashboard_figures(analysis, themes, sort=sort, locale=str(get_locale()),
+                                          other_label=_("Other / unclustered"), no_part_label=str(NO_PART_LABEL))
+    summaries = figures.summaries
     run_state = _run_state(analysis)
     return render_template(
-        "themes/dashboard.html", analysis=analysis, plan=plan, summaries=summaries, other=other, totals=totals,
+        "themes/dashboard.html", analysis=analysis, plan=plan, summaries=summaries, other=figures.other,
+        totals=figures.totals,
         run_form=run_form, sort=sort, sort_labels=SORT_LABELS, source_labels=_source_labels(),
         stage_label=stage_label, representation_label=representation_label,
         fits=reporting.theme_fits(themes), fit_labels=FIT_LABELS,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import uploads
 from ..audit import services as audit
-from ..extensions import db
+from ..extensions import db, dialect_insert
 from ..permissions import Permission, PermissionDenied, can
 from ..plans.models import PlanAction
 from .models import ActionProgress, EvidenceKind, MetricValue, ProgressStatus, ProgressUpdate
@@ -223,13 +223,8 @@ def recompute_progress(action: PlanAction) -> ActionProgress:
 
 def _new_progress_row(action: PlanAction) -> ActionProgress:
     """The action's progress row, made now unless another update of the same action made it a moment ago."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     db.session.execute(
-        insert(ActionProgress)
+        dialect_insert(ActionProgress)
         .values(action_id=action.id, plan_id=action.section.plan_id, status=ProgressStatus.NOT_STARTED,
                 percent_complete=0, update_count=0)
         .on_conflict_do_nothing(index_elements=["action_id"])

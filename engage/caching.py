@@ -1,0 +1,135 @@
+"""Cached reads that are never stale: values kept under the version of the data they were read from.
+
+A feature names the tables a cached read depends on as a *scope*
+(`watch("themes", Comment, SurveyAnswer, ...)`). Every transaction that
+writes one of those tables, through the ORM's unit of work or through an
+`insert`/`update`/`delete` statement sent on the session, gives the scope a
+new random token in the `data_versions` table when it commits, in the same
+transaction. `cached_read` keys each value by the tokens of its scopes, read
+in one query, so a change shows on the very next request, in every app
+server, whatever cache they share or keep.
+
+The values live in Flask-Caching: Redis when REDIS_URL is set (shared by the
+app servers), otherwise a cache in each process (one machine). Tokens are
+random, not counters, so a rolled-back transaction can never make a number
+come back meaning other data. A value is stored only when the tokens did not
+move while it was computed; a write that commits meanwhile makes the next
+request compute again.
+
+Writes that do not go through the ORM session (a database console, a
+cascade on delete from a table no scope watches) are not seen: scopes must
+watch the tables whose changes reach the data, and `bump` exists for
+anything else.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from flask import Flask
+from flask_caching import Cache
+from sqlalchemy import String, event, select
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+
+from .extensions import db, dialect_insert
+
+cache = Cache()
+
+T = TypeVar("T")
+_PENDING = "engage.caching.changed_scopes"
+#: table name -> the scopes whose reads it feeds
+_SCOPES_BY_TABLE: dict[str, set[str]] = {}
+
+
+class DataVersion(db.Model):
+    """The version of one scope's data: a new random token at every change."""
+
+    __tablename__ = "data_versions"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+def init_app(app: Flask) -> None:
+    redis_url = app.config.get("REDIS_URL")
+    defaults = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url} if redis_url else \
+        {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 500}
+    for name, value in {**defaults, "CACHE_KEY_PREFIX": "engage:cache:", "CACHE_DEFAULT_TIMEOUT": 3600}.items():
+        app.config.setdefault(name, value)
+    cache.init_app(app)
+
+
+def watch(scope: str, *models) -> None:
+    """Every change to the models' tables gives `scope` a new version."""
+    for model in models:
+        table = getattr(model, "__table__", model)
+        _SCOPES_BY_TABLE.setdefault(table.name, set()).add(scope)
+
+
+def versions(scopes: Iterable[str]) -> tuple[str, ...]:
+    """The scopes' current tokens, in the order given ("" for a scope never changed), in one query."""
+    scopes = list(scopes)
+    found = dict(db.session.execute(select(DataVersion.scope, DataVersion.token)
+                                    .where(DataVersion.scope.in_(scopes))).all())
+    return tuple(found.get(scope, "") for scope in scopes)
+
+
+def cached_read(key: str, scopes: Iterable[str], compute: Callable[[], T],
+                keep: Callable[[T], bool] = lambda _value: True) -> T:
+    """`compute()`'s value for `key` at the scopes' current versions: from the cache when it holds
+    one, else computed now, and kept if `keep(value)` and the scopes did not change meanwhile."""
+    scopes = list(scopes)
+    before = versions(scopes)
+    versioned_key = ":".join([key, *before])
+    value = cache.get(versioned_key)
+    if value is None:
+        value = compute()
+        if keep(value) and versions(scopes) == before:
+            cache.set(versioned_key, value)
+    return value
+
+
+def bump(session: Session, scopes: Iterable[str]) -> None:
+    """Give the scopes new versions when the session's transaction commits."""
+    session.info.setdefault(_PENDING, set()).update(scopes)
+
+
+def _note_tables(session: Session, tables: Iterable[str]) -> None:
+    for table in tables:
+        scopes = _SCOPES_BY_TABLE.get(table)
+        if scopes:
+            bump(session, scopes)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed(session: Session, _flush_context) -> None:
+    # After a flush the session still lists what it wrote as new, dirty and deleted.
+    _note_tables(session, {getattr(obj, "__tablename__", "") for group in (session.new, session.dirty,
+                                                                           session.deleted) for obj in group})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None and table.name != DataVersion.__tablename__:
+            _note_tables(state.session, [table.name])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint inside it
+        session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _new_versions(session: Session) -> None:
+    session.flush()  # what commit would flush next may belong to a scope too
+    scopes = session.info.pop(_PENDING, None)
+    # Sorted: two transactions lock the rows in one order, so they cannot deadlock.
+    for scope in sorted(scopes or ()):
+        token = secrets.token_hex(16)
+        session.execute(dialect_insert(DataVersion).values(scope=scope, token=token)
+                        .on_conflict_do_update(index_elements=["scope"], set_={"token": token}))
