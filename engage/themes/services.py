@@ -667,14 +667,13 @@ def current_themed_items(analysis: ThemeAnalysis) -> list[ThemedItem]:
     analysis_id = analysis.id
     items = analysis_items(analysis)
     assignments = _assigned_by_key(analysis_id)
-    placed = 0
     try:
-        placed = assign_new_items(analysis, items, assignments=assignments)
+        assign_new_items(analysis, items, assignments=assignments)
     except Exception:  # noqa: BLE001 - no failure of placing may take down the pages that read it
         db.session.rollback()
         current_app.logger.exception("placing new feedback failed for theme analysis %s", analysis_id)
-    # The assignments read above still hold unless new items were placed just now.
-    return themed_items(analysis, items, assignments=None if placed else assignments)
+    # `assign_new_items` added what it placed to the assignments read above.
+    return themed_items(analysis, items, assignments=assignments)
 
 
 def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = None, *,
@@ -683,8 +682,9 @@ def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None =
     """Put feedback that arrived since the last run in its nearest theme.
 
     `items` and `assignments` (`_assigned_by_key`): when the caller has read them already.
-    Returns how many were placed here; above `inline_max` (THEMES_ASSIGN_INLINE_MAX)
-    the work goes to a background job instead and 0 is returned.
+    Returns how many were placed here (and adds them to `assignments`); above
+    `inline_max` (THEMES_ASSIGN_INLINE_MAX) the work goes to a background job
+    instead and 0 is returned.
     """
     if last_successful_run(analysis) is None:
         return 0
@@ -714,18 +714,20 @@ def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None =
         nearest = pipeline.assign_nearest([item.text for item in new], theme_texts,
                                           representation=pipeline.TfidfLsa())
     now = utcnow()
+    placed = {}
     for item, (theme_id, strength) in zip(new, nearest):
+        theme_id = int(theme_id) if theme_id is not None else None
         db.session.add(ThemeAssignment(analysis_id=analysis.id, source=item.source, source_id=item.source_id,
-                                       theme_id=int(theme_id) if theme_id is not None else None,
-                                       run_theme_id=int(theme_id) if theme_id is not None else None,
-                                       strength=float(strength), assigned_by=AssignedBy.NEAREST,
-                                       assigned_at=now))
+                                       theme_id=theme_id, run_theme_id=theme_id, strength=float(strength),
+                                       assigned_by=AssignedBy.NEAREST, assigned_at=now))
+        placed[item.key] = _Assigned(theme_id, float(strength), None, AssignedBy.NEAREST, False, theme_id, None, None)
     try:
         db.session.commit()
     except Exception:
         # Two leaders loading the dashboard at once place the same items; one wins.
         db.session.rollback()
         return 0
+    assignments.update(placed)
     return len(new)
 
 
