@@ -14,10 +14,10 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
+from .. import caching
 from ..accounts.models import ParticipantProfile, profile_schools
 from ..comments.models import Comment, CommentStatus
 from ..conversations.models import ConversationNote, ConversationSession, NoteEntry, NoteEntryKind, NoteStatus
-from .. import caching
 from ..extensions import db
 from ..orgs.models import School
 from ..surveys.disclosure import disclosures_for

@@ -34,9 +34,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
+from .. import caching
 from ..audit import services as audit
 from ..extensions import db
-from .. import caching
 from ..feedback import services as feedback
 from ..feedback.services import FeedbackItem, FeedbackSource, plan_feedback_items
 from ..i18n import local_to_utc
