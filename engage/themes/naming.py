@@ -16,9 +16,10 @@ kept when they are two to eight words long, say something about the theme
 with sentence embeddings (`embed`), or the last term alone (then shorter
 wins) without them. A theme with no candidate in a language takes its name
 in that language from the other; a theme with none at all under these
-rules takes the best clause that is one person's story, starts
-mid-sentence or is one word (up to twelve words), and only when even that
-fails does the caller keep its keyword label. A theme of one- or two-word
+rules takes the best clause that is one person's story, a question
+("Did this come up at the Board meeting?"), starts mid-sentence or is one
+word (up to twelve words), and only when even that fails does the caller
+keep its keyword label. A theme of one- or two-word
 answers ("Hopeful", "Por fin") is named by its most frequent answers: "In a
 word: Skeptical, Hopeful, Heard". Pure Python; no Flask, no database.
 
@@ -88,7 +89,8 @@ def _pieces(text: str) -> list[tuple[str, str]]:
 
 def _clauses(text: str, strict: bool = True) -> list[str]:
     """The clauses of a text that could name a theme, as written (first letter capitalised).
-    Not `strict`: one person's story, mid-sentence starts and single words will do, up to 12 words."""
+    Not `strict`: one person's story, a question, mid-sentence starts and single words will do,
+    up to 12 words."""
     out = []
     for clause, end in _pieces(text):
         tokens = _TOKEN.findall(clause)
@@ -97,7 +99,8 @@ def _clauses(text: str, strict: bool = True) -> list[str]:
         while tokens and tokens[-1].lower() in _CLOSERS:
             tokens = tokens[:-1]
         shortest, longest = (_MIN_WORDS, _MAX_WORDS) if strict else (1, _MAX_WORDS_RELAXED)
-        if not shortest <= len(tokens) <= longest or "?" in end or "¿" in clause:
+        question = "?" in end or "¿" in clause
+        if not shortest <= len(tokens) <= longest or (strict and question):
             continue
         lowered = [t.lower().replace("’", "'") for t in tokens]
         # A name starts with what it is about ("Buses late", "More recess", "Las faltas..."),
@@ -109,7 +112,10 @@ def _clauses(text: str, strict: bool = True) -> list[str]:
         start = clause.find(tokens[0])
         end_at = clause.rfind(tokens[-1]) + len(tokens[-1])
         written = " ".join(clause[start:end_at].split())
-        out.append(written[:1].upper() + written[1:])
+        written = written[:1].upper() + written[1:]
+        if question:
+            written = ("¿" if "¿" in clause else "") + written + "?"
+        out.append(written)
     return out
 
 

@@ -576,3 +576,17 @@ def test_a_clause_about_who_is_writing_does_not_name_a_theme():
     texts = ["Dad of a student in 4th grade. Reading help.", "Dad of a student in 4th grade. Reading help now."]
     names = naming.theme_names(texts, [[0, 1]], [["student", "grade", "reading"]])
     assert names[0]["en"] == "Reading help"
+
+
+def test_a_theme_of_questions_is_named_by_one_of_them_not_by_keywords():
+    from engage.themes import naming
+
+    texts = ["Does anyone know whether this came up at the last Board meeting?"] * 3 + \
+        ["¿Alguien sabe si esto salió en la junta del consejo?"] * 2
+    names = naming.theme_names(texts, [list(range(5))], [["board meeting", "junta", "came"]])
+    assert names == [{"en": "Does anyone know whether this came up at the last Board meeting?",
+                      "es": "¿Alguien sabe si esto salió en la junta del consejo?"}]
+    # A question is the last resort: a clause that names the subject comes first.
+    texts.append("The Board meets again next month.")
+    names = naming.theme_names(texts, [list(range(6))], [["board meeting", "board", "junta"]])
+    assert names[0]["en"] == "The Board meets again next month"
