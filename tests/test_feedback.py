@@ -46,6 +46,16 @@ def test_comment_items_carry_support_language_and_profile(users):
         ("Más autobuses", 2, "es", "parent", "es")]
 
 
+def test_a_reply_names_the_comment_it_answers(users):
+    plan = make_plan(feedback_opens_at=utcnow() - timedelta(days=1))
+    plans.publish_version(users["leader"], plan, status="draft")
+    parent = comments.post_comment(users["participant"], plan, body="The buses are late", submission_token="a")
+    comments.post_comment(users["host"], plan, body="Same here", submission_token="b", parent=parent)
+    items = {item.text: item for item in comment_items(plan.id)}
+    assert items["The buses are late"].reply_to is None
+    assert items["Same here"].reply_to == ("comment", parent.id) == items["The buses are late"].key
+
+
 # Survey answers ------------------------------------------------------------------
 
 

@@ -70,6 +70,8 @@ class FeedbackItem:
     # never linked to an account), "note:<id>" (one thing a host heard, counted
     # as one voice), "card:<id>" (one paper card).
     person_key: str = ""
+    # The item it answers in a comment thread (a reply's parent comment), by `key`.
+    reply_to: tuple[str, int] | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -86,7 +88,7 @@ def comment_items(plan_id: int) -> list[FeedbackItem]:
         select(Comment.id, Comment.body, Comment.language, Comment.plan_id, Comment.section_key,
                Comment.action_key, Comment.created_at, Comment.support_count, Comment.official,
                Comment.author_id, ParticipantProfile.relationship_to_district,
-               ParticipantProfile.preferred_language)
+               ParticipantProfile.preferred_language, Comment.parent_id)
         .outerjoin(ParticipantProfile, ParticipantProfile.user_id == Comment.author_id)
         .where(Comment.plan_id == plan_id, Comment.status == CommentStatus.VISIBLE)
         .order_by(Comment.created_at, Comment.id)
@@ -117,9 +119,10 @@ def comment_items(plan_id: int) -> list[FeedbackItem]:
             school_ids=tuple(schools.get(author_id, ())),
             official=official,
             person_key=f"user:{author_id}",
+            reply_to=(FeedbackSource.COMMENT, parent_id) if parent_id is not None else None,
         )
         for (comment_id, body, language, comment_plan_id, section_key, action_key, created_at, support_count,
-             official, author_id, relationship, preferred_language) in rows
+             official, author_id, relationship, preferred_language, parent_id) in rows
     ]
 
 

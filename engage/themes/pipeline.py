@@ -20,6 +20,10 @@ Steps, and why
    cognates. Texts whose LSA projection keeps little of their length use
    words no one else uses (gibberish, off-topic) and go to Other, as do
    texts with no word at all.
+   A reply in a comment thread (`replying_to`) takes in the vector of what it
+   replies to (`_in_context`): "Same here" is about its thread's subject, and
+   alone such replies made themes of agreement and thanks. Replies are named
+   and quoted only when their theme has nothing else.
 2. Centring: vectors minus their mean, renormalised (see `_centred`), so
    k-means does not gather generic texts into one oversized theme.
 3. Clustering, by representation (`_clustering_for`):
@@ -150,6 +154,8 @@ _SMALL_ITEMS_PER_THEME = 8
 _N_TOP_TERMS = 10
 _N_REPRESENTATIVES = 5
 _NEAR_DUPLICATE = 0.92
+# How much of what a reply replies to goes into its vector (see `_in_context`).
+_CONTEXT_WEIGHT = 1.0
 _STOP_LIST = sorted(STOP_WORDS)
 # Placement margins under this are "unsure": the item is nearly as close to another theme.
 UNSURE_BELOW = 0.1
@@ -619,12 +625,16 @@ def _surface(term: str, forms: Mapping[str, str]) -> str:
 
 
 def _representatives(z: np.ndarray, members: np.ndarray, strengths: np.ndarray, keys: Sequence[str],
-                     count: int = _N_REPRESENTATIVES) -> list[int]:
-    """Central and diverse: by strength, skipping near-duplicates, with maximal marginal relevance."""
-    order = members[np.argsort(-strengths, kind="stable")][:50]
+                     replies: frozenset[int] = frozenset(), count: int = _N_REPRESENTATIVES) -> list[int]:
+    """Central and diverse: by strength, skipping near-duplicates, with maximal marginal relevance.
+    Replies placed with the help of what they reply to (`replies`) come last: "Same here" is
+    central only through its thread."""
+    order = [int(i) for i in members[np.argsort(-strengths, kind="stable")]]
+    candidates = [i for i in order if i not in replies][:50]
+    if len(candidates) < count:
+        candidates += [i for i in order if i in replies][:count - len(candidates)]
     chosen: list[int] = []
     chosen_keys: set[str] = set()
-    candidates = [int(i) for i in order]
     strength_of = dict(zip(members.tolist(), strengths.tolist()))
     while candidates and len(chosen) < count:
         best, best_score = None, -np.inf
@@ -915,7 +925,8 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
                 representation: Representation | str | None = None,
                 vectors: np.ndarray | None = None,
                 progress: Progress | None = None,
-                seeds: Sequence[Seed] = (), seed_vectors: np.ndarray | None = None) -> ThemeResult:
+                seeds: Sequence[Seed] = (), seed_vectors: np.ndarray | None = None,
+                replying_to: Sequence[int | None] | None = None) -> ThemeResult:
     """Group texts into themes; see the module docstring for how.
 
     `texts`: the feedback, any language mix of English and Spanish, any length.
@@ -937,6 +948,8 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         its id when any item fits it, and items like its examples follow it (see
         `engage.themes.steering`). With `vectors`, `seed_vectors` are its examples'
         vectors (every seed's examples, in order), computed the same way.
+    `replying_to`: for each text, the index of the text it replies to (a reply in
+        a comment thread), or None; see `_in_context`.
     """
     texts = ["" if t is None else str(t) for t in texts]
     n_items = len(texts)
@@ -990,6 +1003,7 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     # A text with no word at all (empty, emoji or punctuation only) says nothing
     # a theme could be about, whatever vector a model gives it.
     z[[i for i, t in enumerate(texts) if not words(t)]] = 0.0
+    replies = _in_context(z, replying_to, n_items)
     # Cluster in a canonical order (by fingerprint), so the same texts in another
     # order give the same themes.
     usable = np.array([i for i in sorted(range(n), key=lambda i: keys[i]) if np.linalg.norm(z[i]) > 0.5],
@@ -1036,13 +1050,13 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         label = ", ".join(_surface(t, forms) for t in label_terms) or _fallback_label(texts[members[0]])
         themes.append(Theme(id="", label=label, top_terms=[_surface(t, forms) for t in top_terms[:_N_TOP_TERMS]],
                             members=members.tolist(), strengths=[float(s) for s in member_strengths],
-                            representatives=_representatives(z, members, member_strengths, keys),
+                            representatives=_representatives(z, members, member_strengths, keys, replies),
                             member_keys=[keys[i] for i in members],
                             confidences=_placement_margins(z[members], centres, g_index).tolist(),
                             tightness=float(member_strengths.mean())))
-    _name(themes, texts, raw, getattr(representation, "embed", None))
+    _name(themes, texts, raw, getattr(representation, "embed", None), replies)
     _add_subthemes(themes, parts, z, texts, docs, keys, raw, getattr(representation, "embed", None),
-                   random_state)
+                   random_state, replies)
     next_id = _give_ids(themes, seed_of, seeds, previous)
     alike = _alike_pairs(themes, centres)
     other_members = np.flatnonzero(labels == -1)
@@ -1053,6 +1067,28 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     if unsteered is not None:
         result.counted = _unsteered(result.assignments(), unsteered, set(anchors))
     return result
+
+
+def _in_context(z: np.ndarray, replying_to: Sequence[int | None] | None, n_items: int) -> frozenset[int]:
+    """Each reply's row, in place, plus `_CONTEXT_WEIGHT` times the row of what it replies to,
+    renormalised; the replies so changed.
+
+    A reply often says nothing of its subject ("Same here", "Thanks, I didn't know
+    that", "Estoy de acuerdo"); alone, such replies gather into themes of their own
+    (agreement, thanks) instead of the subjects they agree about. A reply that
+    says more keeps most of its own direction. Rows with nothing to go on (zeros)
+    stay zeros, and a reply to a text not in the set keeps its row.
+    """
+    if replying_to is None:
+        return frozenset()
+    pairs = [(i, parent) for i, parent in enumerate(replying_to[:n_items])
+             if parent is not None and 0 <= parent < n_items and parent != i]
+    pairs = [(i, parent) for i, parent in pairs if z[i].any() and z[parent].any()]
+    if not pairs:
+        return frozenset()
+    rows, parents = (np.array(side) for side in zip(*pairs))
+    z[rows] = _unit_rows(z[rows] + _CONTEXT_WEIGHT * z[parents], copy=False)
+    return frozenset(rows.tolist())
 
 
 def _centres(z: np.ndarray, groups: Sequence[np.ndarray]) -> np.ndarray:
@@ -1115,7 +1151,7 @@ def _give_ids(themes: list[Theme], seed_of: Mapping[int, int], seeds: Sequence[S
 
 def _add_subthemes(themes: list[Theme], parts: list[list[np.ndarray] | None], z: np.ndarray,
                    texts: Sequence[str], docs: list[str], keys: Sequence[str], raw: np.ndarray | None, embed,
-                   random_state: int) -> None:
+                   random_state: int, replies: frozenset[int] = frozenset()) -> None:
     """Each theme's sub-themes, in place: the themes gathered under it, or else its clear
     parts (`hierarchy.subclusters`), each with terms distinctive within the theme and names."""
     made: list[SubTheme] = []
@@ -1123,7 +1159,10 @@ def _add_subthemes(themes: list[Theme], parts: list[list[np.ndarray] | None], z:
     for theme, gathered in zip(themes, parts):
         members = np.asarray(theme.members)
         if gathered is None:
-            inside = [members[part] for part in hierarchy.subclusters(z[members], random_state)]
+            # A part mostly of replies is agreement with the rest, not a sub-subject.
+            inside = [members[part] for part in hierarchy.subclusters(z[members], random_state)
+                      if 2 * sum(int(m) in replies for m in members[part]) < len(part)]
+            inside = inside if len(inside) >= 2 else []
         else:
             inside = gathered
         if not inside:
@@ -1142,7 +1181,7 @@ def _add_subthemes(themes: list[Theme], parts: list[list[np.ndarray] | None], z:
                            gathered=gathered is not None)
             theme.subthemes.append(sub)
             made.append(sub)
-            central_first.append(part[np.argsort(-closeness, kind="stable")].tolist())
+            central_first.append(_not_replies(part[np.argsort(-closeness, kind="stable")].tolist(), replies))
     if not made:
         return
     names = naming.theme_names(texts, central_first, [sub.top_terms for sub in made],
@@ -1152,12 +1191,20 @@ def _add_subthemes(themes: list[Theme], parts: list[list[np.ndarray] | None], z:
         sub.label = sub_names.get("en", sub.label)
 
 
-def _name(themes: list[Theme], texts: Sequence[str], raw: np.ndarray | None, embed) -> None:
+def _not_replies(members: list[int], replies: frozenset[int]) -> list[int]:
+    """The members that are not replies placed through their thread, when there are any:
+    a theme is named from what people raised, not from "That's a fair point"."""
+    return [m for m in members if m not in replies] or members
+
+
+def _name(themes: list[Theme], texts: Sequence[str], raw: np.ndarray | None, embed,
+          replies: frozenset[int] = frozenset()) -> None:
     """Give each theme its names in plain words (see `engage.themes.naming`), in place;
     the English one, when there is one, becomes its label."""
     if not themes:
         return
-    central_first = [[m for _, m in sorted(zip(t.strengths, t.members), key=lambda pair: (-pair[0], pair[1]))]
+    central_first = [_not_replies([m for _, m in sorted(zip(t.strengths, t.members),
+                                                        key=lambda pair: (-pair[0], pair[1]))], replies)
                      for t in themes]
     names = naming.theme_names(texts, central_first, [t.top_terms for t in themes],
                                embed=embed if raw is not None else None, vectors=raw)

@@ -359,9 +359,11 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
     def pipeline_progress(stage: str, fraction: float) -> None:
         report(stage, base + int((90 - base) * fraction))
 
+    index_of = {item.key: index for index, item in enumerate(clustered)}
     result = pipeline.find_themes(texts, n_themes=run.n_themes_requested, random_state=0, previous=previous,
                                   representation=representation, vectors=vectors, progress=pipeline_progress,
-                                  seeds=seeds, seed_vectors=seed_vectors)
+                                  seeds=seeds, seed_vectors=seed_vectors,
+                                  replying_to=[index_of.get(item.reply_to) for item in clustered])
     report("saving", 92)
     # Every progress report committed, which expired what was read above: read the themes and
     # assignments again, each in one query (not one per row), and as they are now, with what

@@ -6,6 +6,7 @@ import json
 import random
 import re
 
+import numpy as np
 import pytest
 
 from engage.themes.pipeline import OTHER_ID, TfidfLsa, ThemeResult, assign_nearest, find_themes
@@ -590,3 +591,54 @@ def test_a_theme_of_questions_is_named_by_one_of_them_not_by_keywords():
     texts.append("The Board meets again next month.")
     names = naming.theme_names(texts, [list(range(6))], [["board meeting", "board", "junta"]])
     assert names[0]["en"] == "The Board meets again next month"
+
+
+REPLIES = ["Same here, thank you for saying this", "Exactly, I thought it was only our family",
+           "Thanks, I didn't know that", "Estoy de acuerdo, gracias por decirlo", "Yes, same at our house"]
+
+
+def test_replies_that_say_nothing_of_their_subject_join_what_they_reply_to():
+    texts, topics = feedback(n_per_topic=30, seed=3)
+    parents = [i for i, topic in enumerate(topics) if topic in ("homework", "lunch")][::6]
+    replying_to: list[int | None] = [None] * len(texts)
+    for n, parent in enumerate(parents):
+        texts.append(REPLIES[n % len(REPLIES)])
+        topics.append(topics[parent])
+        replying_to.append(parent)
+    replies = set(range(len(texts) - len(parents), len(texts)))
+
+    alone = find_themes(texts, n_themes=5, representation=TfidfLsa())
+    in_threads = find_themes(texts, n_themes=5, representation=TfidfLsa(), replying_to=replying_to)
+
+    def with_parent(result) -> int:
+        theme_of = {member: theme.id for theme in result.themes for member in theme.members}
+        return sum(1 for reply in replies if theme_of.get(reply) == theme_of.get(replying_to[reply]))
+
+    assert with_parent(alone) < len(replies) // 2
+    assert with_parent(in_threads) == len(replies)
+    for theme in in_threads.themes:
+        assert not replies & set(theme.representatives)
+        assert normalize(theme.label) not in {normalize(reply) for reply in REPLIES}
+
+
+def test_a_part_of_a_theme_made_mostly_of_replies_is_not_a_sub_theme(monkeypatch):
+    from engage.themes import hierarchy
+
+    from engage.themes.naming import language_of
+
+    texts, topics = feedback(n_per_topic=45, seed=4)
+    keep = [i for i, topic in enumerate(topics) if topic in ("homework", "lunch") and language_of(texts[i]) == "en"]
+    texts, topics = [texts[i] for i in keep], [topics[i] for i in keep]
+    homework = [i for i, topic in enumerate(topics) if topic == "homework"]
+    replying_to: list[int | None] = [None] * len(texts)
+    for n in range(20):
+        texts.append(REPLIES[n % len(REPLIES)])
+        replying_to.append(homework[n])
+    # Two halves of each theme, in the order of its members: the later half of homework is mostly replies.
+    monkeypatch.setattr(hierarchy, "subclusters", lambda rows, random_state=0: [np.arange(len(rows) // 2),
+                                                                                 np.arange(len(rows) // 2, len(rows))])
+    result = find_themes(texts, n_themes=2, representation=TfidfLsa(), replying_to=replying_to)
+    by_topic = {topics[min(theme.members)]: theme for theme in result.themes}
+    assert sorted(by_topic) == ["homework", "lunch"]
+    assert len(by_topic["lunch"].subthemes) == 2
+    assert by_topic["homework"].subthemes == []
