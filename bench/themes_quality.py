@@ -121,6 +121,26 @@ def names_subject(name: str, subject: str) -> bool:
     return any(w.startswith(stem) for stem in SUBJECT_WORDS.get(subject, ()) for w in found)
 
 
+def names_agree(texts: list[str], truth: list[str], result) -> tuple[int, int]:
+    """Of the themes and sub-themes named in English and in Spanish from items of each language,
+    how many take both names from items of one subject: (agreeing, named in both)."""
+    from engage.themes.text import normalize
+
+    agree = both = 0
+    for theme in result.themes:
+        for part in [theme, *theme.subthemes]:
+            en, es = part.names.get("en"), part.names.get("es")
+            if not en or not es or en == es:
+                continue
+            subjects = []
+            for name in (en, es):
+                wanted = normalize(name)
+                subjects.append(next((truth[i] for i in part.members if wanted in normalize(texts[i])), None))
+            both += 1
+            agree += subjects[0] is not None and subjects[0] == subjects[1]
+    return agree, both
+
+
 def language_mixing(truth: list[str], predicted: list, languages: list[str]) -> tuple[float, float]:
     """How well themes join languages where the labels do.
 
@@ -248,7 +268,16 @@ def run(texts: list[str], truth: list[str], languages: list[str] | None, n_theme
             subject = Counter(truth[i] for i in theme.members).most_common(1)[0][0]
             named.append((names_subject(" ".join(theme.names.values()) or theme.label, subject), subject, theme))
         figures["named"] = sum(ok for ok, _, _ in named) / max(len(named), 1)
-        print(f"names: {figures['named']:.0%} of themes are named with a word of their main subject; ten of them:")
+        in_each = {language: [names_subject(theme.names.get(language, theme.label), subject)
+                              for _, subject, theme in named] for language in ("en", "es")}
+        figures["named_both"] = sum(map(all, zip(*in_each.values()))) / max(len(named), 1)
+        print(f"names: {figures['named']:.0%} of themes are named with a word of their main subject "
+              f"(English {sum(in_each['en']) / max(len(named), 1):.0%}, Spanish "
+              f"{sum(in_each['es']) / max(len(named), 1):.0%}, both {figures['named_both']:.0%}); ten of them:")
+        agree, both = names_agree(texts, truth, result)
+        figures["names_agree"] = agree / max(both, 1)
+        print(f"names: the English and the Spanish name come from items of one subject in {agree} of {both} "
+              f"themes and sub-themes named in both languages ({figures['names_agree']:.0%})")
         for ok, subject, theme in named[:10]:
             print(f"  {'yes' if ok else 'no ':3} {subject:42} en: {theme.names.get('en', theme.label)} | "
                   f"es: {theme.names.get('es', theme.label)}")
@@ -356,7 +385,9 @@ def run_all(representation, random_state: int) -> None:
                   "(automatic k, themes as leaders read them)")
         if "named" in true_k:
             print(f"{name}: themes named with a word of their main subject: {true_k['named']:.0%} (true k), "
-                  f"{auto['named']:.0%} (automatic k)")
+                  f"{auto['named']:.0%} (automatic k); in both languages {true_k['named_both']:.0%}, "
+                  f"{auto['named_both']:.0%}; English and Spanish names from one subject "
+                  f"{true_k['names_agree']:.0%}, {auto['names_agree']:.0%}")
         if "mixing" in true_k:
             print(f"{name}: themes joining languages where the labels do: {true_k['mixing']:.0%} (true k), "
                   f"{auto['mixing']:.0%} (automatic k); non-English items with their subject's English "

@@ -579,6 +579,45 @@ def test_a_clause_about_who_is_writing_does_not_name_a_theme():
     assert names[0]["en"] == "Reading help"
 
 
+@pytest.mark.parametrize("texts, terms, expected", [
+    # Cut at "so", the clause would stop before what it says ("The bullying got").
+    (["The bullying got so bad that she had to change schools last spring.", "Reports go nowhere at Eastside."],
+     ["bullying", "reports"], "Reports go nowhere at Eastside"),
+    # Starting mid-sentence.
+    (["Got sent to the nurse twice for headaches.", "Screens all day hurt their eyes."],
+     ["headaches", "screens"], "Screens all day hurt their eyes"),
+    # "He's" is "he": one person's story.
+    (["He's missing class for headaches.", "Screens all day hurt their eyes."],
+     ["headaches", "screens"], "Screens all day hurt their eyes"),
+    # Thanks are not a subject: what they thank for is.
+    (["Thanks for the mental health assembly!", "Thank you for the mental health assembly"],
+     ["mental health", "assembly"], "The mental health assembly"),
+])
+def test_a_name_says_what_the_theme_is_about_from_its_first_word_to_its_last(texts, terms, expected):
+    from engage.themes import naming
+
+    assert naming.theme_names(texts, [list(range(len(texts)))], [terms])[0]["en"] == expected
+
+
+def test_the_english_and_the_spanish_name_are_chosen_to_say_the_same_thing():
+    from engage.themes import naming
+
+    scores = {"Broken Chromebooks": 1.0, "Free internet at home": 0.8,
+              "Internet gratis en la casa": 0.9, "Las computadoras rotas": 0.85}
+    subject = {"Broken Chromebooks": "laptops", "Las computadoras rotas": "laptops"}
+
+    def closeness(a, b):
+        return 0.8 if subject.get(a, "internet") == subject.get(b, "internet") else 0.1
+
+    candidates = {"en": ["Broken Chromebooks", "Free internet at home"],
+                  "es": ["Internet gratis en la casa", "Las computadoras rotas"]}
+    # Each language's best alone would name the laptops in English and the internet in Spanish.
+    assert naming._chosen(candidates, scores, None) == {"en": "Broken Chromebooks",
+                                                        "es": "Internet gratis en la casa"}
+    assert naming._chosen(candidates, scores, closeness) == {"en": "Broken Chromebooks",
+                                                             "es": "Las computadoras rotas"}
+
+
 def test_a_theme_of_questions_is_named_by_one_of_them_not_by_keywords():
     from engage.themes import naming
 
