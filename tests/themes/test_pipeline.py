@@ -407,6 +407,17 @@ def test_assign_nearest_is_deterministic(members_by_theme):
     assert assign_nearest(new, members_by_theme, representation=TfidfLsa()) == first
 
 
+def test_themes_fitted_once_place_each_new_text_as_assign_nearest_does(members_by_theme):
+    from engage.themes.pipeline import NearestThemes
+
+    new, _ = feedback(n_per_topic=2, seed=7)
+    fitted = NearestThemes.fit(members_by_theme)
+    one_by_one = [fitted.place([text])[0] for text in new]
+    together = assign_nearest(new, members_by_theme)
+    assert [theme for theme, _ in one_by_one] == [theme for theme, _ in together]
+    assert [cosine for _, cosine in one_by_one] == pytest.approx([cosine for _, cosine in together], abs=1e-5)
+
+
 def test_assign_nearest_with_no_themes_or_no_texts(members_by_theme):
     assert assign_nearest([], members_by_theme, representation=TfidfLsa()) == []
     assert assign_nearest(["bus late"], {}, representation=TfidfLsa()) == [(None, 0.0)]

@@ -103,7 +103,7 @@ def placing_fails(monkeypatch):
     def fail(*_args, **_kwargs):
         raise ValueError("Found array with 0 sample(s)")
 
-    monkeypatch.setattr(pipeline, "assign_nearest", fail)
+    monkeypatch.setattr(pipeline.NearestThemes, "place", fail)
 
 
 def test_pages_show_the_last_run_when_placing_fails(analysed, client_as, placing_fails, monkeypatch, caplog):
@@ -136,16 +136,16 @@ def test_the_periodic_job_carries_on_past_an_analysis_whose_placing_fails(users,
         services.start_run(users["leader"], analysis)
     made = [add_comments(plan, per_topic=1, topics={"bus": TOPICS["bus"]}, start=50) for plan in plans]
     failing_id = analyses[0].id
-    real = pipeline.assign_nearest
+    real = pipeline.NearestThemes.place
     placed_for = []
 
-    def fail_for_the_first(texts, themes, **kwargs):
+    def fail_for_the_first(self, texts, *args, **kwargs):
         placed_for.append(texts)
         if len(placed_for) == 1:
             raise ValueError("Found array with 0 sample(s)")
-        return real(texts, themes, **kwargs)
+        return real(self, texts, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "assign_nearest", fail_for_the_first)
+    monkeypatch.setattr(pipeline.NearestThemes, "place", fail_for_the_first)
     with caplog.at_level(logging.ERROR):
         assign_new_items_everywhere()
 
@@ -155,3 +155,60 @@ def test_the_periodic_job_carries_on_past_an_analysis_whose_placing_fails(users,
         ThemeAssignment.assigned_by == AssignedBy.NEAREST))}
     assert not any((failing_id, c.id) in placed for c in made[0])
     assert all((analyses[1].id, c.id) in placed for c in made[1])
+
+
+def test_a_reply_between_runs_goes_to_the_theme_of_what_it_replies_to(analysed, client_as):
+    plan, analysis = analysed
+    participant, leader = client_as("participant"), client_as("leader")
+    theme_of = {row.item.key: row.theme_id for row in themed_items_now(analysis)}
+    parents = {}
+    for body in ("Same here, thank you for saying this", "Exactly, I thought it was only our family"):
+        parent = db.session.scalars(select(Comment).where(
+            Comment.plan_id == plan.id, Comment.parent_id.is_(None),
+            Comment.id.not_in([p.id for p in parents.values()]))
+            .order_by(Comment.id.desc())).first()
+        assert theme_of[(FeedbackSource.COMMENT, parent.id)] is not None
+        response = post_form(participant, f"/plans/{plan.id}/comments",
+                             {"body": body, "parent_id": parent.id, "submission_token": uuid.uuid4().hex},
+                             form_page=f"/plans/{plan.id}/comments")
+        assert response.status_code == 302
+        parents[body] = parent
+
+    assert leader.get(f"/themes/analyses/{analysis.id}").status_code == 200
+    placed = {row.item.text: row.theme_id for row in themed_items_now(analysis)}
+    for body, parent in parents.items():
+        assert placed[body] == theme_of[(FeedbackSource.COMMENT, parent.id)], body
+
+
+def test_the_themes_are_fitted_once_for_every_comment_placed_until_they_change(analysed, client_as, monkeypatch):
+    plan, analysis = analysed
+    participant, leader = client_as("participant"), client_as("leader")
+    fitted = []
+    real_fit = pipeline.NearestThemes.fit.__func__
+    monkeypatch.setattr(pipeline.NearestThemes, "fit",
+                        classmethod(lambda cls, *args, **kwargs: fitted.append(1) or real_fit(cls, *args, **kwargs)))
+    services._fitted_themes.clear()
+    for body in ("The bus never comes on time", "Interpreters at every meeting please"):
+        post_comments(participant, plan, [body])
+        assert leader.get(f"/themes/analyses/{analysis.id}").status_code == 200
+    assert len(fitted) == 1
+    # A leader's move changes what the themes hold: they are fitted again.
+    rows = themed_items_now(analysis)
+    moved = max((row for row in rows if row.assigned_by == AssignedBy.RUN and row.theme_id is not None),
+                key=lambda row: row.strength)
+    target = next(t for t in services.active_themes(analysis) if t.id != moved.theme_id)
+    services.move_item(users_leader(), analysis, moved.item.source, moved.item.source_id, target)
+    post_comments(participant, plan, ["Más intérpretes en las juntas"])
+    assert leader.get(f"/themes/analyses/{analysis.id}").status_code == 200
+    assert len(fitted) == 2
+
+
+def users_leader():
+    from engage.accounts.models import User
+
+    return db.session.scalars(select(User).where(User.email == "leader@example.org")).one()
+
+
+def themed_items_now(analysis):
+    db.session.expire_all()
+    return services.themed_items(analysis)
