@@ -117,7 +117,8 @@ def _clauses(text: str, strict: bool = True) -> list[str]:
     up to 12 words."""
     out = []
     for clause, end in _pieces(text):
-        clause = _THANKS.sub("", clause)
+        if strict:  # under the relaxed rules, thanks may be what a theme is ("Thanks for saying this")
+            clause = _THANKS.sub("", clause)
         tokens = _TOKEN.findall(clause)
         while tokens and tokens[0].lower() in _OPENERS:
             tokens = tokens[1:]
@@ -222,13 +223,19 @@ def _chosen(by_language: dict[str, list[str]], scores: dict[str, float],
 _IN_A_WORD = {"en": "In a word: %s", "es": "En una palabra: %s"}
 
 
+def one_word_answers(texts: Sequence[str], members: Sequence[int]) -> bool:
+    """Whether most of these texts are answers of one or two words ("Hopeful", "Por fin")."""
+    lengths = sorted(len(_TOKEN.findall(str(texts[i]))) for i in members)
+    return bool(lengths) and lengths[len(lengths) // 2] <= 2
+
+
 def _in_a_word(texts: Sequence[str], members: Sequence[int]) -> dict[str, str]:
     """For a theme of one- or two-word answers ("Hopeful", "Por fin"): its three most frequent
     answers, per language ("In a word: Skeptical, Hopeful, Heard"); {} for other themes.
     Such answers hold no clause to name them by, and what people said is the words."""
-    answers = [" ".join(_TOKEN.findall(str(texts[i]))) for i in members]
-    if not answers or sorted(len(a.split()) for a in answers)[len(answers) // 2] > 2:
+    if not one_word_answers(texts, members):
         return {}
+    answers = [" ".join(_TOKEN.findall(str(texts[i]))) for i in members]
     names = {}
     for language in LANGUAGES:
         counts: dict[str, list] = {}

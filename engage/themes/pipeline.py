@@ -94,7 +94,7 @@ import contextlib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -1067,7 +1067,9 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     seed_of_found = {index: int(labels[group[0]]) for index, group in enumerate(found)
                      if labels[group[0]] < len(seeds)}
     # Largest first; ties broken by the members' texts, not their order.
-    groups, parts, seed_of = _broader(found, z, keys, gather=n_themes is None, seeded=seed_of_found)
+    groups, parts, seed_of = _broader(found, z, keys, gather=n_themes is None, seeded=seed_of_found,
+                                      apart={i for i, group in enumerate(found)
+                                             if naming.one_word_answers(texts, group)})
     centres = _centres(z, groups)
     for members, centre in zip(groups, centres):
         strengths[members] = np.clip(z[members] @ centre, 0.0, 1.0)
@@ -1133,17 +1135,20 @@ def _centres(z: np.ndarray, groups: Sequence[np.ndarray]) -> np.ndarray:
 
 
 def _broader(found: list[np.ndarray], z: np.ndarray, keys: Sequence[str], *, gather: bool,
-             seeded: Mapping[int, int]) -> tuple[list[np.ndarray], list[list[np.ndarray] | None], dict[int, int]]:
+             seeded: Mapping[int, int], apart: Collection[int] = ()
+             ) -> tuple[list[np.ndarray], list[list[np.ndarray] | None], dict[int, int]]:
     """The themes as leaders read them, largest first (ties broken by the members' texts,
     not their order), for each the themes gathered under it (None: it gathered none), and
     which of them are seeds (position -> seed). With `gather` (automatic k), alike themes
     nobody seeded (`seeded`: position in `found` -> seed) are gathered under broader ones
-    (`hierarchy.broader_groups`); a number of themes asked for is kept."""
-    free = [i for i in range(len(found)) if i not in seeded]
+    (`hierarchy.broader_groups`); a number of themes asked for is kept. Themes `apart`
+    (positions: themes of one-word answers, whose subject is the kind of answer, not a
+    topic) are gathered with none."""
+    free = [i for i in range(len(found)) if i not in seeded and i not in apart]
     groups = hierarchy.broader_groups(_centres(z, [found[i] for i in free])) if gather else \
         [[j] for j in range(len(free))]
     gathered = [[free[j] for j in group] for group in groups]
-    gathered += [[i] for i in seeded]
+    gathered += [[i] for i in seeded] + [[i] for i in apart if i not in seeded]
     tops = []
     for indices in gathered:
         members = np.sort(np.concatenate([found[i] for i in indices]))
@@ -1216,20 +1221,32 @@ def _add_subthemes(themes: list[Theme], parts: list[list[np.ndarray] | None], z:
                            gathered=gathered is not None)
             theme.subthemes.append(sub)
             made.append(sub)
-            central_first.append(_not_replies(part[np.argsort(-closeness, kind="stable")].tolist(), replies))
+            central_first.append(part[np.argsort(-closeness, kind="stable")].tolist())
     if not made:
         return
-    names = naming.theme_names(texts, central_first, [sub.top_terms for sub in made],
-                               embed=embed if raw is not None else None, vectors=raw, embedded=_SUBTHEME_EMBEDDED)
+    names = _names(texts, central_first, [sub.top_terms for sub in made], replies, raw, embed,
+                   embedded=_SUBTHEME_EMBEDDED)
     for sub, sub_names in zip(made, names):
         sub.names = sub_names
         sub.label = sub_names.get("en", sub.label)
 
 
-def _not_replies(members: list[int], replies: frozenset[int]) -> list[int]:
-    """The members that are not replies placed through their thread, when there are any:
-    a theme is named from what people raised, not from "That's a fair point"."""
-    return [m for m in members if m not in replies] or members
+def _names(texts: Sequence[str], central_first: list[list[int]], terms: list[list[str]], replies: frozenset[int],
+           raw: np.ndarray | None, embed, **options) -> list[dict[str, str]]:
+    """`naming.theme_names` of groups of members (most central first), from their members that
+    are not replies placed through their thread: a theme is named from what people raised, not
+    from "That's a fair point". A group whose other members give no name (their words are not
+    its distinctive ones) is named from all its members."""
+    embed = embed if raw is not None else None
+    names = naming.theme_names(texts, [[m for m in group if m not in replies] or group for group in central_first],
+                               terms, embed=embed, vectors=raw, **options)
+    again = [i for i, found in enumerate(names) if not found and any(m in replies for m in central_first[i])]
+    if again:
+        for i, found in zip(again, naming.theme_names(texts, [central_first[i] for i in again],
+                                                      [terms[i] for i in again], embed=embed, vectors=raw,
+                                                      **options)):
+            names[i] = found
+    return names
 
 
 def _name(themes: list[Theme], texts: Sequence[str], raw: np.ndarray | None, embed,
@@ -1238,11 +1255,9 @@ def _name(themes: list[Theme], texts: Sequence[str], raw: np.ndarray | None, emb
     the English one, when there is one, becomes its label."""
     if not themes:
         return
-    central_first = [_not_replies([m for _, m in sorted(zip(t.strengths, t.members),
-                                                        key=lambda pair: (-pair[0], pair[1]))], replies)
+    central_first = [[m for _, m in sorted(zip(t.strengths, t.members), key=lambda pair: (-pair[0], pair[1]))]
                      for t in themes]
-    names = naming.theme_names(texts, central_first, [t.top_terms for t in themes],
-                               embed=embed if raw is not None else None, vectors=raw)
+    names = _names(texts, central_first, [t.top_terms for t in themes], replies, raw, embed)
     for theme, theme_names in zip(themes, names):
         theme.names = theme_names
         theme.label = theme_names.get("en", theme.label)

@@ -692,3 +692,28 @@ def test_a_part_of_a_theme_made_mostly_of_replies_is_not_a_sub_theme(monkeypatch
     assert sorted(by_topic) == ["homework", "lunch"]
     assert len(by_topic["lunch"].subthemes) == 2
     assert by_topic["homework"].subthemes == []
+
+
+def test_a_theme_of_replies_whose_other_items_miss_its_words_is_named_from_the_replies():
+    from engage.themes.pipeline import _names
+
+    texts = ["Thank you for saying this. I thought it was only our family."] * 3 + \
+        ["Vamos juntos a la próxima reunión de la mesa directiva."]
+    names = _names(texts, [[0, 1, 2, 3]], [["saying", "saying thought", "thought"]], frozenset({0, 1, 2}),
+                   None, None)
+    assert names == [{"en": "Thank you for saying this", "es": "Thank you for saying this"}]
+
+
+def test_a_theme_of_one_word_answers_is_gathered_with_no_other():
+    from engage.themes.pipeline import _broader
+
+    rng = np.random.default_rng(0)
+    direction = rng.normal(size=16)
+    z = np.vstack([direction + 0.1 * rng.normal(size=16) for _ in range(12)]).astype(np.float32)
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    found = [np.arange(0, 6), np.arange(6, 12)]  # two alike themes
+    keys = [str(i) for i in range(12)]
+    tops, parts, _ = _broader(found, z, keys, gather=True, seeded={})
+    assert len(tops) == 1 and len(parts[0]) == 2
+    tops, parts, _ = _broader(found, z, keys, gather=True, seeded={}, apart={1})
+    assert len(tops) == 2 and parts == [None, None]
