@@ -6,7 +6,7 @@ bp = Blueprint("accounts", __name__)
 @bp.after_request
 def _never_stored(response):
     # Signing in, registering, resetting a password and one's own account: never
-    # kept by a browser or proxy, whoever asks (see engage/__init__.py for the rest).
+    # kept by a browser or proxy, whoever asks (see engage/app.py for the rest).
     response.headers["Cache-Control"] = "no-store"
     return response
 

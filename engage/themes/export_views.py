@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Response, render_template
 from flask_login import current_user, login_required
 
-from . import bp, exports, services
+from . import exports, services
+from .blueprint import bp
 
 
 @bp.route("/analyses/<id:analysis_id>/export.csv")

@@ -21,7 +21,8 @@ from ..extensions import limiter, person_id_for_limits
 from ..forms import TextForm
 from ..plans import services as plans
 from ..urls import safe_next_url
-from . import bp, heard, reporting, services
+from . import heard, reporting, services
+from .blueprint import bp
 from .forms import (NO_PART_LABEL, OTHER, SOURCE_LABELS, SOURCES, CreateAnalysisForm, MergeForm, MoveItemForm,
                     OffTopicForm, RenameForm, ResponseForm, RunForm, SeedForm, SplitForm)
 from .models import RunStatus, ThemeStatus

@@ -717,3 +717,14 @@ def test_a_theme_of_one_word_answers_is_gathered_with_no_other():
     assert len(tops) == 1 and len(parts[0]) == 2
     tops, parts, _ = _broader(found, z, keys, gather=True, seeded={}, apart={1})
     assert len(tops) == 2 and parts == [None, None]
+
+
+def test_the_pipeline_imports_without_flask_or_the_app():
+    import subprocess
+    import sys
+
+    code = ("import sys; import engage.themes.pipeline, engage.themes.embeddings; "
+            "print(sorted(m for m in sys.modules if m == 'flask' or m.startswith(('flask.', 'sqlalchemy', "
+            "'engage.app', 'engage.extensions'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
