@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from .domain import RecordNotFound
 from .extensions import db
 from .permissions import PermissionDenied
 
@@ -58,6 +59,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PermissionDenied)
     def permission_denied(error):
         return render_error(403)
+
+    @app.errorhandler(RecordNotFound)
+    def record_not_found(error):
+        return render_error(404)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -5,7 +5,9 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ..forms import MultiCheckboxField, choices, email_field, max_length, strip_whitespace, TextForm
-from .models import NAME_MAX, DistrictRelationship
+from ..vocabulary import LANGUAGE_CHOICES, RACE_ETHNICITY_CHOICES
+from .models import NAME_MAX
+from .vocabulary import RELATIONSHIP_CHOICES
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -118,36 +120,6 @@ class ChangePasswordForm(TextForm):
     validate_new_password = _NotBlankPassword()
 
 
-RELATIONSHIP_CHOICES = [
-    (DistrictRelationship.PARENT, _l("Parent or guardian of a student")),
-    (DistrictRelationship.STUDENT, _l("Student")),
-    (DistrictRelationship.STAFF, _l("District or school staff")),
-    (DistrictRelationship.COMMUNITY, _l("Community member")),
-]
-
-LANGUAGE_CHOICES = [
-    ("en", _l("English")),
-    ("es", _l("Spanish")),
-    ("zh", _l("Chinese")),
-    ("vi", _l("Vietnamese")),
-    ("ar", _l("Arabic")),
-    ("am", _l("Amharic")),
-    ("fr", _l("French")),
-    ("ht", _l("Haitian Creole")),
-    ("ko", _l("Korean")),
-    ("so", _l("Somali")),
-    ("other", _l("Another language")),
-]
-
-RACE_ETHNICITY_CHOICES = [
-    ("american_indian", _l("American Indian or Alaska Native")),
-    ("asian", _l("Asian")),
-    ("black", _l("Black or African American")),
-    ("hispanic", _l("Hispanic or Latino")),
-    ("middle_eastern", _l("Middle Eastern or North African")),
-    ("pacific_islander", _l("Native Hawaiian or Pacific Islander")),
-    ("white", _l("White")),
-]
 
 
 class ProfileForm(TextForm):

@@ -9,7 +9,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, 
                      StringField, TextAreaField, TimeField, URLField)
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..accounts.forms import LANGUAGE_CHOICES
+from ..vocabulary import LANGUAGE_CHOICES
 from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, database_id, email_field,
                      max_length, name_field, single_line,
                      strip_whitespace, TextForm)

@@ -14,7 +14,9 @@ from wtforms import FieldList, Form, FormField, HiddenField, SelectField, TextAr
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import NumberInput
 
-from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
+from ..accounts.vocabulary import RELATIONSHIP_CHOICES
+
+from ..vocabulary import LANGUAGE_CHOICES
 from ..forms import WholeNumberField, WholeNumberRange, choices, max_length, strip_whitespace, TextForm
 from .notes import EntryInput
 from .toolkit import SOMETHING_ELSE, comment_card_fields

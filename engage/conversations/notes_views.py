@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
+from ..accounts.vocabulary import RELATIONSHIP_CHOICES
+
+from ..vocabulary import LANGUAGE_CHOICES
 from ..orgs.services import list_schools
 from . import bp, notes, services
 from .models import NoteStatus

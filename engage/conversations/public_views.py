@@ -7,7 +7,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from ..accounts.forms import LANGUAGE_CHOICES
+from ..vocabulary import LANGUAGE_CHOICES
 from ..orgs.services import list_schools
 from . import bp, listing
 from .jobs import calendar_invitation

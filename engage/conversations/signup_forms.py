@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
-from ..accounts.forms import LANGUAGE_CHOICES
+from ..vocabulary import LANGUAGE_CHOICES
 from ..forms import (OneSubmission, TextForm, WholeNumberRange, choices, email_field, max_length, name_field,
                      strip_whitespace)
 from .listing import FIRST_YEAR, LAST_YEAR, SessionFilters

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from ..accounts.forms import LANGUAGE_CHOICES
+from ..vocabulary import LANGUAGE_CHOICES
 from ..forms import OneSubmission, choices, max_length, strip_whitespace
 from . import toolkit
 from .models import ResourceKind

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.forms import LANGUAGE_CHOICES, RACE_ETHNICITY_CHOICES
+from ..vocabulary import LANGUAGE_CHOICES, RACE_ETHNICITY_CHOICES
 from ..audit import services as audit
 from ..extensions import db
 from ..orgs.models import School

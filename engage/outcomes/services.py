@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import NotFound
+from ..domain import RecordNotFound
 
 from ..accounts.models import User
 from ..audit import services as audit
@@ -220,7 +220,7 @@ def _checked_fields(plan: Plan, *, explanation, explanation_es, theme_id, commen
 def _plan_or_404(plan_id) -> Plan:
     plan = db.session.get(Plan, plan_id) if _valid_id(plan_id) else None
     if plan is None:
-        raise NotFound()
+        raise RecordNotFound()
     return plan
 
 
@@ -232,7 +232,7 @@ def get_outcome(actor, outcome_id) -> FeedbackOutcome:
     _check(actor)
     outcome = db.session.get(FeedbackOutcome, outcome_id) if _valid_id(outcome_id) else None
     if outcome is None:
-        raise NotFound()
+        raise RecordNotFound()
     return outcome
 
 
@@ -254,7 +254,7 @@ def create_outcome(actor, plan_id: int, *, explanation: str, explanation_es: str
                    submission_token: str) -> FeedbackOutcome:
     """Link a theme and/or comments of the plan to what they led to, and email the comments' authors.
 
-    Raises PermissionDenied, NotFound (no such plan) or OutcomeRefused naming the field at fault.
+    Raises PermissionDenied, RecordNotFound (no such plan) or OutcomeRefused naming the field at fault.
     The same form sent twice gives back the first link.
     """
     _check(actor)

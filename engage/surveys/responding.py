@@ -23,7 +23,9 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
+from ..accounts.vocabulary import RELATIONSHIP_CHOICES
+
+from ..vocabulary import LANGUAGE_CHOICES
 from ..extensions import db
 from ..models import SUBMISSION_TOKEN_MAX, utcnow
 from ..orgs.models import School

@@ -74,7 +74,9 @@ from itertools import combinations, product
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, null, select, union_all
 
-from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
+from ..accounts.vocabulary import RELATIONSHIP_CHOICES
+
+from ..vocabulary import LANGUAGE_CHOICES
 from ..extensions import db
 from ..orgs.models import School
 from ..privacy import SMALL_GROUP_THRESHOLD, differs_safely, is_small, suppressed_counts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from werkzeug.exceptions import NotFound
+from ..domain import RecordNotFound
 
 from ..extensions import db
 from . import services
@@ -27,7 +27,7 @@ def run_command(plan_id: int | None, analysis_id: int | None, n_themes: int | No
             analysis = services.get_analysis(None, analysis_id)
         else:
             analysis = services.default_analysis(None, plan_id)
-    except NotFound:
+    except RecordNotFound:
         raise click.ClickException(f"No such {'analysis' if analysis_id is not None else 'plan'}.") from None
     with click.progressbar(length=100, label="Finding themes", show_percent=True, show_eta=False,
                            item_show_func=lambda stage: stage) as bar:

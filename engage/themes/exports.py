@@ -31,7 +31,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..accounts.forms import LANGUAGE_CHOICES
+from ..vocabulary import LANGUAGE_CHOICES
 from ..audit import services as audit
 from ..extensions import db
 from ..feedback.services import FeedbackSource

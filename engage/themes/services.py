@@ -34,7 +34,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import NotFound
+from ..domain import RecordNotFound
 
 from .. import caching
 from ..audit import services as audit
@@ -105,7 +105,7 @@ def default_analysis(actor, plan_id: int) -> ThemeAnalysis:
     _check(actor)
     plan = db.session.get(Plan, plan_id) if 0 < plan_id < 2**31 else None
     if plan is None:
-        raise NotFound()
+        raise RecordNotFound()
     analysis = db.session.scalar(
         select(ThemeAnalysis).where(ThemeAnalysis.plan_id == plan_id, ThemeAnalysis.is_default))
     if analysis is None:
@@ -126,7 +126,7 @@ def get_analysis(actor, analysis_id: int) -> ThemeAnalysis:
     _check(actor)
     analysis = db.session.get(ThemeAnalysis, analysis_id) if 0 < analysis_id < 2**31 else None
     if analysis is None:
-        raise NotFound()
+        raise RecordNotFound()
     return analysis
 
 
@@ -135,7 +135,7 @@ def create_analysis(actor, plan_id: int, *, title: str, sources: Iterable[str] =
     """A further analysis of the plan's feedback, limited to some sources and dates."""
     require_manage_themes(actor)
     if db.session.get(Plan, plan_id) is None:
-        raise NotFound()
+        raise RecordNotFound()
     title = " ".join((title or "").split())
     if not title:
         raise ValueError(_("Give the analysis a name."))
@@ -764,7 +764,7 @@ def get_theme(actor, analysis: ThemeAnalysis, theme_id: int) -> Theme:
     require_manage_themes(actor)
     theme = db.session.get(Theme, theme_id) if 0 < theme_id < 2**31 else None
     if theme is None or theme.analysis_id != analysis.id:
-        raise NotFound()
+        raise RecordNotFound()
     return theme
 
 
@@ -972,13 +972,13 @@ def split_theme(actor, theme: Theme, n_parts: int | None = None) -> list[Theme]:
 
 def _assignment_for(analysis: ThemeAnalysis, source: str, source_id: int) -> ThemeAssignment:
     if source not in SOURCES or not 0 < source_id < 2**31:
-        raise NotFound()
+        raise RecordNotFound()
     assignment = db.session.scalar(select(ThemeAssignment).where(
         ThemeAssignment.analysis_id == analysis.id, ThemeAssignment.source == source,
         ThemeAssignment.source_id == source_id))
     if assignment is None:
         if not any(item.key == (source, source_id) for item in analysis_items(analysis)):
-            raise NotFound()
+            raise RecordNotFound()
         assignment = ThemeAssignment(analysis_id=analysis.id, source=source, source_id=source_id)
         db.session.add(assignment)
     return assignment

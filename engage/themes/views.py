@@ -16,7 +16,9 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
-from ..accounts.forms import LANGUAGE_CHOICES, RELATIONSHIP_CHOICES
+from ..accounts.vocabulary import RELATIONSHIP_CHOICES
+
+from ..vocabulary import LANGUAGE_CHOICES
 from ..extensions import limiter, person_id_for_limits
 from ..forms import TextForm
 from ..plans import services as plans

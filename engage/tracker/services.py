@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from ..domain import RecordNotFound
 from ..extensions import db
 from ..i18n import utc_to_local
 from ..models import utcnow
@@ -258,15 +258,15 @@ def find_action(action_id: int) -> PlanAction | None:
 
 
 def get_action(action_id: int) -> PlanAction:
-    """The action with its section, plan and indicators, or a 404."""
+    """The action with its section, plan and indicators, or RecordNotFound."""
     action = find_action(action_id)
     if action is None:
-        abort(404)
+        raise RecordNotFound()
     return action
 
 
 def get_update(update_id: int) -> ProgressUpdate:
-    """One update with its action and metric values, or a 404."""
+    """One update with its action and metric values, or RecordNotFound."""
     update = db.session.scalar(
         select(ProgressUpdate)
         .where(ProgressUpdate.id == update_id)
@@ -277,7 +277,7 @@ def get_update(update_id: int) -> ProgressUpdate:
         )
     )
     if update is None:
-        abort(404)
+        raise RecordNotFound()
     return update
 
 

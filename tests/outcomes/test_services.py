@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.exceptions import NotFound
+from engage.domain import RecordNotFound
 
 from engage.audit.models import AuditEvent
 from engage.extensions import db
@@ -196,7 +196,7 @@ def test_keys_must_be_in_the_chosen_version(users, plan, theme):
 
 
 def test_a_plan_that_does_not_exist_is_not_found(users, theme):
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         services.create_outcome(users["leader"], 999_999, theme_id=theme.id, explanation="x", action_key="a",
                                 submission_token="t")
 

@@ -16,7 +16,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import NotFound
+from engage.domain import RecordNotFound
 
 from engage.accounts.models import User
 from engage.audit.models import AuditEvent
@@ -163,7 +163,7 @@ def test_a_plan_can_have_only_one_default_analysis(users):
 
 @pytest.mark.parametrize("plan_id", [999_999, 0, -3, 2**40])
 def test_the_default_analysis_of_a_missing_plan_is_not_found(users, plan_id):
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         services.default_analysis(users["leader"], plan_id)
 
 
@@ -190,7 +190,7 @@ def test_an_analysis_refuses_unknown_sources(users):
 
 
 def test_an_analysis_of_a_missing_plan_is_not_found(users):
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         services.create_analysis(users["leader"], 999_999, title="Nothing")
 
 
@@ -597,9 +597,9 @@ def test_an_item_cannot_be_moved_to_a_merged_theme_or_out_of_scope(users):
     item = services.analysis_items(analysis)[0]
     with pytest.raises(ValueError):
         services.move_item(users["leader"], analysis, item.source, item.source_id, first)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         services.move_item(users["leader"], analysis, FeedbackSource.COMMENT, 999_999, second)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         services.move_item(users["leader"], analysis, "tweet", item.source_id, second)
 
 
