@@ -86,7 +86,7 @@ from engage.surveys.models import (  # noqa: E402
     SurveyStatus,
     survey_response_schools,
 )
-from engage.tracker.services import district_today  # noqa: E402
+from engage.i18n import district_today  # noqa: E402
 
 PASSWORD = "bench password 123"
 LEADER = "leader@example.org"

@@ -7,7 +7,7 @@ Accept-Language preference.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from .extensions import babel
+from .models import utcnow
 
 SESSION_LOCALE_KEY = "locale"
 
@@ -64,3 +65,8 @@ def utc_to_local(moment: datetime | None) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(select_timezone())).replace(tzinfo=None)
+
+
+def district_today(now: datetime | None = None) -> date:
+    """Today's date in the district's time zone."""
+    return utc_to_local(now or utcnow()).date()

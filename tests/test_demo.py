@@ -42,7 +42,8 @@ from engage.surveys.services import SurveyState, survey_state
 from engage.themes import services as theme_services
 from engage.themes.models import RunStatus, Theme, ThemeAssignment, ThemeRun
 from engage.tracker.models import ActionProgress, MetricValue, ProgressStatus, ProgressUpdate
-from engage.tracker.services import can_update_action, district_today, tracked_actions_of_plans
+from engage.i18n import district_today
+from engage.tracker.services import can_update_action, tracked_actions_of_plans
 from engage.tracker.updates import post_update
 
 DEMO_MODELS = (User, School, Organization, Plan, PlanVersion, Comment, CommentSupport, CommentFlag, OutboxMessage,

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..leadership.enrollment import school_year_of
 from ..leadership.models import EnrollmentDimension, EnrollmentFigure
 from ..orgs.models import School
-from ..tracker.services import district_today
+from ..i18n import district_today
 
 SCHOOL_TOTALS = {
     "Cedar Grove Elementary School": 420,

@@ -18,7 +18,7 @@ from ..models import utcnow
 from ..plans.models import Plan, PlanAction
 from ..tracker.models import ProgressStatus as S
 from ..tracker.models import ProgressUpdate
-from ..tracker.services import district_today
+from ..i18n import district_today
 from ..tracker.updates import post_update, recompute_progress
 
 OFFICE_EMAIL = "office@example.org"

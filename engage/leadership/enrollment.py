@@ -24,7 +24,7 @@ from ..audit import services as audit
 from ..extensions import db
 from ..orgs.models import School
 from ..permissions import Permission, require
-from ..surveys.export import BYTE_ORDER_MARK, safe_cell
+from ..csv_export import BYTE_ORDER_MARK, safe_cell
 from ..uploads import file_size_label
 from .models import TWO_OR_MORE, EnrollmentDimension, EnrollmentFigure
 

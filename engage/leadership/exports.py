@@ -13,9 +13,9 @@ from flask_babel import force_locale
 
 from ..audit import services as audit
 from ..extensions import db
-from ..surveys.export import BYTE_ORDER_MARK, CsvExport, safe_cell
+from ..csv_export import BYTE_ORDER_MARK, CsvExport, safe_cell
 from ..themes.exports import plan_slug
-from ..tracker.services import district_today
+from ..i18n import district_today
 from .participation import CHANNEL_LABELS, COLUMNS, HearingFrom, hearing_from
 
 HIDDEN = "hidden"

@@ -12,7 +12,7 @@ from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..forms import database_id
 from ..orgs.services import list_schools
 from ..permissions import Permission, require
-from ..tracker.services import district_today
+from ..i18n import district_today
 from . import bp, enrollment, exports, participation
 from .forms import EnrollmentImportForm, enrollment_form_class
 from .models import EnrollmentDimension

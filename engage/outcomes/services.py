@@ -24,11 +24,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from ..domain import RecordNotFound
 
 from ..accounts.models import User
 from ..audit import services as audit
 from ..comments.models import Comment, CommentStatus
+from ..domain import RecordNotFound
 from ..extensions import db
 from ..i18n import reading_language
 from ..mail.services import send_email

@@ -35,7 +35,6 @@ import csv
 import io
 import random
 from collections import defaultdict
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
@@ -43,6 +42,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit import services as audit
+from ..csv_export import BYTE_ORDER_MARK, FORMULA_STARTS, CsvExport, safe_cell
 from ..extensions import db
 from ..models import as_utc
 from ..i18n import select_timezone
@@ -54,8 +54,6 @@ from .questions import answer_options
 # Column headings stay in English, like the prompts: see the module docstring.
 WITHHELD = "withheld (fewer than 10)"
 NO_LONGER_OFFERED = "(option no longer offered)"
-FORMULA_STARTS = frozenset("=+-@\t\r")
-BYTE_ORDER_MARK = "\ufeff"
 
 
 class ExportRefused(Exception):
@@ -66,18 +64,6 @@ class ExportRefused(Exception):
         self.filters = filters
         self.described = described
 
-
-@dataclass(frozen=True)
-class CsvExport:
-    filename: str
-    content: str  # the whole file, byte order mark first
-    rows: int
-
-
-def safe_cell(value) -> str:
-    """The value as text that a spreadsheet shows, never runs."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def export_responses(actor, survey: Survey, *, relationship: str | None = None, school_id: int | None = None,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from ..domain import RecordNotFound
 
+from ..domain import RecordNotFound
 from ..extensions import db
 from . import services
 from .models import ThemeAnalysis

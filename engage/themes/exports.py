@@ -39,7 +39,7 @@ from ..i18n import select_timezone
 from ..models import as_utc, utcnow
 from ..plans.models import Plan
 from ..plans.services import load_full_plan
-from ..surveys.export import BYTE_ORDER_MARK, CsvExport, safe_cell
+from ..csv_export import BYTE_ORDER_MARK, CsvExport, safe_cell
 from ..surveys.models import Survey, SurveyAnonymity
 from . import reporting, services
 from .forms import NO_PART_LABEL, SOURCE_LABELS

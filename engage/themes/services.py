@@ -34,10 +34,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from ..domain import RecordNotFound
 
 from .. import caching
 from ..audit import services as audit
+from ..domain import RecordNotFound
 from ..extensions import db
 from ..feedback import services as feedback
 from ..feedback.services import FeedbackItem, FeedbackSource, plan_feedback_items

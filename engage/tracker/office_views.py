@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import limit_from_config, limiter, person_id_for_limits, talisman
+from ..i18n import district_today
 from ..uploads import DOWNLOAD_CSP, file_size_label, file_type_label, send_stored_file
 from . import bp, services, updates
 from .forms import ProgressUpdateForm, update_form_class
@@ -79,7 +80,7 @@ def new_update(action_id: int):
     services.require_update_action(current_user, action)
     form = update_form_class(action)()
     if request.method == "GET":
-        form.as_of.data = services.district_today()
+        form.as_of.data = district_today()
         tracked = services.track_actions([action])[0]
         if tracked.update_count:
             form.status.data = tracked.status

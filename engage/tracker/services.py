@@ -13,8 +13,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..domain import RecordNotFound
 from ..extensions import db
-from ..i18n import utc_to_local
-from ..models import utcnow
+from ..i18n import district_today
 from ..orgs.models import Membership, Organization, OrganizationKind
 from ..permissions import Permission, PermissionDenied, can
 from ..plans.models import Plan, PlanAction, PlanIndicator, PlanSection, PlanVersion
@@ -69,11 +68,6 @@ def require_update_action(actor, action: PlanAction) -> None:
 
 
 # Dates -------------------------------------------------------------------------
-
-
-def district_today(now: datetime | None = None) -> date:
-    """Today's date in the district's time zone."""
-    return utc_to_local(now or utcnow()).date()
 
 
 # Reading -----------------------------------------------------------------------

@@ -21,7 +21,8 @@ from ..extensions import db, dialect_insert
 from ..permissions import Permission, PermissionDenied, can
 from ..plans.models import PlanAction
 from .models import ActionProgress, EvidenceKind, MetricValue, ProgressStatus, ProgressUpdate
-from .services import can_update_action, district_today, require_update_action
+from ..i18n import district_today
+from .services import can_update_action, require_update_action
 from .subscriptions import notify_update
 
 SUMMARY_MAX = 5000

@@ -39,7 +39,7 @@ from engage.orgs.models import SchoolLevel
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
 from engage.surveys.models import QuestionKind, SurveyStatus
-from engage.tracker.services import district_today
+from engage.i18n import district_today
 from tests.browser.conftest import axe_violations, describe_violations, expect, sign_in, translated
 from tests.conftest import ROLES, make_user
 from tests.conversations.factories import add_registration, make_session

@@ -12,7 +12,7 @@ from engage.extensions import db
 from engage.leadership.enrollment import enrollment_for_year, school_year_of
 from engage.leadership.models import EnrollmentFigure
 from engage.orgs.models import School
-from engage.tracker.services import district_today
+from engage.i18n import district_today
 from tests.conftest import log_in
 
 
