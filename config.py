@@ -41,6 +41,13 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
 
+    # The feature packages the app is made of, lowest layer first (see engage/components.py).
+    COMPONENTS = (
+        "engage.audit", "engage.mail", "engage.accounts", "engage.orgs", "engage.plans", "engage.comments",
+        "engage.surveys", "engage.conversations", "engage.themes", "engage.tracker", "engage.outcomes",
+        "engage.leadership", "engage.main", "engage.admin", "engage.host",
+    )
+
     SQLALCHEMY_DATABASE_URI = database_url_from_env(
         f"sqlite:///{INSTANCE_DIR / 'engage.sqlite3'}"
     )
@@ -52,8 +59,8 @@ class Config:
     # process that asks for it (tests; or a site with no consumer running).
     QUEUE_SQLITE_PATH = os.environ.get("QUEUE_SQLITE_PATH", str(INSTANCE_DIR / "queue.sqlite3"))
     QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", False)
-    # How the themes job turns feedback into vectors: "auto" (sentence embeddings
-    # when `pip install -e '.[embeddings]'` is installed, TF-IDF/LSA otherwise),
+    # How the themes job turns feedback into vectors: "auto" (sentence embeddings,
+    # part of the default install, when a model loads; TF-IDF/LSA otherwise),
     # "tfidf" or "embeddings".
     THEMES_REPRESENTATION = os.environ.get("THEMES_REPRESENTATION", "auto")
     # Up to this many new feedback items are put in their nearest theme while a

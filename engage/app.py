@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
 
-from . import caching, queue
+from . import caching, components, queue
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from .urls import IdConverter
 
@@ -62,9 +62,7 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
     _configure_sqlite(app)
-    _import_models()
-    _import_jobs()
-    _register_blueprints(app)
+    components.install(app, components.load(app.config["COMPONENTS"]))
 
     from . import cli, errors, i18n, templating
 
@@ -149,55 +147,3 @@ def _configure_sqlite(app: Flask) -> None:
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
             dbapi_connection.execute("PRAGMA busy_timeout=30000")
             dbapi_connection.execute("PRAGMA journal_mode=WAL")
-
-
-def _import_models() -> None:
-    """Every feature's models, so Alembic and create_all see the whole schema."""
-    from .accounts import models as _accounts  # noqa: F401
-    from .audit import models as _audit  # noqa: F401
-    from .comments import models as _comments  # noqa: F401
-    from .conversations import models as _conversations  # noqa: F401
-    from .leadership import models as _leadership  # noqa: F401
-    from .mail import models as _mail  # noqa: F401
-    from .orgs import models as _orgs  # noqa: F401
-    from .outcomes import models as _outcomes  # noqa: F401
-    from .plans import models as _plans  # noqa: F401
-    from .surveys import models as _surveys  # noqa: F401
-    from .themes import models as _themes  # noqa: F401
-    from .tracker import models as _tracker  # noqa: F401
-
-
-def _import_jobs() -> None:
-    """Every feature's background jobs, so the queue's workers know them."""
-    from .accounts import services as _accounts  # noqa: F401
-    from .conversations import jobs as _conversation_jobs  # noqa: F401
-    from .mail import services as _mail  # noqa: F401
-    from .themes import jobs as _themes  # noqa: F401
-
-
-def _register_blueprints(app: Flask) -> None:
-    from .accounts import bp as accounts_bp
-    from .admin import bp as admin_bp
-    from .comments import bp as comments_bp
-    from .conversations import bp as conversations_bp
-    from .host import bp as host_bp
-    from .leadership import bp as leadership_bp
-    from .main import bp as main_bp
-    from .outcomes import bp as outcomes_bp
-    from .plans import bp as plans_bp
-    from .surveys import bp as surveys_bp
-    from .themes.blueprint import bp as themes_bp
-    from .tracker import bp as tracker_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(host_bp, url_prefix="/host")
-    app.register_blueprint(leadership_bp, url_prefix="/leadership")
-    app.register_blueprint(plans_bp, url_prefix="/plans")
-    app.register_blueprint(comments_bp)
-    app.register_blueprint(surveys_bp, url_prefix="/surveys")
-    app.register_blueprint(conversations_bp, url_prefix="/conversations")
-    app.register_blueprint(themes_bp, url_prefix="/themes")
-    app.register_blueprint(tracker_bp, url_prefix="/progress")
-    app.register_blueprint(outcomes_bp)

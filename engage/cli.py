@@ -10,17 +10,13 @@ from flask.cli import AppGroup, with_appcontext
 
 from .accounts.forms import PASSWORD_MIN
 from .accounts.services import make_administrator
-from .plans.cli import plans_cli
-from .themes.cli import themes_cli
 from .permissions import Role
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(users_cli)
-    app.cli.add_command(plans_cli)
     app.cli.add_command(queue_cli)
-    app.cli.add_command(themes_cli)
 
 
 @click.command("demo")

@@ -1,0 +1,10 @@
+"""What accounts brings to the app (see `engage.components`)."""
+
+from ..components import Component
+
+component = Component(
+    __package__,
+    blueprint=":bp",
+    models=("models",),
+    jobs=("services",),
+)

@@ -1,0 +1,9 @@
+"""What administration brings to the app (see `engage.components`)."""
+
+from ..components import Component
+
+component = Component(
+    __package__,
+    blueprint=":bp",
+    url_prefix="/admin",
+)

@@ -1,0 +1,8 @@
+"""What the home page brings to the app (see `engage.components`)."""
+
+from ..components import Component
+
+component = Component(
+    __package__,
+    blueprint=":bp",
+)

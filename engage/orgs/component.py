@@ -1,0 +1,8 @@
+"""What organizations and schools brings to the app (see `engage.components`)."""
+
+from ..components import Component
+
+component = Component(
+    __package__,
+    models=("models",),
+)

@@ -1,0 +1,11 @@
+"""What plans brings to the app (see `engage.components`)."""
+
+from ..components import Component
+
+component = Component(
+    __package__,
+    blueprint=":bp",
+    url_prefix="/plans",
+    models=("models",),
+    commands=("cli:plans_cli",),
+)

@@ -1,0 +1,10 @@
+"""What the progress tracker brings to the app (see `engage.components`)."""
+
+from ..components import Component
+
+component = Component(
+    __package__,
+    blueprint=":bp",
+    url_prefix="/progress",
+    models=("models",),
+)
