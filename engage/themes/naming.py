@@ -21,9 +21,8 @@ wins) without them. With embeddings the English and the Spanish name are
 chosen as a pair, adding how close they are to each other: a broad theme
 of broken laptops and home internet was named for the laptops in English
 and for the internet in Spanish, so two leaders reading the same theme
-read of different things (on the labelled school feedback set, the two
-names came from items of one subject in 63% of themes and sub-themes; 72%
-as a pair). A theme with no candidate in a language takes its name
+read of different things (figures in bench/THEMES.md). A theme with no
+candidate in a language takes its name
 in that language from the other; a theme with none at all under these
 rules takes the best clause that is one person's story, a question
 ("Did this come up at the Board meeting?"), starts mid-sentence or is one
