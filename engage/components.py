@@ -1,8 +1,9 @@
 """Components: each feature package says in one place what it brings to the app.
 
 A package's `component.py` holds `component = Component(...)`: its blueprint
-and URL prefix, the modules that define its models and its queue jobs, and
-its `flask` commands, named relative to the package ("models",
+and URL prefix, the modules that define its models and its queue jobs,
+its `flask` commands, and the functions that fill named slots of shared
+pages (`engage.slots`), all named relative to the package ("models",
 "cli:themes_cli"), so a package can be read, moved or left out on its own.
 `create_app` installs the components the `COMPONENTS` setting lists, in that
 order (lowest layer first). Decidim's component manifests and CTFd's plugins
@@ -15,8 +16,8 @@ without building an app.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +35,8 @@ class Component:
     models: tuple[str, ...] = ()
     jobs: tuple[str, ...] = ()
     commands: tuple[str, ...] = ()
+    # Slot name -> the function that fills it (see `engage.slots`).
+    slots: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

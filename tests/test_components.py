@@ -46,3 +46,40 @@ def test_names_are_read_relative_to_the_package():
     assert component.attribute("blueprint:bp").name == "themes"
     assert component.module("").__name__ == "engage.themes"
     assert component.name == "themes"
+
+
+@pytest.fixture
+def with_test_component(app):
+    """The test package's slot functions, as one more installed component."""
+    installed = app.extensions["engage.components"]
+    extra = Component("tests.support_component", slots={"home.highlights": "slots:highlights",
+                                                        "account.activity": "slots:nothing",
+                                                        "comment.marks": "slots:marks"})
+    app.extensions["engage.components"] = (*installed, extra)
+    yield extra
+    app.extensions["engage.components"] = installed
+
+
+def test_a_component_fills_a_slot_of_a_shared_page_with_its_part_and_stylesheet(client, with_test_component):
+    page = client.get("/").get_data(as_text=True)
+    assert "This comment helped shape:" in page
+    assert page.count('href="/static/css/test-extra.css"') == 1
+
+
+def test_slots_gather_every_component_s_parts_and_leave_out_none(app, with_test_component):
+    from engage import slots
+
+    with app.test_request_context():
+        # The conversations' part; the test component's None is left out.
+        assert [part.template for part in slots.fill("account.activity", actor=None)] == [
+            "conversations/_account_slot.html"]
+        marks = slots.fill_each("comment.marks", actor=None, plan_id=1)
+    assert [part.template for part in marks[7]] == ["a.html"] and [part.template for part in marks[8]] == ["b.html"]
+
+
+def test_no_template_global_or_context_processor_runs_a_feature_s_query(app):
+    with app.test_request_context("/"):
+        context = {}
+        app.update_template_context(context)
+    names = set(context) | set(app.jinja_env.globals)
+    assert not names & {"recent_outcomes", "theme_outcomes", "comment_outcomes", "my_conversations"}

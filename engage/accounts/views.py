@@ -9,6 +9,7 @@ from flask_limiter import RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import slots
 from ..errors import render_error
 from ..extensions import limit_from_config, limiter, login_manager
 from ..forms import choices
@@ -212,7 +213,8 @@ def account():
         flash(_("Your account is saved."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form,
-                           sign_in_count=sign_ins.count_sign_ins(current_user))
+                           sign_in_count=sign_ins.count_sign_ins(current_user),
+                           activity=slots.fill("account.activity", actor=current_user))
 
 
 @bp.route("/account/email", methods=["GET", "POST"])

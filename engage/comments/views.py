@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import slots
 from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..permissions import Permission, PermissionDenied, can
 from ..plans import services as plans
@@ -40,6 +41,10 @@ def _anchor_titles(plan, section_key: str | None, action_key: str | None) -> tup
     return None, None
 
 
+def _comment_marks(plan):
+    return slots.fill_each("comment.marks", actor=current_user, plan_id=plan.id)
+
+
 def _render_index(plan, form, status=200):
     section_key = request.values.get("section_key") or request.args.get("section") or None
     action_key = request.values.get("action_key") or request.args.get("action") or None
@@ -52,7 +57,7 @@ def _render_index(plan, form, status=200):
     return render_template(
         "comments/index.html", plan=plan, threads=threads, form=form, sort=sort,
         section_key=section_key, action_key=action_key, section_title=section_title, action_title=action_title,
-        window=plans.feedback_window_state(plan),
+        window=plans.feedback_window_state(plan), marks=_comment_marks(plan),
     ), status
 
 
@@ -105,7 +110,7 @@ def thread(plan_id: int, comment_id: int):
     root, node = found
     section_title, action_title = _anchor_titles(plan, root.section_key, root.action_key)
     return render_template("comments/thread.html", plan=plan, node=node, root=root,
-                           section_title=section_title, action_title=action_title,
+                           section_title=section_title, action_title=action_title, marks=_comment_marks(plan),
                            supported=services.supported_ids(current_user, [root.id]))
 
 

@@ -8,4 +8,5 @@ component = Component(
     url_prefix="/conversations",
     models=("models",),
     jobs=("jobs",),
+    slots={"account.activity": "slots:account_activity"},
 )

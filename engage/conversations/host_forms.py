@@ -9,12 +9,12 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, 
                      StringField, TextAreaField, TimeField, URLField)
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..vocabulary import LANGUAGE_CHOICES
 from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, database_id, email_field,
                      max_length, name_field, single_line,
                      strip_whitespace, TextForm)
 from ..i18n import local_to_utc, utc_to_local
 from ..models import as_utc
+from ..vocabulary import LANGUAGE_CHOICES
 from . import hosting
 from .models import NoteStatus, SessionFormat, SessionStatus
 from .registration import MAX_PARTY_SIZE

@@ -25,7 +25,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..vocabulary import LANGUAGE_CHOICES
 from ..audit import services as audit
 from ..extensions import db
 from ..i18n import utc_to_local
@@ -33,6 +32,7 @@ from ..models import as_utc, utcnow
 from ..orgs.models import School
 from ..permissions import Permission, PermissionDenied, can
 from ..plans import services as plans
+from ..vocabulary import LANGUAGE_CHOICES
 from . import jobs
 from . import registration as seats
 from .models import (

@@ -15,9 +15,8 @@ from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import NumberInput
 
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
-
-from ..vocabulary import LANGUAGE_CHOICES
 from ..forms import WholeNumberField, WholeNumberRange, choices, max_length, strip_whitespace, TextForm
+from ..vocabulary import LANGUAGE_CHOICES
 from .notes import EntryInput
 from .toolkit import SOMETHING_ELSE, comment_card_fields
 

@@ -8,9 +8,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
-
-from ..vocabulary import LANGUAGE_CHOICES
 from ..orgs.services import list_schools
+from ..vocabulary import LANGUAGE_CHOICES
 from . import bp, notes, services
 from .models import NoteStatus
 from .notes_forms import (

@@ -7,8 +7,8 @@ from flask import Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from ..vocabulary import LANGUAGE_CHOICES
 from ..orgs.services import list_schools
+from ..vocabulary import LANGUAGE_CHOICES
 from . import bp, listing
 from .jobs import calendar_invitation
 from .models import SessionStatus
@@ -26,12 +26,6 @@ def conversation_helpers():
         "conversation_language": lambda code: language_names.get(code, code),
         "conversation_signup_state": signup_state,
     }
-
-
-@bp.app_context_processor
-def my_conversations_helper():
-    # A function, so only the page that shows the list (the account page) runs its query.
-    return {"my_conversations": lambda: listing.my_conversations(current_user)}
 
 
 def _filter_form() -> SessionFilterForm:

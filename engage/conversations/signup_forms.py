@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
-from ..vocabulary import LANGUAGE_CHOICES
 from ..forms import (OneSubmission, TextForm, WholeNumberRange, choices, email_field, max_length, name_field,
                      strip_whitespace)
+from ..vocabulary import LANGUAGE_CHOICES
 from .listing import FIRST_YEAR, LAST_YEAR, SessionFilters
 from .models import SessionFormat
 from .registration import MAX_PARTY_SIZE, Signup

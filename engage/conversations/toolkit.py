@@ -20,10 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..accounts.vocabulary import RELATIONSHIP_CHOICES
-
-from ..vocabulary import LANGUAGE_CHOICES
 from .. import uploads
+from ..accounts.vocabulary import RELATIONSHIP_CHOICES
 from ..audit import services as audit
 from ..extensions import db
 from ..models import utcnow
@@ -44,6 +42,7 @@ from ..uploads import (
     stored_path,
 )
 from ..urls import external_url
+from ..vocabulary import LANGUAGE_CHOICES
 from .models import (
     ConversationSession,
     Registration,

@@ -8,8 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from ..vocabulary import LANGUAGE_CHOICES
 from ..forms import OneSubmission, choices, max_length, strip_whitespace
+from ..vocabulary import LANGUAGE_CHOICES
 from . import toolkit
 from .models import ResourceKind
 

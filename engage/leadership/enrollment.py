@@ -19,13 +19,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..vocabulary import LANGUAGE_CHOICES, RACE_ETHNICITY_CHOICES
 from ..audit import services as audit
+from ..csv_export import BYTE_ORDER_MARK, safe_cell
 from ..extensions import db
 from ..orgs.models import School
 from ..permissions import Permission, require
-from ..csv_export import BYTE_ORDER_MARK, safe_cell
 from ..uploads import file_size_label
+from ..vocabulary import LANGUAGE_CHOICES, RACE_ETHNICITY_CHOICES
 from .models import TWO_OR_MORE, EnrollmentDimension, EnrollmentFigure
 
 STUDENTS_MAX = 1_000_000

@@ -30,10 +30,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, union
 
-from ..accounts.vocabulary import RELATIONSHIP_CHOICES
-
-from ..vocabulary import LANGUAGE_CHOICES
 from ..accounts.models import ParticipantProfile, profile_schools
+from ..accounts.vocabulary import RELATIONSHIP_CHOICES
 from ..comments.models import Comment, CommentStatus
 from ..conversations.models import ConversationSession, Registration, RegistrationStatus
 from ..extensions import db
@@ -43,6 +41,7 @@ from ..permissions import Permission, require
 from ..plans.models import Plan
 from ..privacy import differs_safely, is_small, suppressed_counts
 from ..surveys.models import Survey, SurveyResponse, SurveyStatus, survey_response_schools
+from ..vocabulary import LANGUAGE_CHOICES
 from . import enrollment
 from .models import TWO_OR_MORE, EnrollmentDimension
 

@@ -1,5 +1,7 @@
 from flask import render_template
+from flask_login import current_user
 
+from .. import slots
 from ..orgs.services import list_schools
 from ..plans.services import list_published_plans
 from . import bp
@@ -7,7 +9,8 @@ from . import bp
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", schools=list_schools(), plans=list_published_plans())
+    return render_template("main/home.html", schools=list_schools(), plans=list_published_plans(),
+                           highlights=slots.fill("home.highlights", actor=current_user))
 
 
 @bp.route("/privacy")

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -520,25 +519,19 @@ def plan_outcomes(plan_id: int) -> list[PublicOutcome]:
 
 
 def comment_outcomes(plan_id: int) -> dict[int, list[PublicOutcome]]:
-    """The links each comment of the plan is named in, for marking comments in their threads.
-
-    Once per request whatever the number of comments shown: one query when the plan has no
-    linked comments, five when it has.
-    """
-    cache = g.setdefault("comment_outcomes", {})
-    if plan_id not in cache:
-        pairs = db.session.execute(
-            select(OutcomeComment.comment_id, OutcomeComment.outcome_id)
-            .join(FeedbackOutcome, FeedbackOutcome.id == OutcomeComment.outcome_id)
-            .where(FeedbackOutcome.plan_id == plan_id)
-        ).all()
-        by_comment: dict[int, list[PublicOutcome]] = {}
-        if pairs:
-            public = {outcome.id: outcome for outcome in plan_outcomes(plan_id)}
-            for comment_id, outcome_id in pairs:
-                by_comment.setdefault(comment_id, []).append(public[outcome_id])
-        cache[plan_id] = by_comment
-    return cache[plan_id]
+    """The links each comment of the plan is named in, for marking comments in their threads:
+    one query when the plan has no linked comments, five when it has."""
+    pairs = db.session.execute(
+        select(OutcomeComment.comment_id, OutcomeComment.outcome_id)
+        .join(FeedbackOutcome, FeedbackOutcome.id == OutcomeComment.outcome_id)
+        .where(FeedbackOutcome.plan_id == plan_id)
+    ).all()
+    by_comment: dict[int, list[PublicOutcome]] = {}
+    if pairs:
+        public = {outcome.id: outcome for outcome in plan_outcomes(plan_id)}
+        for comment_id, outcome_id in pairs:
+            by_comment.setdefault(comment_id, []).append(public[outcome_id])
+    return by_comment
 
 
 def public_outcome(outcome: FeedbackOutcome) -> PublicOutcome | None:

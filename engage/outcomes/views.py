@@ -20,14 +20,6 @@ edit_limit = limiter.limit(limit_from_config("RATELIMIT_OUTCOMES_EDIT"), methods
                            key_func=lambda: f"outcomes:{person_id_for_limits()}")
 
 
-@bp.app_context_processor
-def outcome_helpers():
-    # The themes drill-down lists a theme's links, comment threads mark the comments that led
-    # somewhere, and the home page shows the newest links, without their views knowing about them.
-    return {"theme_outcomes": services.theme_outcomes, "comment_outcomes": services.comment_outcomes,
-            "recent_outcomes": services.recent_outcomes}
-
-
 # --------------------------------------------------------------------------
 # Public: a theme's summary
 # --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
-
 from ..vocabulary import LANGUAGE_CHOICES
 from .models import OTHER_OPTION_KEY, QuestionKind, SurveyQuestion
 

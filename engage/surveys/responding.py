@@ -24,12 +24,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
-
-from ..vocabulary import LANGUAGE_CHOICES
 from ..extensions import db
 from ..models import SUBMISSION_TOKEN_MAX, utcnow
 from ..orgs.models import School
 from ..permissions import PermissionDenied
+from ..vocabulary import LANGUAGE_CHOICES
 from . import services
 from .models import (
     OTHER_OPTION_KEY,

@@ -75,11 +75,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, null, select, union_all
 
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
-
-from ..vocabulary import LANGUAGE_CHOICES
 from ..extensions import db
 from ..orgs.models import School
 from ..privacy import SMALL_GROUP_THRESHOLD, differs_safely, is_small, suppressed_counts
+from ..vocabulary import LANGUAGE_CHOICES
 from . import disclosure, services
 from .models import (
     OTHER_OPTION_KEY,

@@ -31,16 +31,16 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..vocabulary import LANGUAGE_CHOICES
 from ..audit import services as audit
+from ..csv_export import BYTE_ORDER_MARK, CsvExport, safe_cell
 from ..extensions import db
 from ..feedback.services import FeedbackSource
 from ..i18n import select_timezone
 from ..models import as_utc, utcnow
 from ..plans.models import Plan
 from ..plans.services import load_full_plan
-from ..csv_export import BYTE_ORDER_MARK, CsvExport, safe_cell
 from ..surveys.models import Survey, SurveyAnonymity
+from ..vocabulary import LANGUAGE_CHOICES
 from . import reporting, services
 from .forms import NO_PART_LABEL, SOURCE_LABELS
 from .models import AssignedBy, ThemeAnalysis, ThemeRun

@@ -16,13 +16,13 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
+from .. import slots
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
-
-from ..vocabulary import LANGUAGE_CHOICES
 from ..extensions import limiter, person_id_for_limits
 from ..forms import TextForm
 from ..plans import services as plans
 from ..urls import safe_next_url
+from ..vocabulary import LANGUAGE_CHOICES
 from . import heard, reporting, services
 from .blueprint import bp
 from .forms import (NO_PART_LABEL, OTHER, SOURCE_LABELS, SOURCES, CreateAnalysisForm, MergeForm, MoveItemForm,
@@ -396,6 +396,7 @@ def _render_theme(analysis, theme, *, rename=None, response=None, merge=None, sp
         move_options=_move_options(_theme_choices(themes)), source_labels=_source_labels(), which=theme.id,
         can_edit=theme.status == ThemeStatus.ACTIVE, fit=reporting.theme_fits(themes).get(theme.id),
         fit_labels=FIT_LABELS, unsure=reporting.unsure_count(theme, themed),
+        follow_up=slots.fill("theme.follow_up", actor=current_user, theme=theme),
         **_item_list(themed, theme, sections, parts),
     )
 

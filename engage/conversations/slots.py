@@ -1,0 +1,12 @@
+"""What community conversations show on other features' pages (see `engage.slots`)."""
+
+from __future__ import annotations
+
+from ..slots import Part
+from . import listing
+
+
+def account_activity(actor) -> Part:
+    """On my account: the upcoming conversations I signed up for."""
+    return Part("conversations/_account_slot.html", {"conversations": listing.my_conversations(actor)},
+                ("css/conversations.css",))
