@@ -35,7 +35,7 @@ class Component:
     models: tuple[str, ...] = ()
     jobs: tuple[str, ...] = ()
     commands: tuple[str, ...] = ()
-    # Slot name -> the function that fills it (see `engage.slots`).
+    # Page name -> the function that fills its slots (see `engage.slots`).
     slots: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -1,23 +1,30 @@
 """Named slots on shared pages, filled by components (see `engage.components`).
 
-A shared page names its slots, and its view fills them with what the page
-shows: ``fill("home.highlights", actor=current_user)``. A component says in its
-`slots` which of its functions fills which slot; the function gives a `Part`
-(one of the component's templates and the data it shows, read through the
-component's services) or None. A slot that repeats over a list (each comment
-of a thread) is filled with `fill_each`: the function is called once for the
-whole list and gives each thing's key its Part, so a page's queries do not
-grow with its rows. Templates show the parts with the `slot` macro
-(templates/_macros/slots.html) and run no query of their own.
+A shared page has a name and named slots, and its view fills them with what
+the page shows: ``slots.fill("home", actor=current_user)``. A component says
+in its `slots` which of its functions fills which page; the function is
+called once per page with the same arguments and gives, for each slot it
+fills, a `Part` (one of the component's templates and the data it shows, read
+through the component's services) or None; for a slot repeated over a list
+(each section of a plan, each comment of a thread), a mapping from each
+thing's key to its Part. So a component reads what a page needs once, and a
+page's queries do not grow with its rows. Templates show the parts with the
+macros of templates/_macros/slots.html and run no query of their own.
 
-Slots: "home.highlights" (actor), "account.activity" (actor: what the person
-takes part in), "theme.follow_up" (actor, theme: a leaders' theme page, after
-its response), "comment.marks" (actor, plan_id: each comment of a plan's
-threads, by id).
+Pages and their slots:
+  "home" (actor): "highlights".
+  "account" (actor): "activity" (what the person takes part in).
+  "theme" (actor, theme: a leaders' theme page): "follow_up" (after its response).
+  "comments" (actor, plan: a plan's comment threads): "comment" (by comment id).
+  "plan" (actor, plan, version: a published version of a plan): "links" (under the
+      feedback notice), "section" (by section key), "action" (by action key), "end".
+  "compare" (actor, plan, old, new: two versions compared): "intro", "section",
+      "action" (by key).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,20 +42,37 @@ class Part:
     stylesheets: tuple[str, ...] = ()
 
 
-def fill(slot: str, **page: Any) -> list[Part]:
-    """The parts of a page's slot, in the order of the components."""
-    return [part for part in _filled(slot, page) if part is not None]
+class PageSlots:
+    """A page's slots as its components filled them, in the order of the components."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, list[Part]] = defaultdict(list)
+        self._each: dict[str, dict[Hashable, list[Part]]] = defaultdict(lambda: defaultdict(list))
+
+    def __getitem__(self, slot: str) -> list[Part]:
+        return self._parts.get(slot, [])
+
+    def each(self, slot: str, key: Hashable) -> list[Part]:
+        """The parts of one thing (a section's key, a comment's id) in a repeated slot."""
+        return self._each[slot].get(key, []) if slot in self._each else []
+
+    def all_parts(self) -> list[Part]:
+        return [part for parts in self._parts.values() for part in parts] + \
+            [part for by_key in self._each.values() for parts in by_key.values() for part in parts]
+
+    def add(self, slot: str, filled: Part | Mapping[Hashable, Part] | None) -> None:
+        if isinstance(filled, Part):
+            self._parts[slot].append(filled)
+        elif filled:
+            for key, part in filled.items():
+                self._each[slot][key].append(part)
 
 
-def fill_each(slot: str, **page: Any) -> dict[Hashable, list[Part]]:
-    """For a slot repeated over a list: each key's parts, in the order of the components."""
-    parts: dict[Hashable, list[Part]] = {}
-    for by_key in _filled(slot, page):
-        for key, part in (by_key or {}).items():
-            parts.setdefault(key, []).append(part)
-    return parts
-
-
-def _filled(slot: str, page: Mapping[str, Any]) -> list[Any]:
-    return [component.attribute(component.slots[slot])(**page)
-            for component in current_app.extensions["engage.components"] if slot in component.slots]
+def fill(page: str, **context: Any) -> PageSlots:
+    """The page's slots, filled by every installed component that fills this page."""
+    filled = PageSlots()
+    for component in current_app.extensions["engage.components"]:
+        if page in component.slots:
+            for slot, parts in component.attribute(component.slots[page])(**context).items():
+                filled.add(slot, parts)
+    return filled

@@ -52,9 +52,8 @@ def test_names_are_read_relative_to_the_package():
 def with_test_component(app):
     """The test package's slot functions, as one more installed component."""
     installed = app.extensions["engage.components"]
-    extra = Component("tests.support_component", slots={"home.highlights": "slots:highlights",
-                                                        "account.activity": "slots:nothing",
-                                                        "comment.marks": "slots:marks"})
+    extra = Component("tests.support_component", slots={"home": "slots:home", "account": "slots:account",
+                                                        "comments": "slots:comments"})
     app.extensions["engage.components"] = (*installed, extra)
     yield extra
     app.extensions["engage.components"] = installed
@@ -66,15 +65,19 @@ def test_a_component_fills_a_slot_of_a_shared_page_with_its_part_and_stylesheet(
     assert page.count('href="/static/css/test-extra.css"') == 1
 
 
-def test_slots_gather_every_component_s_parts_and_leave_out_none(app, with_test_component):
+def test_a_page_gathers_every_component_s_parts_and_leaves_out_none(app, with_test_component):
+    from types import SimpleNamespace
+
     from engage import slots
 
     with app.test_request_context():
         # The conversations' part; the test component's None is left out.
-        assert [part.template for part in slots.fill("account.activity", actor=None)] == [
+        assert [part.template for part in slots.fill("account", actor=None)["activity"]] == [
             "conversations/_account_slot.html"]
-        marks = slots.fill_each("comment.marks", actor=None, plan_id=1)
-    assert [part.template for part in marks[7]] == ["a.html"] and [part.template for part in marks[8]] == ["b.html"]
+        filled = slots.fill("comments", actor=None, plan=SimpleNamespace(id=1))
+    assert [part.template for part in filled.each("comment", 7)] == ["a.html"]
+    assert [part.template for part in filled.each("comment", 8)] == ["b.html"]
+    assert filled.each("comment", 9) == [] and filled["nothing here"] == []
 
 
 def test_no_template_global_or_context_processor_runs_a_feature_s_query(app):

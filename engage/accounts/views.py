@@ -214,7 +214,7 @@ def account():
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form,
                            sign_in_count=sign_ins.count_sign_ins(current_user),
-                           activity=slots.fill("account.activity", actor=current_user))
+                           page_slots=slots.fill("account", actor=current_user))
 
 
 @bp.route("/account/email", methods=["GET", "POST"])

@@ -41,8 +41,8 @@ def _anchor_titles(plan, section_key: str | None, action_key: str | None) -> tup
     return None, None
 
 
-def _comment_marks(plan):
-    return slots.fill_each("comment.marks", actor=current_user, plan_id=plan.id)
+def _page_slots(plan):
+    return slots.fill("comments", actor=current_user, plan=plan)
 
 
 def _render_index(plan, form, status=200):
@@ -57,7 +57,7 @@ def _render_index(plan, form, status=200):
     return render_template(
         "comments/index.html", plan=plan, threads=threads, form=form, sort=sort,
         section_key=section_key, action_key=action_key, section_title=section_title, action_title=action_title,
-        window=plans.feedback_window_state(plan), marks=_comment_marks(plan),
+        window=plans.feedback_window_state(plan), page_slots=_page_slots(plan),
     ), status
 
 
@@ -110,7 +110,7 @@ def thread(plan_id: int, comment_id: int):
     root, node = found
     section_title, action_title = _anchor_titles(plan, root.section_key, root.action_key)
     return render_template("comments/thread.html", plan=plan, node=node, root=root,
-                           section_title=section_title, action_title=action_title, marks=_comment_marks(plan),
+                           section_title=section_title, action_title=action_title, page_slots=_page_slots(plan),
                            supported=services.supported_ids(current_user, [root.id]))
 
 

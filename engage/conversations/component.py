@@ -8,5 +8,5 @@ component = Component(
     url_prefix="/conversations",
     models=("models",),
     jobs=("jobs",),
-    slots={"account.activity": "slots:account_activity"},
+    slots={"account": "slots:account"},
 )

@@ -6,7 +6,7 @@ from ..slots import Part
 from . import listing
 
 
-def account_activity(actor) -> Part:
+def account(actor) -> dict:
     """On my account: the upcoming conversations I signed up for."""
-    return Part("conversations/_account_slot.html", {"conversations": listing.my_conversations(actor)},
-                ("css/conversations.css",))
+    return {"activity": Part("conversations/_account_slot.html", {"conversations": listing.my_conversations(actor)},
+                             ("css/conversations.css",))}

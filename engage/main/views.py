@@ -10,7 +10,7 @@ from . import bp
 @bp.route("/")
 def home():
     return render_template("main/home.html", schools=list_schools(), plans=list_published_plans(),
-                           highlights=slots.fill("home.highlights", actor=current_user))
+                           page_slots=slots.fill("home", actor=current_user))
 
 
 @bp.route("/privacy")

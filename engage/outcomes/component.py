@@ -6,6 +6,5 @@ component = Component(
     __package__,
     blueprint=":bp",
     models=("models",),
-    slots={"home.highlights": "slots:home_highlights", "theme.follow_up": "slots:theme_follow_up",
-           "comment.marks": "slots:comment_marks"},
+    slots={"home": "slots:home", "theme": "slots:theme", "comments": "slots:comments"},
 )

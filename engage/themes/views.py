@@ -396,7 +396,7 @@ def _render_theme(analysis, theme, *, rename=None, response=None, merge=None, sp
         move_options=_move_options(_theme_choices(themes)), source_labels=_source_labels(), which=theme.id,
         can_edit=theme.status == ThemeStatus.ACTIVE, fit=reporting.theme_fits(themes).get(theme.id),
         fit_labels=FIT_LABELS, unsure=reporting.unsure_count(theme, themed),
-        follow_up=slots.fill("theme.follow_up", actor=current_user, theme=theme),
+        page_slots=slots.fill("theme", actor=current_user, theme=theme),
         **_item_list(themed, theme, sections, parts),
     )
 

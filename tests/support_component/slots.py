@@ -3,13 +3,13 @@
 from engage.slots import Part
 
 
-def highlights(actor):
-    return Part("outcomes/_comment_slot.html", {"led_to": [], "plan_id": 1}, ("css/test-extra.css",))
+def home(actor):
+    return {"highlights": Part("outcomes/_comment_slot.html", {"led_to": [], "plan_id": 1}, ("css/test-extra.css",))}
 
 
-def nothing(actor):
-    return None
+def account(actor):
+    return {"activity": None}
 
 
-def marks(actor, plan_id):
-    return {7: Part("a.html"), 8: Part("b.html")}
+def comments(actor, plan):
+    return {"comment": {7: Part("a.html"), 8: Part("b.html")}}
