@@ -17,7 +17,8 @@ Pages and their slots:
   "theme" (actor, theme: a leaders' theme page): "follow_up" (after its response).
   "comments" (actor, plan: a plan's comment threads): "comment" (by comment id).
   "plan" (actor, plan, version: a published version of a plan): "links" (under the
-      feedback notice), "section" (by section key), "action" (by action key), "end".
+      feedback notice), "section" (by section key), "action" (by action key, under its
+      title), "action_end" (by action key), "end".
   "compare" (actor, plan, old, new: two versions compared): "intro", "section",
       "action" (by key).
 """

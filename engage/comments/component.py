@@ -6,4 +6,5 @@ component = Component(
     __package__,
     blueprint=":bp",
     models=("models",),
+    slots={"plan": "slots:plan"},
 )

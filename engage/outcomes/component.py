@@ -6,5 +6,6 @@ component = Component(
     __package__,
     blueprint=":bp",
     models=("models",),
-    slots={"home": "slots:home", "theme": "slots:theme", "comments": "slots:comments"},
+    slots={"home": "slots:home", "theme": "slots:theme", "comments": "slots:comments", "plan": "slots:plan",
+           "compare": "slots:compare"},
 )

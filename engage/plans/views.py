@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..comments.services import comment_counts
+from .. import slots
 from ..forms import choices
 from ..i18n import local_to_utc, utc_to_local
 from ..orgs.services import list_schools
@@ -50,26 +50,8 @@ def show(plan_id: int):
         window=services.feedback_window_state(plan),
         months=month_names(),
         short_months=month_names("abbreviated"),
-        comment_counts=comment_counts(plan.id),
-        theme_responses=_published_theme_responses(plan.id),
-        outcomes=_outcome_marks(plan.id),
+        page_slots=slots.fill("plan", actor=current_user, plan=plan, version=version),
     )
-
-
-def _published_theme_responses(plan_id: int):
-    # Imported here: themes reads feedback, whose sources (comments) import plans.
-    from ..themes.services import published_responses
-
-    return published_responses(plan_id)
-
-
-def _outcome_marks(plan_id: int, compared: tuple[int, int] | None = None):
-    """The plan's "you said, we did" links, keyed by the part they led to (for a comparison: its versions' only)."""
-    # Imported here, as themes are: outcomes reads themes and comments, which import plans.
-    from ..outcomes.services import comparison_marks, outcome_marks, plan_outcomes
-
-    outcomes = plan_outcomes(plan_id)
-    return comparison_marks(outcomes, *compared) if compared else outcome_marks(outcomes)
 
 
 @bp.route("/<id:plan_id>/compare")
@@ -85,7 +67,7 @@ def compare(plan_id: int):
     names = month_names()
     changes = diff_snapshots(old.snapshot, new.snapshot, month_name=lambda m: names.get(m, str(m)))
     return render_template("plans/compare.html", plan=plan, old=old, new=new, diff=changes,
-                           outcomes=_outcome_marks(plan.id, (old.number, new.number)))
+                           page_slots=slots.fill("compare", actor=current_user, plan=plan, old=old, new=new))
 
 
 @bp.route("/<id:plan_id>/preview")

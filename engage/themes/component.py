@@ -9,4 +9,5 @@ component = Component(
     models=("models",),
     jobs=("jobs",),
     commands=("cli:themes_cli",),
+    slots={"plan": "slots:plan"},
 )

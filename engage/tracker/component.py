@@ -7,4 +7,5 @@ component = Component(
     blueprint=":bp",
     url_prefix="/progress",
     models=("models",),
+    slots={"plan": "slots:plan"},
 )
