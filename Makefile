@@ -22,6 +22,7 @@ demo: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-postgres: install
