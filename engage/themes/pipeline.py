@@ -429,9 +429,11 @@ class TfidfLsa:
             dense = svd.fit(x[rows]).transform(x)
         else:
             dense = svd.fit_transform(x)
-        median_kept = float(np.median(self._kept(dense, x)))
+        kept = self._kept(dense, x)
+        median_kept = float(np.median(kept))
         self.fitted_ = (vectorizers, svd, median_kept)
-        return self._reduce(x, svd, median_kept, dense)
+        dense[kept < _UNEXPLAINED_BELOW * median_kept] = 0.0
+        return _unit_rows(dense.astype(np.float32, copy=False), copy=False)
 
     @staticmethod
     def _kept(dense: np.ndarray, x) -> np.ndarray:
@@ -440,13 +442,12 @@ class TfidfLsa:
         return np.linalg.norm(dense, axis=1) / np.maximum(row_norms(x), 1e-12)
 
     @classmethod
-    def _reduce(cls, x, svd: TruncatedSVD | None, median_kept: float | None,
-                dense: np.ndarray | None = None) -> np.ndarray:
-        """`x` in LSA space (`dense` when already computed); rows the space explains badly, and
+    def _reduce(cls, x, svd: TruncatedSVD | None, median_kept: float | None) -> np.ndarray:
+        """`x` in the fitted LSA space; rows the space explains badly, and
         texts without any n-gram, become all-zero rows: Other."""
         if svd is None:
             return _unit_rows(x.toarray().astype(np.float32, copy=False), copy=False)
-        dense = svd.transform(x) if dense is None else dense
+        dense = svd.transform(x)
         dense[cls._kept(dense, x) < _UNEXPLAINED_BELOW * median_kept] = 0.0
         return _unit_rows(dense.astype(np.float32, copy=False), copy=False)
 
