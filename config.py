@@ -42,6 +42,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
 
     # The feature packages the app is made of, lowest layer first (see engage/components.py).
+    # A component's own settings are in its component.py.
     COMPONENTS = (
         "engage.audit", "engage.mail", "engage.accounts", "engage.orgs", "engage.plans", "engage.comments",
         "engage.surveys", "engage.conversations", "engage.themes", "engage.tracker", "engage.outcomes",
@@ -69,8 +70,6 @@ class Config:
     # A run that reports no progress for this long is taken as dead (its worker was
     # stopped) and a new run may start.
     THEMES_RUN_STALE_MINUTES = int(os.environ.get("THEMES_RUN_STALE_MINUTES", "120"))
-    # Evidence attached to progress updates (PDF or image).
-    TRACKER_MAX_UPLOAD_BYTES = int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
     # Uploaded toolkit files for hosts.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     TOOLKIT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -128,14 +127,11 @@ class Config:
     # Signing up for a community conversation, per address (guest or signed in).
     RATELIMIT_CONVERSATION_SIGNUP = os.environ.get("RATELIMIT_CONVERSATION_SIGNUP", "20 per hour")
     # Leaders' theme edits and runs, per person.
-    RATELIMIT_PROGRESS_UPDATE = os.environ.get("RATELIMIT_PROGRESS_UPDATE", "30 per minute;300 per hour")
     RATELIMIT_THEMES_EDIT = os.environ.get("RATELIMIT_THEMES_EDIT", "60 per minute;600 per hour")
     # Admins saving or importing enrollment figures, per person.
     RATELIMIT_ENROLLMENT = os.environ.get("RATELIMIT_ENROLLMENT", "30 per minute;300 per hour")
     # Leaders' "you said, we did" links, per person (each may email the linked comments' authors).
     RATELIMIT_OUTCOMES_EDIT = os.environ.get("RATELIMIT_OUTCOMES_EDIT", "30 per minute;300 per hour")
-    # Following a tracker action or plan by email, per network address (each may send a confirmation email).
-    RATELIMIT_TRACKER_SUBSCRIBE = os.environ.get("RATELIMIT_TRACKER_SUBSCRIBE", "10 per hour")
 
     # Links in emails are built on this address, never on the request's Host
     # header (which a stranger controls). Required in production.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -109,6 +110,17 @@ def _init_extensions(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
     app.after_request(_keep_personal_responses_out_of_caches)
+
+
+@migrate.configure
+def _read_the_components_migrations(config):
+    """Alembic reads the revisions in migrations/versions and in each component's own folder."""
+    folders = components.migration_folders(current_app.extensions["engage.components"])
+    if folders:
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join([str(PROJECT_DIR / "migrations" / "versions"),
+                                                                      *folders]))
+    return config
 
 
 def _keep_personal_responses_out_of_caches(response: Response) -> Response:

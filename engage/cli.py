@@ -36,8 +36,10 @@ def demo_command():
         f"{added['comments']} comments, {added['supports']} agreements, {added['flags']} flags, "
         f"{added['surveys']} survey with {added['survey_responses']} responses, "
         f"{added['conversation_sessions']} community conversations with {added['registrations']} sign-ups "
-        f"and {added['conversation_notes']} hosts' notes, {added['progress_updates']} progress updates, "
-        f"{added.get('outcomes', 0)} \"you said, we did\" links, "
+        f"and {added['conversation_notes']} hosts' notes, "
+        # What the components' own demo seeds added, counted under their own words ("progress updates").
+        + "".join(f"{count} {kind}, " for kind, count in added.items() if " " in kind)
+        + f"{added.get('outcomes', 0)} \"you said, we did\" links, "
         f"{added.get('enrollment_figures', 0)} enrollment figures)."
     )
     if added["registrations"] and not current_app.config["QUEUE_IMMEDIATE"]:

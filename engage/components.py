@@ -1,10 +1,12 @@
 """Components: each feature package says in one place what it brings to the app.
 
 A package's `component.py` holds `component = Component(...)`: its blueprint
-and URL prefix, the modules that define its models and its queue jobs,
-its `flask` commands, and the functions that fill named slots of shared
-pages (`engage.slots`), all named relative to the package ("models",
-"cli:themes_cli"), so a package can be read, moved or left out on its own.
+and URL prefix, the modules that define its models and its queue jobs, its
+migrations, its `flask` commands, its permissions, the labels of its audit
+events, its demo seed, its menu entries, its settings and the functions that
+fill named slots of shared pages (`engage.slots`), all named relative to the
+package ("models", "cli:themes_cli"), so a package can be read, moved or left
+out on its own.
 `create_app` installs the components the `COMPONENTS` setting lists, in that
 order (lowest layer first). Decidim's component manifests and CTFd's plugins
 are the models; this one stays small on purpose.
@@ -16,6 +18,7 @@ without building an app.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,16 +28,59 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass(frozen=True)
+class MenuEntry:
+    """A link in the site's main menu. Entries of all components are shown by `order`."""
+
+    label: Any  # a lazy_gettext string
+    endpoint: str
+    order: int
+    # Where the entry is the current page: endpoints, or "blueprint." for all of a blueprint's.
+    current: tuple[str, ...] = ()
+    # Who sees it: holders of `permission`, or those for whom `shown_if` ("module:function" of the
+    # user) is true; everyone when neither is given.
+    permission: str | None = None
+    shown_if: str | None = None
+
+    def is_current(self, endpoint: str | None) -> bool:
+        return bool(endpoint) and any(
+            endpoint.startswith(place) if place.endswith(".") else endpoint == place for place in self.current)
+
+
+@dataclass
+class DemoDistrict:
+    """What the demo's own seed made, handed to each component's demo seed in layer order."""
+
+    district_plan: Any  # open for feedback
+    school_plan: Any  # a school's plan that carries out part of the district's
+    leader: Any
+    added: dict[str, int]  # rows added, by kind ("progress updates"); a seed counts its own
+
+
+@dataclass(frozen=True)
 class Component:
     """What a feature package brings. Names are modules of the package ("models") or
     "module:attribute" ("blueprint:bp"), relative to `package`."""
 
     package: str
+    # Its layer ("sources", "outputs"...): the import-linter contract in pyproject.toml places it
+    # there, so it may import only from its own layer and those below.
+    layer: str | None = None
     blueprint: str | None = None
     url_prefix: str | None = None
     models: tuple[str, ...] = ()
     jobs: tuple[str, ...] = ()
     commands: tuple[str, ...] = ()
+    # A folder of Alembic revisions, read beside migrations/versions.
+    migrations: str | None = None
+    # Permission -> the roles granted it (administrators hold every permission).
+    permissions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # A module with ACTION_LABELS, FIELD_LABELS and DETAIL_LABELS for the audit log.
+    audit_labels: str | None = None
+    # "module:function" called with a DemoDistrict by `flask demo`.
+    demo: str | None = None
+    menu: tuple[MenuEntry, ...] = ()
+    # Setting -> default; an environment variable of the same name overrides it, as in config.py.
+    settings: Mapping[str, Any] = field(default_factory=dict)
     # Page name -> the function that fills its slots (see `engage.slots`).
     slots: Mapping[str, str] = field(default_factory=dict)
 
@@ -63,9 +109,16 @@ def load(packages: Sequence[str]) -> list[Component]:
 
 
 def install(app: Flask, components: Sequence[Component]) -> None:
-    """Every component's models (so Alembic and create_all see the whole schema), jobs (so the
-    queue's workers know them), blueprint and commands."""
+    """Every component's settings (where the config sets none), permissions, models (so Alembic
+    and create_all see the whole schema), jobs (so the queue's workers know them), blueprint and
+    commands."""
+    from .permissions import grant
+
     for component in components:
+        for name, default in component.settings.items():
+            app.config.setdefault(name, _from_environment(name, default))
+        for permission, roles in component.permissions.items():
+            grant(permission, roles)
         for name in (*component.models, *component.jobs):
             component.module(name)
     for component in components:
@@ -74,3 +127,21 @@ def install(app: Flask, components: Sequence[Component]) -> None:
         for command in component.commands:
             app.cli.add_command(component.attribute(command))
     app.extensions["engage.components"] = tuple(components)
+    # Each entry with its `shown_if` function.
+    app.extensions["engage.menu"] = tuple(sorted(
+        ((entry, c.attribute(entry.shown_if) if entry.shown_if else None) for c in components for entry in c.menu),
+        key=lambda pair: pair[0].order))
+
+
+def migration_folders(components: Sequence[Component]) -> list[str]:
+    return [str(os.path.join(os.path.dirname(c.module("").__file__), c.migrations))
+            for c in components if c.migrations]
+
+
+def _from_environment(name: str, default: Any) -> Any:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return type(default)(value)

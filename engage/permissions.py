@@ -2,6 +2,8 @@
 
 Services call `require(actor, Permission.X)` before they change or reveal
 anything; views only turn the resulting PermissionDenied into a 403 page.
+A component brings its own permissions (`Component.permissions`): plain
+names that `grant` adds to roles when the app installs it.
 """
 
 from __future__ import annotations
@@ -32,20 +34,17 @@ class Permission(StrEnum):
     MANAGE_CONVERSATIONS = "manage_conversations"
     # Read the themes of all feedback, run the analysis, correct it and write responses.
     MANAGE_THEMES = "manage_themes"
-    # Post progress updates on any action (members of a district office may post on
-    # their office's actions without it: see engage/tracker/services.py).
-    UPDATE_PROGRESS = "update_progress"
     # Enter or import the district's enrollment figures (compared with who takes part).
     MANAGE_ENROLLMENT = "manage_enrollment"
 
 
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.PARTICIPANT: frozenset(),
     Role.MODERATOR: frozenset({Permission.MODERATE}),
     Role.LEADER: frozenset(
         {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
          Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS,
-         Permission.MANAGE_THEMES, Permission.UPDATE_PROGRESS}
+         Permission.MANAGE_THEMES}
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -68,14 +67,26 @@ class PermissionDenied(Exception):
         self.permission = permission
 
 
-def can(actor: Actor | None, permission: Permission) -> bool:
+# Components' permissions -> the roles granted them.
+_GRANTED: dict[str, frozenset[Role]] = {}
+
+
+def grant(permission: str, roles: tuple[str, ...]) -> None:
+    """A component's permission, held by these roles and by administrators."""
+    if permission in set(Permission):
+        raise ValueError(f"{permission!r} is already a permission of the core")
+    _GRANTED[permission] = frozenset(Role(role) for role in roles) | {Role.ADMIN}
+
+
+def can(actor: Actor | None, permission: str) -> bool:
     if actor is None or not actor.is_authenticated:
         return False
-    if permission in ROLE_PERMISSIONS.get(Role(actor.role), frozenset()):
+    role = Role(actor.role)
+    if permission in ROLE_PERMISSIONS.get(role, frozenset()) or role in _GRANTED.get(permission, ()):
         return True
     return permission in MEMBERSHIP_PERMISSIONS and actor.is_host
 
 
-def require(actor: Actor | None, permission: Permission) -> None:
+def require(actor: Actor | None, permission: str) -> None:
     if not can(actor, permission):
         raise PermissionDenied(permission)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from babel.dates import get_datetime_format
 from flask_babel import format_date, format_time, get_locale
+from flask_login import current_user
 
 from .permissions import Permission, can
 from .text import formatted_text_to_html, plain_text_to_html
@@ -55,4 +56,12 @@ def init_app(app: Flask) -> None:
             "current_path": _current_path(),
             "can": can,
             "Permission": Permission,
+            "main_menu": _main_menu,
         }
+
+
+def _main_menu() -> list:
+    """The components' menu entries the signed-in person (or visitor) may see, in order."""
+    return [entry for entry, shown_if in current_app.extensions["engage.menu"]
+            if (entry.permission is None or can(current_user, entry.permission))
+            and (shown_if is None or shown_if(current_user))]

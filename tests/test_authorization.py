@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from config import Config
+from engage import components
 from engage.conversations.models import ResourceKind, ToolkitResource
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
@@ -13,6 +15,7 @@ from engage.orgs.models import Organization, School
 from engage.outcomes.models import FeedbackOutcome
 from engage.permissions import Permission, PermissionDenied, can, require
 from engage.themes.models import Theme, ThemeAnalysis
+from engage.tracker.component import UPDATE_PROGRESS
 from tests.conftest import ROLES, post_form
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
@@ -173,19 +176,21 @@ def test_route_access_by_role(client_as, users, role, method, path, allowed):
         assert "This page is not open to you" in response.get_data(as_text=True)
 
 
+# The core's permissions and those the components bring.
+PERMISSIONS = [*Permission, *(name for c in components.load(Config.COMPONENTS) for name in c.permissions)]
 ROLE_PERMISSIONS = {
     "participant": set(),
     "host": {Permission.HOST},
     "moderator": {Permission.MODERATE},
     "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
                Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS, Permission.MANAGE_THEMES,
-               Permission.UPDATE_PROGRESS},
-    "admin": set(Permission),
+               UPDATE_PROGRESS},
+    "admin": set(PERMISSIONS),
 }
 
 
 @pytest.mark.parametrize("role", sorted(ROLE_PERMISSIONS))
-@pytest.mark.parametrize("permission", list(Permission))
+@pytest.mark.parametrize("permission", PERMISSIONS)
 def test_permission_table(users, role, permission):
     user = users[role]
     expected = permission in ROLE_PERMISSIONS[role]

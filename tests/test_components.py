@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pkgutil
+from pathlib import Path
 
 import pytest
 
 import engage
-from engage import components
+from config import Config, TestingConfig
+from engage import components, create_app, queue
 from engage.components import Component
+from engage.extensions import db
+from engage.permissions import Role
+from tests.conftest import log_in, make_user
+from tests.plans.factories import make_plan, publish
 
 
 def test_every_feature_package_with_a_component_is_listed_and_installed(app):
@@ -86,3 +92,62 @@ def test_no_template_global_or_context_processor_runs_a_feature_s_query(app):
         app.update_template_context(context)
     names = set(context) | set(app.jinja_env.globals)
     assert not names & {"recent_outcomes", "theme_outcomes", "comment_outcomes", "my_conversations"}
+
+
+# The proof that a feature is a component: the tracker is named nowhere outside its own folders
+# but the component list, and the app runs without it.
+TRACKER_FOLDERS = ("engage/tracker/", "templates/tracker/", "static/css/tracker.css",
+                   "engage/translations/")  # the catalog lists every file's strings
+CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".toml", ".cfg", ".ini", ".mako"}
+
+
+def test_the_tracker_is_named_only_in_its_own_folders_and_the_component_list():
+    root = Path(__file__).resolve().parent.parent
+    naming = []
+    for path in (path for folder in ("engage", "templates", "static", "migrations") for path in (root / folder).rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.suffix in CODE_SUFFIXES and not relative.startswith(TRACKER_FOLDERS):
+            text = path.read_text(encoding="utf-8").lower()
+            if "tracker" in text or "update_progress" in text:
+                naming.append(relative)
+    assert naming == []
+    assert "tracker" not in (root / "pyproject.toml").read_text(encoding="utf-8")
+    config = (root / "config.py").read_text(encoding="utf-8")
+    assert config.count("tracker") == 1 and '"engage.tracker"' in config
+
+
+@pytest.fixture
+def app_without_tracker(app, tmp_path):
+    lean = create_app(TestingConfig, {
+        "COMPONENTS": tuple(name for name in Config.COMPONENTS if name != "engage.tracker"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'without-tracker.sqlite3'}"})
+    with lean.app_context():
+        db.create_all()
+        yield lean
+        db.session.remove()
+        db.engine.dispose()
+    queue.init_app(app)  # threads without an app context use the suite's app again
+
+
+def test_the_app_runs_without_the_tracker(app_without_tracker):
+    assert not any(rule.endpoint.startswith("tracker.") for rule in app_without_tracker.url_map.iter_rules())
+    admin = make_user(email="admin@example.org", role=Role.ADMIN)
+    plan = make_plan()
+    publish(plan)
+    client = app_without_tracker.test_client()
+    assert log_in(client, admin.email).status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    assert ">Plans</a>" in home and ">Administration</a>" in home
+    assert "/progress" not in home and ">Office updates</a>" not in home
+    page = client.get(f"/plans/{plan.id}")
+    assert page.status_code == 200 and "/progress" not in page.get_data(as_text=True)
+    assert client.get("/admin/audit").status_code == 200
+    assert client.get("/progress/").status_code == 404
+
+
+def test_the_tracker_brings_its_menu_entries_permission_and_settings(app, client_as):
+    assert app.config["TRACKER_MAX_UPLOAD_BYTES"] == 10 * 1024 * 1024
+    leader_home = client_as("leader").get("/").get_data(as_text=True)
+    assert ">Progress</a>" in leader_home and ">Office updates</a>" in leader_home
+    participant_home = client_as("participant").get("/").get_data(as_text=True)
+    assert ">Progress</a>" in participant_home and ">Office updates</a>" not in participant_home

@@ -41,6 +41,7 @@ from engage.surveys.models import QuestionKind, Survey, SurveyParticipation, Sur
 from engage.surveys.services import SurveyState, survey_state
 from engage.themes import services as theme_services
 from engage.themes.models import RunStatus, Theme, ThemeAssignment, ThemeRun
+from engage.tracker.component import UPDATE_PROGRESS
 from engage.tracker.models import ActionProgress, MetricValue, ProgressStatus, ProgressUpdate
 from engage.i18n import district_today
 from engage.tracker.services import can_update_action, tracked_actions_of_plans
@@ -498,7 +499,7 @@ def test_demo_tracker_has_metric_values_and_overdue_indicators(demo):
 def test_demo_office_account_updates_only_its_offices_actions(demo):
     office = db.session.scalar(select(User).where(User.email == "office@example.org"))
     assert any(email == office.email for email, *_ in ROLE_USERS)
-    assert not can(office, Permission.UPDATE_PROGRESS)
+    assert not can(office, UPDATE_PROGRESS)
     actions = [t.action for t in demo_tracked_actions() if t.section.plan_id == open_plan().id]
     mine = [a for a in actions if can_update_action(office, a)]
     assert 0 < len(mine) < len(actions)

@@ -4,6 +4,7 @@ from ..components import Component
 
 component = Component(
     __package__,
+    layer="people",
     blueprint=":bp",
     models=("models",),
     jobs=("services",),

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..audit import services as audit
-from ..audit.labels import ACTION_LABELS, DETAIL_LABELS, FIELD_LABELS
+from ..audit.labels import audit_labels
 from ..forms import choices
 from ..mail import services as mail
 from ..orgs import services as orgs
@@ -210,10 +210,11 @@ def outbox_message(message_id: int):
 
 @bp.route("/audit")
 def audit_log():
+    action_labels, field_labels, detail_labels = audit_labels(current_app.extensions["engage.components"])
     return render_template(
         "admin/audit.html",
         page=audit.list_events(current_user, page=_page()),
-        action_labels=ACTION_LABELS,
-        detail_labels=DETAIL_LABELS,
-        field_labels=FIELD_LABELS,
+        action_labels=action_labels,
+        detail_labels=detail_labels,
+        field_labels=field_labels,
     )

@@ -4,5 +4,6 @@ from ..components import Component
 
 component = Component(
     __package__,
+    layer="people",
     models=("models",),
 )

@@ -1,10 +1,16 @@
 """What comments brings to the app (see `engage.components`)."""
 
-from ..components import Component
+from flask_babel import lazy_gettext as _l
+
+from ..components import Component, MenuEntry
+from ..permissions import Permission
 
 component = Component(
     __package__,
+    layer="sources",
     blueprint=":bp",
     models=("models",),
     slots={"plan": "slots:plan"},
+    menu=(MenuEntry(_l("Moderation"), "comments.moderation_queue", 70, current=("comments.moderation_queue",),
+                    permission=Permission.MODERATE),),
 )

@@ -1,12 +1,17 @@
 """What community conversations brings to the app (see `engage.components`)."""
 
-from ..components import Component
+from flask_babel import lazy_gettext as _l
+
+from ..components import Component, MenuEntry
 
 component = Component(
     __package__,
+    layer="sources",
     blueprint=":bp",
     url_prefix="/conversations",
     models=("models",),
     jobs=("jobs",),
     slots={"account": "slots:account"},
+    audit_labels="audit_labels",
+    menu=(MenuEntry(_l("Conversations"), "conversations.list_sessions", 50, current=("conversations.",)),),
 )

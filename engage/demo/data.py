@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ParticipantProfile, DistrictRelationship, User, find_user_by_email, hash_password
 from ..comments import services as comments
 from ..comments.models import Comment, CommentSupport
+from ..components import DemoDistrict
 from ..extensions import db
 from ..models import utcnow
 from ..orgs.models import Membership, Organization, OrganizationKind, School, SchoolLevel
@@ -26,7 +28,6 @@ from .enrollment import load_demo_enrollment
 from .outcomes import load_demo_outcomes
 from .survey import load_demo_survey
 from .themes import load_demo_themes
-from .tracker import load_demo_progress
 
 DEMO_PASSWORD = "engage-demo-2026"
 
@@ -146,9 +147,12 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     load_demo_survey(open_plan, leader, added)
     load_demo_conversations(open_plan, school_plan, added, make_user=_demo_user)
     load_demo_themes([open_plan, school_plan], leader, added)
-    load_demo_progress(open_plan, school_plan, leader, added)
     load_demo_outcomes(open_plan, leader, added)
     load_demo_enrollment(added)
+    district = DemoDistrict(open_plan, school_plan, leader, added)
+    for component in current_app.extensions["engage.components"]:
+        if component.demo:
+            component.attribute(component.demo)(district)
     return added
 
 

@@ -1,10 +1,21 @@
 """What leadership brings to the app (see `engage.components`)."""
 
-from ..components import Component
+from flask_babel import lazy_gettext as _l
+
+from ..components import Component, MenuEntry
+from ..permissions import Permission
 
 component = Component(
     __package__,
+    layer="outputs",
     blueprint=":bp",
     url_prefix="/leadership",
     models=("models",),
+    audit_labels="audit_labels",
+    menu=(
+        MenuEntry(_l("Who we are hearing from"), "leadership.participation", 80,
+                  current=("leadership.participation",), permission=Permission.VIEW_PARTICIPATION),
+        MenuEntry(_l("Enrollment"), "leadership.enrollment", 120, current=("leadership.enrollment",),
+                  permission=Permission.MANAGE_ENROLLMENT),
+    ),
 )

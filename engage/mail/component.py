@@ -4,6 +4,7 @@ from ..components import Component
 
 component = Component(
     __package__,
+    layer="core",
     models=("models",),
     jobs=("services",),
 )

@@ -4,8 +4,10 @@ from ..components import Component
 
 component = Component(
     __package__,
+    layer="outputs",
     blueprint=":bp",
     models=("models",),
     slots={"home": "slots:home", "theme": "slots:theme", "comments": "slots:comments", "plan": "slots:plan",
            "compare": "slots:compare"},
+    audit_labels="audit_labels",
 )

@@ -1,11 +1,15 @@
 """What plans brings to the app (see `engage.components`)."""
 
-from ..components import Component
+from flask_babel import lazy_gettext as _l
+
+from ..components import Component, MenuEntry
 
 component = Component(
     __package__,
+    layer="plans",
     blueprint=":bp",
     url_prefix="/plans",
     models=("models",),
     commands=("cli:plans_cli",),
+    menu=(MenuEntry(_l("Plans"), "plans.index", 20, current=("plans.",)),),
 )

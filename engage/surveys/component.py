@@ -1,10 +1,15 @@
 """What surveys brings to the app (see `engage.components`)."""
 
-from ..components import Component
+from flask_babel import lazy_gettext as _l
+
+from ..components import Component, MenuEntry
 
 component = Component(
     __package__,
+    layer="sources",
     blueprint=":bp",
     url_prefix="/surveys",
     models=("models",),
+    audit_labels="audit_labels",
+    menu=(MenuEntry(_l("Surveys"), "surveys.index", 40, current=("surveys.",)),),
 )

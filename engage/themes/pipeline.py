@@ -764,7 +764,7 @@ def _centred(z: np.ndarray, usable: np.ndarray, keys: Sequence[str]) -> np.ndarr
 
 
 def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous,
-             tracker: _Tracker | None = None, method: str = "kmeans", anchors: Mapping[int, int] | None = None,
+             stages: _Stages | None = None, method: str = "kmeans", anchors: Mapping[int, int] | None = None,
              n_seeds: int = 0, holds: Mapping[int, int] | None = None, unsteered: np.ndarray | None = None) -> None:
     """Fill `labels` (-1 for Other) and `strengths` for the usable rows of `z`, in place.
 
@@ -791,7 +791,7 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
     usable_keys = [keys[i] for i in usable]
     kept = _previous_centers(zc, usable_keys, previous) if previous is not None else None
     if n_themes is None:
-        on_step = tracker.within("choosing the number of themes") if tracker else None
+        on_step = stages.within("choosing the number of themes") if stages else None
         kept_before = kept if z_chosen_on is zc or kept is None else \
             _previous_centers(z_chosen_on, usable_keys, previous)
         k = choose_n_themes(z_chosen_on, random_state, max_k=distinct, previous_centers=kept_before,
@@ -799,8 +799,8 @@ def _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previou
     else:
         k = int(n_themes)
     k = max(1, min(k, distinct))
-    if tracker:
-        tracker.stage("clustering")
+    if stages:
+        stages.stage("clustering")
     if k == 1:
         labels[usable] = 0
     elif kept is not None:
@@ -898,7 +898,7 @@ def _ward_kmeans(z: np.ndarray, k: int, random_state: int) -> np.ndarray:
     return _kmeans(z, len(centers), random_state, init=centers.astype(z.dtype))[0]
 
 
-class _Tracker:
+class _Stages:
     """Reports `find_themes`' progress: each stage has a share of the whole work,
     and the fraction reported never goes down."""
 
@@ -1008,11 +1008,11 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
         name = representation.name
     if previous is not None and not isinstance(previous, ThemeResult):
         previous = ThemeResult.from_dict(previous)
-    tracker = _Tracker(progress, _stage_weights(vectors is not None, n_themes is None, name))
-    tracker.stage("vectorising")
+    stages = _Stages(progress, _stage_weights(vectors is not None, n_themes is None, name))
+    stages.stage("vectorising")
     if n == 0:
         next_id = _match_previous([], previous)
-        tracker.report("done", 1.0)
+        stages.report("done", 1.0)
         return ThemeResult([], _empty_other(), 0, name, n_themes is None, next_id)
     keys = [fingerprint(t) for t in texts]
     # Per-item vectors as the model gives them (sentence embeddings), for naming the themes.
@@ -1055,7 +1055,7 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     holds = {row: index for index, seed in enumerate(seeds) for row in seed.holds}
     unsteered = np.full(n, -1) if seeds else None
     with _threads_for(n):
-        _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous, tracker,
+        _cluster(z, usable, keys, labels, strengths, n_themes, random_state, previous, stages,
                  method=_clustering_for(representation, name), anchors=anchors, n_seeds=len(seeds), holds=holds,
                  unsteered=unsteered)
     if examples:
@@ -1063,7 +1063,7 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
                                                 labels[:n_items], strengths[:n_items])
         raw = raw[:n_items] if raw is not None else None
         unsteered = unsteered[:n_items]
-    tracker.stage("labelling")
+    stages.stage("labelling")
     found = [np.flatnonzero(labels == c) for c in sorted(set(labels.tolist()) - {-1})]
     seed_of_found = {index: int(labels[group[0]]) for index, group in enumerate(found)
                      if labels[group[0]] < len(seeds)}
@@ -1100,7 +1100,7 @@ def find_themes(texts: Sequence[str], *, n_themes: int | None = None, random_sta
     other_members = np.flatnonzero(labels == -1)
     other = _empty_other(other_members.tolist(), [float(strengths[i]) for i in other_members],
                          [keys[i] for i in other_members])
-    tracker.report("done", 1.0)
+    stages.report("done", 1.0)
     result = ThemeResult(themes, other, n, name, n_themes is None, next_id, alike)
     if unsteered is not None:
         result.counted = _unsteered(result.assignments(), unsteered, set(anchors))

@@ -15,8 +15,9 @@ from ..domain import RecordNotFound
 from ..extensions import db
 from ..i18n import district_today
 from ..orgs.models import Membership, Organization, OrganizationKind
-from ..permissions import Permission, PermissionDenied, can
+from ..permissions import PermissionDenied, can
 from ..plans.models import Plan, PlanAction, PlanIndicator, PlanSection, PlanVersion
+from .component import UPDATE_PROGRESS
 from .models import ActionProgress, MetricValue, ProgressStatus, ProgressUpdate
 
 # Permissions -------------------------------------------------------------------
@@ -41,7 +42,12 @@ def office_names(actor) -> frozenset[str]:
 
 def can_update_any_action(actor) -> bool:
     """Leaders and admins may update every action."""
-    return can(actor, Permission.UPDATE_PROGRESS)
+    return can(actor, UPDATE_PROGRESS)
+
+
+def posts_updates(actor) -> bool:
+    """Whether the actor posts progress on some action: leaders, admins and district offices' members."""
+    return can_update_any_action(actor) or bool(actor.is_authenticated and actor.is_office_member)
 
 
 def can_update_action(actor, action: PlanAction, *, offices: frozenset[str] | None = None) -> bool:
@@ -64,7 +70,7 @@ def can_update_action(actor, action: PlanAction, *, offices: frozenset[str] | No
 
 def require_update_action(actor, action: PlanAction) -> None:
     if not can_update_action(actor, action):
-        raise PermissionDenied(Permission.UPDATE_PROGRESS)
+        raise PermissionDenied(UPDATE_PROGRESS)
 
 
 # Dates -------------------------------------------------------------------------
@@ -299,7 +305,7 @@ def can_use_office_pages(actor, *, offices: frozenset[str] | None = None) -> boo
 
 def require_office_pages(actor, *, offices: frozenset[str] | None = None) -> None:
     if not can_use_office_pages(actor, offices=offices):
-        raise PermissionDenied(Permission.UPDATE_PROGRESS)
+        raise PermissionDenied(UPDATE_PROGRESS)
 
 
 def actions_to_update(actor, today: date | None = None) -> list[OfficePlan]:

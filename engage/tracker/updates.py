@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from .. import uploads
 from ..audit import services as audit
 from ..extensions import db, dialect_insert
-from ..permissions import Permission, PermissionDenied, can
+from ..permissions import PermissionDenied, can
 from ..plans.models import PlanAction
+from .component import UPDATE_PROGRESS
 from .models import ActionProgress, EvidenceKind, MetricValue, ProgressStatus, ProgressUpdate
 from ..i18n import district_today
 from .services import can_update_action, require_update_action
@@ -61,7 +62,7 @@ class EvidenceFile:
 
 
 def max_upload_bytes() -> int:
-    return int(current_app.config.get("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+    return current_app.config["TRACKER_MAX_UPLOAD_BYTES"]
 
 
 def evidence_folder() -> Path:
@@ -327,7 +328,7 @@ def _clear_file_fields(update: ProgressUpdate) -> None:
 
 def can_change_update(actor, update: ProgressUpdate) -> bool:
     """Its author (while still allowed on the action) and leaders and admins."""
-    if can(actor, Permission.UPDATE_PROGRESS):
+    if can(actor, UPDATE_PROGRESS):
         return True
     if actor is None or not getattr(actor, "is_authenticated", False) or update.author_id != actor.id:
         return False
@@ -336,7 +337,7 @@ def can_change_update(actor, update: ProgressUpdate) -> bool:
 
 def require_change_update(actor, update: ProgressUpdate) -> None:
     if not can_change_update(actor, update):
-        raise PermissionDenied(Permission.UPDATE_PROGRESS)
+        raise PermissionDenied(UPDATE_PROGRESS)
 
 
 def edit_update(actor, update: ProgressUpdate, *, as_of: date, status: str, percent_complete: int, summary: str,

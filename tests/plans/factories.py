@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from engage.extensions import db
-from engage.plans.models import Plan, PlanAction, PlanIndicator, PlanSection, PlanStatus
+from engage.plans.models import Plan, PlanAction, PlanIndicator, PlanSection, PlanStatus, PlanVersion
+from engage.plans.services import load_full_plan, snapshot
 
 
 def make_plan(title: str = "Family Engagement Plan", *, sections: int = 2, actions_per_section: int = 2,
@@ -25,3 +26,13 @@ def make_plan(title: str = "Family Engagement Plan", *, sections: int = 2, actio
     db.session.add(plan)
     db.session.commit()
     return plan
+
+
+def publish(plan: Plan) -> PlanVersion:
+    """A published version of the plan as it is now, as readers see it."""
+    number = len(plan.versions) + 1
+    version = PlanVersion(plan_id=plan.id, number=number, status=plan.status,
+                          snapshot=snapshot(load_full_plan(plan.id)))
+    db.session.add(version)
+    db.session.commit()
+    return version

@@ -10,11 +10,10 @@ from datetime import date
 
 from engage.extensions import db
 from engage.orgs.models import Organization, OrganizationKind
-from engage.plans.models import Plan, PlanVersion
-from engage.plans.services import load_full_plan, snapshot
+from engage.plans.models import Plan
 from engage.tracker import updates
 from engage.tracker.models import ProgressStatus, ProgressUpdate
-from tests.plans.factories import make_plan
+from tests.plans.factories import make_plan, publish
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SVG_WITH_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
@@ -35,16 +34,6 @@ def png_bytes() -> bytes:
 def webp_bytes() -> bytes:
     body = b"WEBPVP8 " + struct.pack("<I", 10) + b"\x00" * 10
     return b"RIFF" + struct.pack("<I", len(body)) + body
-
-
-def publish(plan: Plan) -> PlanVersion:
-    """A published version of the plan as it is now, so the tracker shows it."""
-    number = len(plan.versions) + 1
-    version = PlanVersion(plan_id=plan.id, number=number, status=plan.status,
-                          snapshot=snapshot(load_full_plan(plan.id)))
-    db.session.add(version)
-    db.session.commit()
-    return version
 
 
 def make_tracked_plan(title: str = "Family Engagement Plan", **kwargs) -> Plan:

@@ -446,7 +446,7 @@ def test_posting_editing_and_deleting_leave_audit_rows(users, action):
 
 
 def test_audit_labels_exist_for_progress_actions():
-    from engage.audit.labels import ACTION_LABELS
+    from engage.tracker.audit_labels import ACTION_LABELS
 
     for action in ("progress.update_posted", "progress.update_edited", "progress.update_deleted"):
         assert action in ACTION_LABELS

@@ -13,13 +13,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..accounts.models import User, find_user_by_email
+from ..components import DemoDistrict
 from ..extensions import db
 from ..models import utcnow
 from ..plans.models import Plan, PlanAction
-from ..tracker.models import ProgressStatus as S
-from ..tracker.models import ProgressUpdate
 from ..i18n import district_today
-from ..tracker.updates import post_update, recompute_progress
+from .models import ProgressStatus as S
+from .models import ProgressUpdate
+from .updates import post_update, recompute_progress
 
 OFFICE_EMAIL = "office@example.org"
 EQUITY_OFFICE = "Office of Equity and Family Engagement"  # the demo organization office@example.org belongs to
@@ -168,8 +169,9 @@ SCHOOL_UPDATES = {
 }
 
 
-def load_demo_progress(district_plan: Plan, school_plan: Plan, leader: User, added: dict[str, int]) -> None:
+def load_demo_progress(district: DemoDistrict) -> None:
     """Name each district action's office, let two interim deadlines pass, and post the updates not posted yet."""
+    district_plan, school_plan, leader, added = district.district_plan, district.school_plan, district.leader, district.added
     _name_offices_and_past_deadlines(district_plan)
     office = find_user_by_email(OFFICE_EMAIL)
     authors = {"leader": leader, "office": office or leader}
@@ -180,7 +182,7 @@ def load_demo_progress(district_plan: Plan, school_plan: Plan, leader: User, add
     planned += [(f"school-{place}", school_actions[place], updates)
                 for place, updates in SCHOOL_UPDATES.items() if place < len(school_actions)]
     posted = _post_updates(planned, authors)
-    added["progress_updates"] = added.get("progress_updates", 0) + posted
+    added["progress updates"] = added.get("progress updates", 0) + posted
 
 
 def _actions(plan: Plan) -> list[PlanAction]:
