@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# The suite runs in one process per core (pytest-xdist), each on its own database; a test file's
+# tests stay in one process, so its module fixtures are built once. PARALLEL= runs it in one process.
+PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: demo test test-postgres test-browser install translations extract-messages update-messages serve bench clean
 
@@ -23,13 +26,13 @@ demo: install
 
 test: install
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 test-postgres: install
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest --ignore=tests/browser $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest --ignore=tests/browser $(PARALLEL) $(PYTEST_ARGS)
 
 test-browser: install
-	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/browser $(PARALLEL) $(PYTEST_ARGS)
 
 serve: install
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import INSTANCE_DIR, Config, config_from_env
 
 from . import caching, components, queue
-from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from .extensions import csrf, db, limiter, login_manager, migrate, talisman
 from .urls import IdConverter
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -12,9 +12,10 @@ from engage.accounts.models import User, find_user_by_email
 from engage.extensions import db, limiter
 from engage.mail.models import OutboxMessage
 from engage.queue import huey
-from tests.conftest import PASSWORD, count_queries, csrf_token, log_in, make_user, post_form
-
-LINK_RE = re.compile(r"http://localhost(/\S+)")
+from tests.support.mail import last_link_to
+from tests.support.people import PASSWORD, make_user
+from tests.support.queries import count_queries
+from tests.support.web import csrf_token, log_in, post_form
 
 
 def register(client, **fields):
@@ -26,14 +27,6 @@ def register(client, **fields):
     }
     data.update(fields)
     return post_form(client, "/register", data, form_page="/register")
-
-
-def last_link_to(email: str) -> str:
-    message = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
-    ).first()
-    assert message is not None, f"no email to {email}"
-    return LINK_RE.search(message.body_text).group(1)
 
 
 def test_registering_creates_an_unverified_participant_and_emails_a_link(client):
@@ -214,6 +207,7 @@ def test_password_reset_answers_the_same_for_unknown_addresses_and_sends_nothing
     known = post_form(client, "/password/forgot", {"email": "pat@example.org"}).get_data(as_text=True)
     unknown = post_form(client, "/password/forgot", {"email": "who@example.org"}).get_data(as_text=True)
     # CSRF tokens carry the second they were made, so two pages can differ there and only there.
+
     def same_page(html: str, email: str) -> str:
         return re.sub(r'(name="csrf_token"[^>]*?value=")[^"]+', r"\1", html.replace(email, "X"))
 

@@ -11,7 +11,8 @@ from engage.extensions import db
 from engage.orgs import services as orgs
 from engage.orgs.models import Membership, Organization, School
 from engage.permissions import PermissionDenied, Role
-from tests.conftest import make_user, post_form
+from tests.support.people import make_user
+from tests.support.web import post_form
 
 
 def audit_actions() -> list[str]:

@@ -16,9 +16,10 @@ from engage.outcomes.models import FeedbackOutcome
 from engage.permissions import Permission, PermissionDenied, can, require
 from engage.themes.models import Theme, ThemeAnalysis
 from engage.tracker.component import UPDATE_PROGRESS
-from tests.conftest import ROLES, post_form
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
+from tests.support.people import ROLES
+from tests.support.web import post_form
 from tests.surveys.factories import make_survey
 from tests.tracker.factories import first_action, make_update, publish
 
@@ -209,7 +210,7 @@ def test_nobody_signed_out_has_any_permission():
 
 
 def test_membership_of_a_non_hosting_organization_does_not_make_a_host(app):
-    from tests.conftest import make_organization, make_user
+    from tests.support.people import make_organization, make_user
 
     office = make_organization("Budget Office", hosts=False)
     assert not can(make_user(organization=office), Permission.HOST)

@@ -13,8 +13,9 @@ from engage import components, create_app, queue
 from engage.components import Component
 from engage.extensions import db
 from engage.permissions import Role
-from tests.conftest import log_in, make_user
 from tests.plans.factories import make_plan, publish
+from tests.support.people import make_user
+from tests.support.web import log_in
 
 
 def test_every_feature_package_with_a_component_is_listed_and_installed(app):

@@ -30,20 +30,20 @@ from engage.demo.comment_writer import Person, write_comments
 from engage.demo.data import DEMO_PASSWORD, ROLE_USERS, load_demo_data
 from engage.demo.feedback import CONCERNS, OFF_TOPIC, FeedbackWriter
 from engage.extensions import db
+from engage.feedback.services import FeedbackSource, conversation_items, plan_feedback_items, survey_answer_items
+from engage.i18n import district_today
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
 from engage.orgs.models import Organization, School
 from engage.permissions import Permission, can
 from engage.plans.models import Plan, PlanVersion
 from engage.plans.services import FeedbackWindow, feedback_window_state
-from engage.feedback.services import FeedbackSource, conversation_items, plan_feedback_items, survey_answer_items
 from engage.surveys.models import QuestionKind, Survey, SurveyParticipation, SurveyResponse
 from engage.surveys.services import SurveyState, survey_state
 from engage.themes import services as theme_services
 from engage.themes.models import RunStatus, Theme, ThemeAssignment, ThemeRun
 from engage.tracker.component import UPDATE_PROGRESS
 from engage.tracker.models import ActionProgress, MetricValue, ProgressStatus, ProgressUpdate
-from engage.i18n import district_today
 from engage.tracker.services import can_update_action, tracked_actions_of_plans
 from engage.tracker.updates import post_update
 
@@ -118,7 +118,7 @@ def test_demo_data_loads_once_and_twice_changes_nothing(app):
 
 
 def test_every_demo_login_works_with_its_role(demo, client):
-    from tests.conftest import log_in, post_form
+    from tests.support.web import log_in, post_form
 
     for email, _name, role, _org in ROLE_USERS:
         assert log_in(client, email, DEMO_PASSWORD).status_code == 302, email
@@ -220,7 +220,7 @@ def test_demo_comments_are_the_same_whenever_the_demo_is_loaded():
 
 
 def test_every_demo_page_answers(demo, client):
-    from tests.conftest import log_in
+    from tests.support.web import log_in
 
     paths = ["/", "/plans/"]
     for plan in (open_plan(), school_plan()):
@@ -358,7 +358,7 @@ def test_demo_conversation_notes_are_feedback_on_the_plans(demo):
 
 
 def test_every_demo_conversation_page_answers(demo, client):
-    from tests.conftest import log_in
+    from tests.support.web import log_in
 
     sessions = demo_sessions()
     paths = ["/conversations/", "/conversations/calendar"] + [f"/conversations/{s.id}" for s in sessions]

@@ -8,7 +8,7 @@ import pytest
 
 from config import TestingConfig
 from engage import create_app
-from tests.conftest import csrf_token
+from tests.support.web import csrf_token
 
 
 def test_missing_pages_get_a_friendly_404(client):
@@ -48,7 +48,7 @@ def test_huge_ids_are_not_found_rather_than_overflowing(client_as):
 
 
 def test_null_characters_in_input_are_a_clear_400(client):
-    from tests.conftest import post_form
+    from tests.support.web import post_form
 
     response = post_form(client, "/register", {"display_name": "a\x00b", "email": "x@example.org"}, form_page="/register")
     assert response.status_code == 400
@@ -56,7 +56,7 @@ def test_null_characters_in_input_are_a_clear_400(client):
 
 
 def test_pagination_links_carry_only_query_values(client_as, users):
-    from tests.conftest import make_user
+    from tests.support.people import make_user
 
     for n in range(55):
         make_user(email=f"p{n}@example.org")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engage.accounts.models import ParticipantProfile
 from sqlalchemy import select
 
+from engage.accounts.models import ParticipantProfile
 from engage.comments import services as comments
 from engage.conversations import notes
 from engage.conversations.models import ConversationNote, NoteEntry
@@ -22,9 +22,9 @@ from engage.feedback.services import (
 from engage.models import utcnow
 from engage.plans import services as plans
 from engage.surveys.models import OTHER_OPTION_KEY, QuestionKind, SurveyAnonymity, SurveyAnswer, SurveyStatus
-from tests.conftest import count_queries
 from tests.conversations.factories import make_session
 from tests.plans.factories import make_plan
+from tests.support.queries import count_queries
 from tests.surveys.factories import add_response, make_school, make_survey, question_of
 
 
@@ -57,7 +57,6 @@ def test_a_reply_names_the_comment_it_answers(users):
 
 
 # Survey answers ------------------------------------------------------------------
-
 
 
 def _plan_survey(**fields):

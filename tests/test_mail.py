@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.mail.services import send_email
-from tests.conftest import make_user
+from tests.support.people import make_user
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -78,7 +78,7 @@ def test_an_unreachable_mail_server_keeps_the_message_and_notes_the_error(app, c
     make_user(email="pat@example.org")
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_USE_TLS=False)
     try:
-        from tests.conftest import post_form
+        from tests.support.web import post_form
 
         response = post_form(client, "/password/forgot", {"email": "pat@example.org"})
     finally:
@@ -94,7 +94,7 @@ def test_delivered_mail_keeps_no_usable_link_in_the_outbox(app, client, smtp_ser
     host, port = smtp_server.server_address
     app.config.update(MAIL_SERVER=host, MAIL_PORT=port, MAIL_USE_TLS=False)
     try:
-        from tests.conftest import post_form
+        from tests.support.web import post_form
 
         post_form(client, "/password/forgot", {"email": "pat@example.org"})
     finally:

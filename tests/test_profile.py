@@ -5,7 +5,8 @@ from __future__ import annotations
 from engage.accounts.models import ParticipantProfile
 from engage.extensions import db
 from engage.orgs.models import School
-from tests.conftest import log_in, make_user, post_form
+from tests.support.people import make_user
+from tests.support.web import log_in, post_form
 
 
 def test_saving_and_deleting_profile_answers(client):

@@ -10,7 +10,8 @@ from engage.audit import services as audit
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.orgs.models import Membership, Organization, School
-from tests.conftest import count_queries, make_user
+from tests.support.people import make_user
+from tests.support.queries import count_queries
 
 _counter = {"n": 0}
 

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,11 +27,11 @@ from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
 from engage.queue import huey
-from tests.conftest import require_or_skip
 from tests.conversations.factories import add_registration, make_session
+from tests.support.environment import redis_test_url, require_or_skip
+from tests.support.queue import pending_jobs, run_jobs_like_a_worker
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def outbox(recipient: str) -> list[OutboxMessage]:
@@ -74,30 +73,6 @@ def sign_up_in(queued_app, email: str) -> int:
         return registration.id
 
 
-def pending_jobs(queued_app) -> list[str]:
-    with queued_app.app_context():
-        return [task.name for task in huey.pending()]
-
-
-def run_jobs_like_a_worker() -> list[str]:
-    """Do what a consumer's worker thread does, until the queue is empty: take a job, run it."""
-    ran, failed = [], []
-
-    def work():
-        try:
-            while (task := huey.dequeue()) is not None:
-                huey.execute(task)
-                ran.append(task.name)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
-            failed.append(exc)
-
-    worker = threading.Thread(target=work, name="test-worker")
-    worker.start()
-    worker.join(timeout=60)
-    assert not worker.is_alive() and not failed, failed
-    return ran
-
-
 def test_a_confirmation_waits_in_the_sqlite_queue_until_a_worker_runs_it(make_queued_app):
     queued_app = make_queued_app()
     sign_up_in(queued_app, "rosa@example.org")
@@ -125,10 +100,10 @@ def test_a_confirmation_waits_in_redis_until_a_worker_runs_it(make_queued_app):
     import redis
 
     try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
+        redis.Redis.from_url(redis_test_url(), socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
-        require_or_skip(f"Redis at {REDIS_TEST_URL} is not reachable: {exc}")
-    queued_app = make_queued_app(REDIS_URL=REDIS_TEST_URL)
+        require_or_skip(f"Redis at {redis_test_url()} is not reachable: {exc}")
+    queued_app = make_queued_app(REDIS_URL=redis_test_url())
     with queued_app.app_context():
         assert type(huey.storage).__name__ == "RedisStorage"
     sign_up_in(queued_app, "amina@example.org")

@@ -6,7 +6,8 @@ import pytest
 
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
 from engage import ConfigurationError, create_app
-from tests.conftest import log_in, make_user, post_form
+from tests.support.people import make_user
+from tests.support.web import log_in, post_form
 
 
 def test_every_form_post_without_a_csrf_token_is_refused_with_a_friendly_page(client, users):
@@ -110,7 +111,7 @@ import sys
 from flask_migrate import upgrade
 from config import DevelopmentConfig
 from engage import create_app
-from tests.conftest import log_in
+from tests.support.web import log_in
 
 app = create_app(DevelopmentConfig, {"RATELIMIT_LOGIN": "2 per minute", "WTF_CSRF_ENABLED": False})
 with app.app_context():

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from engage.accounts.models import find_user_by_email
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
-from tests.conftest import PASSWORD, csrf_token, make_user
-from tests.test_accounts import last_link_to
+from tests.support.mail import last_link_to
+from tests.support.people import PASSWORD, make_user
+from tests.support.web import csrf_token
 
 CHECK_EMAIL = "Check your email to finish signing in"
 PAUSED = "Signing in is paused for a while"
@@ -150,7 +151,7 @@ from flask_migrate import upgrade
 from config import DevelopmentConfig
 from engage import create_app
 from engage.accounts.models import find_user_by_email
-from tests.conftest import make_user
+from tests.support.people import make_user
 
 app = create_app(DevelopmentConfig, {"RATELIMIT_LOGIN_PER_ACCOUNT": "3 per hour",
                                      "RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS": "2 per minute",

@@ -11,8 +11,9 @@ from engage.accounts.models import SignIn
 from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.models import utcnow
-from tests.conftest import PASSWORD, log_in, make_user, post_form
-from tests.test_accounts import last_link_to
+from tests.support.mail import last_link_to
+from tests.support.people import PASSWORD, make_user
+from tests.support.web import log_in, post_form
 
 COOKIES = ("session", "remember_token")
 
@@ -181,8 +182,8 @@ def test_limits_counted_per_person_follow_the_person_to_a_new_sign_in(app, clien
     # Each sign-in has its own token: a fresh sign-in must not start a fresh count.
     from engage.plans import services as plans
     from engage.plans.models import PlanStatus
-    from tests.comments.test_comments import comment_form
     from tests.plans.factories import make_plan
+    from tests.support.comments import comment_form
 
     plan = make_plan(feedback_opens_at=utcnow() - timedelta(days=1), feedback_closes_at=utcnow() + timedelta(days=7))
     plans.publish_version(users["leader"], plan, status=PlanStatus.DRAFT)

@@ -21,7 +21,7 @@ from ..audit import services as audit
 from ..extensions import db
 from ..mail.services import send_email
 from ..models import utcnow
-from ..orgs.models import Membership
+from ..orgs.models import Membership, Organization
 from ..orgs.services import list_schools
 from ..permissions import Permission, Role, require
 from ..queue import job
@@ -389,3 +389,45 @@ def _admin_count() -> int:
     return db.session.scalar(
         select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.active)
     ) or 0
+
+
+# Members of organizations (admins) ----------------------------------------------
+
+
+class UnknownPerson(Exception):
+    pass
+
+
+class AlreadyMember(Exception):
+    pass
+
+
+def add_member(actor, organization: Organization, email: str) -> Membership:
+    require(actor, Permission.MANAGE_ORGANIZATIONS)
+    user = find_user_by_email(email)
+    if user is None:
+        raise UnknownPerson(email)
+    if any(m.user_id == user.id for m in organization.memberships):
+        raise AlreadyMember(email)
+    membership = Membership(user=user, organization=organization)
+    db.session.add(membership)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise AlreadyMember(email) from exc
+    audit.record(actor, "organization.member_added", "organization", organization.id, user_id=user.id)
+    db.session.commit()
+    return membership
+
+
+def remove_member(actor, organization: Organization, user_id: int) -> None:
+    require(actor, Permission.MANAGE_ORGANIZATIONS)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.organization_id == organization.id, Membership.user_id == user_id)
+    )
+    if membership is None:
+        return
+    db.session.delete(membership)
+    audit.record(actor, "organization.member_removed", "organization", organization.id, user_id=user_id)
+    db.session.commit()

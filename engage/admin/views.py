@@ -147,10 +147,10 @@ def add_member(organization_id: int):
     member_form = AddMemberForm()
     if member_form.validate_on_submit():
         try:
-            membership = orgs.add_member(current_user, org, member_form.email.data)
-        except orgs.UnknownPerson:
+            membership = accounts.add_member(current_user, org, member_form.email.data)
+        except accounts.UnknownPerson:
             member_form.email.errors.append(_("No account uses this email address. Ask the person to register first."))
-        except orgs.AlreadyMember:
+        except accounts.AlreadyMember:
             member_form.email.errors.append(_("This person is already a member."))
         else:
             flash(_("%(name)s is now a member.", name=membership.user.display_name), "success")
@@ -162,7 +162,7 @@ def add_member(organization_id: int):
 @bp.post("/organizations/<id:organization_id>/members/<id:user_id>/remove")
 def remove_member(organization_id: int, user_id: int):
     org = _found(orgs.get_organization(current_user, organization_id))
-    orgs.remove_member(current_user, org, user_id)
+    accounts.remove_member(current_user, org, user_id)
     flash(_("The member is removed."), "success")
     return redirect(url_for("admin.organization", organization_id=org.id))
 

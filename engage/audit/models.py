@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User
 from ..extensions import db
 from ..models import utcnow
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..accounts.models import User
 
 
 class AuditEvent(db.Model):

@@ -17,6 +17,7 @@ from ..models import as_utc, utcnow
 from ..queue import job, periodic_job
 from ..urls import external_url
 from .models import CancelledBy, ConversationSession, Registration, RegistrationStatus, SessionFormat, SessionStatus
+from .registration_links import cancel_token, waitlist_position
 
 REMINDER_LEAD = timedelta(hours=24)
 
@@ -65,8 +66,6 @@ def _load_registration(registration_id: int) -> Registration | None:
 
 def email_registration(registration: Registration, template: str, *, attach: bool = True,
                         cancelled: bool = False, **context) -> None:
-    from .registration import cancel_token, waitlist_position
-
     session = registration.session
     send_email(
         registration.email,

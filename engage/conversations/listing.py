@@ -27,7 +27,8 @@ from .models import (
     SessionLanguage,
     SessionStatus,
 )
-from .registration import cancel_token, signup_state, waitlist_position
+from .registration import signup_state
+from .registration_links import cancel_token, waitlist_position
 
 PER_PAGE = 20
 # Far beyond any real listing; keeps OFFSET a sane number whatever the link says.

@@ -10,24 +10,20 @@ people press "Sign up" at the same moment, on any number of app servers.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.tokens import TokenError, make_token, read_token
 from ..audit import services as audit
 from ..extensions import db
 from ..models import as_utc, utcnow
+from . import jobs
 from .models import CancelledBy, ConversationSession, Registration, RegistrationStatus, SessionStatus
 from .services import require_manage_session
 
 MAX_PARTY_SIZE = 10
-CANCEL_TOKEN_PURPOSE = "registration-cancel"
 
 
 class SignupClosed(Exception):
@@ -273,9 +269,7 @@ def cancel_session(actor, session_id: int, *, reason: str, now: datetime | None 
     except BaseException:
         db.session.rollback()
         raise
-    from .jobs import notify_session_cancelled
-
-    notify_session_cancelled(session_id)
+    jobs.notify_session_cancelled(session_id)
     return session
 
 
@@ -287,8 +281,6 @@ def _emails_for(new: Registration | None, promoted: list[Registration]) -> list[
 
 
 def _send(emails: list[tuple[str, int]]) -> None:
-    from . import jobs
-
     send = {
         "confirmation": jobs.send_registration_confirmation,
         "promotion": jobs.send_promotion_notice,
@@ -296,41 +288,6 @@ def _send(emails: list[tuple[str, int]]) -> None:
     }
     for kind, registration_id in emails:
         send[kind](registration_id)
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first in line; None when not waitlisted."""
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = db.session.scalars(
-        select(Registration.id).where(
-            Registration.session_id == registration.session_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            (Registration.waitlisted_at < registration.waitlisted_at)
-            | ((Registration.waitlisted_at == registration.waitlisted_at) & (Registration.id < registration.id)),
-        )
-    ).all()
-    return len(ahead) + 1
-
-
-def _address_digest(registration: Registration) -> str:
-    # The link names the address only by a digest: tokens are readable base64
-    # and end up in server logs and browser history.
-    return hashlib.sha256((registration.email or "").encode("utf-8")).hexdigest()[:20]
-
-
-def cancel_token(registration: Registration) -> str:
-    return make_token(CANCEL_TOKEN_PURPOSE, {"r": registration.id, "a": _address_digest(registration)})
-
-
-def registration_from_token(token: str) -> Registration:
-    """The registration a personal link names; TokenError (or TokenExpired) when it is not valid."""
-    payload = read_token(CANCEL_TOKEN_PURPOSE, token, current_app.config["REGISTRATION_CANCEL_MAX_AGE"])
-    registration = db.session.get(Registration, payload.get("r")) if isinstance(payload.get("r"), int) else None
-    # Tied to the address too, so a link stays with the person it was sent to.
-    if registration is None or not hmac.compare_digest(_address_digest(registration), str(payload.get("a"))):
-        raise TokenError()
-    return registration
 
 
 def set_checked_in(actor, registration: Registration, attended: bool, *, now: datetime | None = None) -> None:

@@ -21,10 +21,9 @@ from .registration import (
     CannotCancel,
     SignupClosed,
     cancel_registration,
-    cancel_token,
     register_for_session,
-    registration_from_token,
 )
+from .registration_links import cancel_token, registration_from_token
 from .signup_forms import signup_form
 
 # Tokens we make are about 100 characters; anything far longer is not one of ours.

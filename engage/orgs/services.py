@@ -1,27 +1,24 @@
-"""Organizations, their members, and the district's schools."""
+"""Organizations and the district's schools. (Adding people to an organization is in accounts.services:
+people are the layer above places.)"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import User, find_user_by_email
 from ..audit import services as audit
 from ..extensions import db
 from ..permissions import Permission, require
 from .models import Membership, Organization, School
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..accounts.models import User
+
 
 class NameTaken(Exception):
-    pass
-
-
-class UnknownPerson(Exception):
-    pass
-
-
-class AlreadyMember(Exception):
     pass
 
 
@@ -98,37 +95,6 @@ def save_organization(actor, organization: Organization | None, **fields) -> Org
     """Create (organization=None) or update an organization."""
     require(actor, Permission.MANAGE_ORGANIZATIONS)
     return _save_named(actor, Organization, organization, fields, ORGANIZATION_FIELDS, "organization")
-
-
-def add_member(actor, organization: Organization, email: str) -> Membership:
-    require(actor, Permission.MANAGE_ORGANIZATIONS)
-    user = find_user_by_email(email)
-    if user is None:
-        raise UnknownPerson(email)
-    if any(m.user_id == user.id for m in organization.memberships):
-        raise AlreadyMember(email)
-    membership = Membership(user=user, organization=organization)
-    db.session.add(membership)
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise AlreadyMember(email) from exc
-    audit.record(actor, "organization.member_added", "organization", organization.id, user_id=user.id)
-    db.session.commit()
-    return membership
-
-
-def remove_member(actor, organization: Organization, user_id: int) -> None:
-    require(actor, Permission.MANAGE_ORGANIZATIONS)
-    membership = db.session.scalar(
-        select(Membership).where(Membership.organization_id == organization.id, Membership.user_id == user_id)
-    )
-    if membership is None:
-        return
-    db.session.delete(membership)
-    audit.record(actor, "organization.member_removed", "organization", organization.id, user_id=user_id)
-    db.session.commit()
 
 
 def organizations_of(actor: User) -> list[Organization]:

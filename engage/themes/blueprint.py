@@ -1,7 +1,5 @@
-"""The themes blueprint, with its routes (leaders' pages and exports)."""
+"""The themes blueprint. Its routes are added by views and export_views (see routes.py)."""
 
 from flask import Blueprint
 
 bp = Blueprint("themes", __name__)
-
-from . import export_views, views  # noqa: E402,F401 - they add their routes to bp

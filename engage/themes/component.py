@@ -8,7 +8,7 @@ from ..permissions import Permission
 component = Component(
     __package__,
     layer="themes",
-    blueprint="blueprint:bp",
+    blueprint="routes:bp",
     url_prefix="/themes",
     models=("models",),
     jobs=("jobs",),

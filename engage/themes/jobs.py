@@ -1,4 +1,5 @@
-"""Background work for themes: runs of the clustering job, and placing new feedback."""
+"""Periodic work for themes: placing new feedback. The jobs a leader's action queues
+(`run_themes_job`, `assign_new_items_job`) are in services, beside the work they do."""
 
 from __future__ import annotations
 
@@ -8,23 +9,11 @@ from huey import crontab
 from sqlalchemy import select
 
 from ..extensions import db
-from ..queue import job, periodic_job
+from ..queue import periodic_job
 from . import services
 from .models import ThemeAnalysis
 
 logger = logging.getLogger(__name__)
-
-
-@job()
-def run_themes_job(run_id: int) -> None:
-    services.execute_run(run_id)
-
-
-@job()
-def assign_new_items_job(analysis_id: int) -> None:
-    analysis = db.session.get(ThemeAnalysis, analysis_id)
-    if analysis is not None:
-        services.assign_new_items(analysis, inline_max=10**9)
 
 
 @periodic_job(crontab(minute="*/10"))

@@ -44,6 +44,7 @@ from ..feedback.services import FeedbackItem, FeedbackSource, plan_feedback_item
 from ..i18n import local_to_utc
 from ..models import as_utc, utcnow
 from ..permissions import Permission, require
+from ..queue import job
 from ..plans.models import Plan
 from . import pipeline
 from .models import (
@@ -254,8 +255,6 @@ def start_run(actor, analysis: ThemeAnalysis, *, n_themes: int | None = None,
         if earlier is None:
             raise
         return earlier
-    from .jobs import run_themes_job
-
     try:
         run_themes_job(run.id)
     except Exception as error:
@@ -292,6 +291,12 @@ def _new_run(actor, analysis: ThemeAnalysis, n_themes: int | None, submission_to
                      n_themes=n_themes)
     db.session.commit()
     return run
+
+
+@job()
+def run_themes_job(run_id: int) -> None:
+    """`execute_run`, in a queue worker."""
+    execute_run(run_id)
 
 
 def execute_run(run_id: int, *, progress: Progress | None = None) -> ThemeRun:
@@ -702,6 +707,14 @@ def _nearest_themes(theme_texts: dict[str, list[str]]) -> pipeline.NearestThemes
     return fitted
 
 
+@job()
+def assign_new_items_job(analysis_id: int) -> None:
+    """`assign_new_items` with no limit, in a queue worker."""
+    analysis = db.session.get(ThemeAnalysis, analysis_id)
+    if analysis is not None:
+        assign_new_items(analysis, inline_max=10**9)
+
+
 def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None = None, *,
                      inline_max: int | None = None, assignments: dict[tuple[str, int], _Assigned] | None = None
                      ) -> int:
@@ -721,8 +734,6 @@ def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None =
         return 0
     limit = current_app.config.get("THEMES_ASSIGN_INLINE_MAX", 2000) if inline_max is None else inline_max
     if len(new) > limit:
-        from .jobs import assign_new_items_job
-
         assign_new_items_job(analysis.id)
         return 0
     effective = effective_theme_ids(analysis.themes)

@@ -21,7 +21,8 @@ import pytest
 from flask_babel import force_locale, gettext
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from tests.conftest import PASSWORD, require_or_skip
+from tests.support.environment import require_or_skip
+from tests.support.people import PASSWORD
 
 CHROMIUM = os.environ.get("ENGAGE_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -232,7 +233,6 @@ def assert_accessible(page) -> None:
 
 
 MAX_PRESSES = 60  # Tab presses before tab_to gives up
-
 
 
 def _focused_element(page) -> str:

@@ -12,7 +12,7 @@ import re
 from engage.accounts.models import DistrictRelationship, find_user_by_email
 from engage.extensions import db
 from tests.browser.conftest import assert_accessible, expect, sign_in, translated
-from tests.conftest import PASSWORD
+from tests.support.people import PASSWORD
 
 NAME = "Rosa Díaz"
 EMAIL = "rosa.diaz@example.org"

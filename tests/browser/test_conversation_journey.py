@@ -49,9 +49,9 @@ from tests.browser.conftest import (
     tab_to,
     translated,
 )
-from tests.conftest import make_organization, make_user
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
+from tests.support.people import make_organization, make_user
 
 MATCH_TITLE = "Conversación en español con cuidado de niños"
 NO_CHILDCARE_TITLE = "Conversación en español sin cuidado de niños"

@@ -24,8 +24,8 @@ import pytest
 
 from engage.permissions import Role
 from tests.browser.conftest import check, expect, heading, sign_in
-from tests.conftest import make_user
 from tests.outcomes.factories import add_comment, add_theme, first_action, link, make_revised_plan
+from tests.support.people import make_user
 
 PARENT_EMAIL = "rosa.parent@example.org"
 COMMENT = "The bus comes so late that my son misses breakfast."

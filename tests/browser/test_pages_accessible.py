@@ -28,8 +28,9 @@ import pytest
 from engage.comments import services as comments
 from engage.conversations import notes as conversation_notes
 from engage.conversations.models import RegistrationStatus, SessionFormat, SessionStatus
-from engage.conversations.registration import cancel_token
+from engage.conversations.registration_links import cancel_token
 from engage.extensions import db
+from engage.i18n import district_today
 from engage.leadership.enrollment import save_enrollment, school_year_of
 from engage.leadership.models import EnrollmentDimension
 from engage.mail.models import OutboxMessage
@@ -39,12 +40,11 @@ from engage.orgs.models import SchoolLevel
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
 from engage.surveys.models import QuestionKind, SurveyStatus
-from engage.i18n import district_today
 from tests.browser.conftest import axe_violations, describe_violations, expect, sign_in, translated
-from tests.conftest import ROLES, make_user
 from tests.conversations.factories import add_registration, make_session
 from tests.outcomes.factories import add_theme, link
 from tests.plans.factories import make_plan
+from tests.support.people import ROLES, make_user
 from tests.surveys.factories import add_response, make_survey, question_of
 from tests.tracker.factories import make_update
 

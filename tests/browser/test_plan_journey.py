@@ -23,8 +23,8 @@ from engage.models import utcnow
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
 from tests.browser.conftest import assert_accessible, expect, heading, sign_in
-from tests.conftest import PASSWORD
 from tests.plans.factories import make_plan
+from tests.support.people import PASSWORD
 
 PLAN_TITLE = "Family Engagement Plan"
 OLD_TITLE = "Action 1.1"

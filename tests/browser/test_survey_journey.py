@@ -33,7 +33,7 @@ from engage.surveys.models import (
     SurveyResponse,
 )
 from tests.browser.conftest import check, expect, heading, press_and_wait_for_page, tab_to, translated
-from tests.conftest import PASSWORD, make_user
+from tests.support.people import PASSWORD, make_user
 from tests.surveys.factories import make_school, make_survey, question_of
 
 PARENT_EMAIL = "rosa.diaz@example.org"

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from tests.browser.conftest import check, expect, heading, sign_in, translated
-from tests.conftest import make_user
+from tests.support.people import make_user
 from tests.tracker.factories import PDF, first_action, make_office, make_tracked_plan
 
 OFFICE_EMAIL = "otto.transport@example.org"

@@ -18,9 +18,12 @@ from engage.models import utcnow
 from engage.permissions import PermissionDenied
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
-from tests.conftest import ROLES, count_queries, make_user, post_form
 from tests.plans.factories import make_plan
-from tests.test_xss import PAYLOADS, active_content
+from tests.support.comments import comment_form
+from tests.support.people import ROLES, make_user
+from tests.support.queries import count_queries
+from tests.support.web import post_form
+from tests.support.xss import PAYLOADS, active_content
 
 
 @pytest.fixture
@@ -37,13 +40,6 @@ def section_key(plan) -> str:
 def post(author, plan, body="Buses leave too early for our kids.", **kwargs):
     kwargs.setdefault("submission_token", secrets.token_hex(8))
     return services.post_comment(author, plan, body=body, **kwargs)
-
-
-def comment_form(client, plan, body, **extra):
-    page = f"/plans/{plan.id}/comments"
-    html = client.get(page).get_data(as_text=True)
-    token = html.split('name="submission_token" type="hidden" value="')[1].split('"')[0]
-    return post_form(client, page, {"body": body, "submission_token": token, **extra}, form_page=page)
 
 
 def test_a_parent_comments_on_a_section_through_the_page(client_as, users, plan):

@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from engage.accounts.tokens import make_token
 from engage.conversations.models import Registration, RegistrationStatus, SessionFormat, SessionStatus
-from engage.conversations.registration import cancel_token
+from engage.conversations.registration_links import cancel_token
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
-from tests.conftest import count_queries, csrf_token, log_in, make_user, post_form
 from tests.conversations.factories import add_registration, make_session
+from tests.support.people import make_user
+from tests.support.queries import count_queries
+from tests.support.web import csrf_token, log_in, post_form
 
 ONLINE_URL = "https://meet.example.org/secret-room"
 
@@ -241,7 +243,7 @@ def test_an_online_link_that_is_not_a_web_address_is_never_a_link(client, app):
 
 
 def test_the_confirmed_registrant_gets_the_online_link_by_email_and_the_public_does_not(client, app):
-    from tests.conftest import post_form
+    from tests.support.web import post_form
 
     session = make_session(format=SessionFormat.ONLINE, online_url=ONLINE_URL)
 

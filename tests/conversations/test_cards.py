@@ -15,23 +15,25 @@ from engage.conversations.notes_forms import BLANK_CARD_ROWS, CardFields
 from engage.conversations.toolkit import comment_card_fields
 from engage.extensions import db
 from engage.permissions import PermissionDenied
-from tests.conftest import count_queries, make_organization, post_form
 from tests.conversations.factories import make_session
-from tests.conversations.test_notes import (
+from tests.support.notes import (
     ALLOWED,
     ROLES,
     audit_rows,
     expected_status,
     form_values,
     hosting_pto,
-    make_client_for,
     main_html,
+    make_client_for,
     published_plan,
     started_session,
     stored_note,
 )
+from tests.support.people import make_organization
+from tests.support.queries import count_queries
+from tests.support.web import post_form
+from tests.support.xss import PAYLOADS, active_content
 from tests.surveys.factories import make_school
-from tests.test_xss import PAYLOADS, active_content
 
 
 def cards_path(session) -> str:

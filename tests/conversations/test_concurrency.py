@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from engage.conversations.models import ConversationSession, Registration, RegistrationStatus
 from engage.conversations.registration import Signup, cancel_registration, register_for_session
 from engage.extensions import db
-from tests.conftest import csrf_token
 from tests.conversations.factories import add_registration, make_session
+from tests.support.web import csrf_token
 
 PEOPLE = 40
 

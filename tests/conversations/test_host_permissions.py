@@ -10,8 +10,9 @@ from engage.conversations import hosting
 from engage.conversations.models import ConversationSession, Registration, RegistrationStatus, SessionStatus
 from engage.extensions import db
 from engage.permissions import PermissionDenied
-from tests.conftest import ROLES, make_organization, make_user, post_form
 from tests.conversations.factories import add_registration, make_session
+from tests.support.people import ROLES, make_organization, make_user
+from tests.support.web import post_form
 
 HOSTS = {"host", "leader", "admin"}
 LEADERSHIP = {"leader", "admin"}

@@ -9,7 +9,6 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from engage.forms import single_line
 from engage.audit.models import AuditEvent
 from engage.conversations import hosting
 from engage.conversations.models import (
@@ -22,15 +21,18 @@ from engage.conversations.models import (
     SessionStatus,
 )
 from engage.extensions import db
+from engage.forms import single_line
 from engage.i18n import local_to_utc, utc_to_local
 from engage.mail.models import OutboxMessage
 from engage.models import as_utc, utcnow
 from engage.orgs.models import School
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
-from tests.conftest import count_queries, make_organization, make_user, post_form
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
+from tests.support.people import make_organization, make_user
+from tests.support.queries import count_queries
+from tests.support.web import post_form
 
 
 def audit_rows(action: str) -> list[AuditEvent]:

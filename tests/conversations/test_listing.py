@@ -13,8 +13,9 @@ from engage.i18n import local_to_utc, utc_to_local
 from engage.models import utcnow
 from engage.orgs.models import School
 from engage.plans.models import PlanVersion
-from tests.conftest import count_queries, make_organization
 from tests.conversations.factories import add_registration, make_session
+from tests.support.people import make_organization
+from tests.support.queries import count_queries
 
 LIST = "/conversations/"
 CALENDAR = "/conversations/calendar"

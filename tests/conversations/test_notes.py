@@ -9,75 +9,38 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from engage.audit.models import AuditEvent
 from engage.conversations import notes
-from engage.conversations.models import (
-    ConversationNote,
-    NoteEntry,
-    NoteEntryKind,
-    NoteStatus,
-    SessionStatus,
-)
+from engage.conversations.models import NoteEntry, NoteEntryKind, NoteStatus, SessionStatus
 from engage.extensions import db
 from engage.models import utcnow
-from engage.orgs.models import Organization
 from engage.permissions import PermissionDenied
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
-from tests.conftest import count_queries, log_in, make_organization, make_user, post_form
 from tests.conversations.factories import add_registration, make_session
-from tests.plans.factories import make_plan
-from tests.test_xss import PAYLOADS, active_content
+from tests.support.notes import (
+    ALLOWED,
+    ROLES,
+    STARTED,
+    audit_rows,
+    expected_status,
+    form_values,
+    hosting_pto,
+    main_html,
+    make_client_for,
+    published_plan,
+    started_session,
+    stored_note,
+)
+from tests.support.people import make_organization
+from tests.support.queries import count_queries
+from tests.support.web import post_form
+from tests.support.xss import PAYLOADS, active_content
 
-STARTED = timedelta(hours=-2)
-
-
-# Helpers (the card tests use them too) -------------------------------------------------
-
-
-def hosting_pto() -> Organization:
-    return db.session.scalar(select(Organization).where(Organization.name == "Hosting PTO"))
-
-
-def published_plan(leader, *, sections: int = 2):
-    plan = make_plan(sections=sections)
-    plans.publish_version(leader, plan, status=PlanStatus.DRAFT)
-    return plan
-
-
-def started_session(users, *, plan=None, organization=None, **fields):
-    """A session of the host's organization that began two hours ago."""
-    return make_session(organization=organization or hosting_pto(), starts_in=STARTED,
-                        plan_id=plan.id if plan is not None else None, **fields)
+# Helpers (tests/support/notes.py has those the card tests use too) ---------------------
 
 
 def notes_path(session) -> str:
     return f"/conversations/{session.id}/notes"
-
-
-def audit_rows(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
-
-
-def main_html(response) -> str:
-    html = response.get_data(as_text=True)
-    return html[html.index("<main"):html.index("</main>")]
-
-
-def form_values(html: str) -> dict[str, str]:
-    """The values a browser would send from the page's first form with rows (inputs, selected options, textareas)."""
-    values = {}
-    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
-        values[name] = unescape(value)
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
-        values[name] = re.sub(r"^\r?\n", "", unescape(body))  # the newline a browser drops
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        selected = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
-        first = re.search(r'<option[^>]*value="([^"]*)"', body)
-        values[name] = unescape(next(v for v in selected.groups() if v is not None)) if selected else \
-            unescape(first.group(1)) if first else ""
-    values.pop("csrf_token", None)
-    return values
 
 
 def entry_rows(*rows: dict, start: int = 0) -> dict:
@@ -94,11 +57,6 @@ def entry_rows(*rows: dict, start: int = 0) -> dict:
 def save_notes(client, session, *rows: dict, action: str = "save", **fields):
     data = {"attendance_count": "", "summary": "", **fields, **entry_rows(*rows), "action": action}
     return post_form(client, notes_path(session), data, form_page=notes_path(session))
-
-
-def stored_note(session) -> ConversationNote | None:
-    db.session.expire_all()
-    return db.session.scalar(select(ConversationNote).where(ConversationNote.session_id == session.id))
 
 
 # Before and after the session -------------------------------------------------------------
@@ -448,31 +406,10 @@ def test_notes_page_runs_the_same_queries_however_many_entries(client_as, users)
 
 # Who may write notes -------------------------------------------------------------------------
 
-ROLES = ["anonymous", "participant", "moderator", "other_host", "host", "leader", "admin"]
-ALLOWED = {"host", "leader", "admin"}
-
-
-def make_client_for(client_as, app):
-    """Like client_as, plus "other_host": a host of a different organization."""
-
-    def make(role: str):
-        if role != "other_host":
-            return client_as(role)
-        other = make_user(email="other-host@example.org", organization=make_organization("Other PTO"))
-        client = app.test_client()
-        assert log_in(client, other.email).status_code == 302
-        return client
-
-    return make
-
 
 @pytest.fixture
 def client_for(client_as, app):
     return make_client_for(client_as, app)
-
-
-def expected_status(role: str, allowed: int = 200) -> int:
-    return 302 if role == "anonymous" else allowed if role in ALLOWED else 403
 
 
 @pytest.mark.parametrize("role", ROLES)

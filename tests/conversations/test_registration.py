@@ -18,14 +18,14 @@ from engage.conversations.registration import (
     cancel_session,
     change_capacity,
     register_for_session,
-    waitlist_position,
 )
+from engage.conversations.registration_links import waitlist_position
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
 from engage.permissions import PermissionDenied
-from tests.conftest import make_organization
 from tests.conversations.factories import add_registration, make_session
+from tests.support.people import make_organization
 
 
 def signup(email: str, party_size: int = 1, **fields) -> Signup:

@@ -15,8 +15,10 @@ from engage.conversations.models import CancelledBy, Registration, RegistrationS
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
-from tests.conftest import count_queries, make_organization, post_form
 from tests.conversations.factories import add_registration, make_session
+from tests.support.people import make_organization
+from tests.support.queries import count_queries
+from tests.support.web import post_form
 
 
 def host_org(users):

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from engage.conversations.models import Registration, RegistrationStatus, SessionStatus
-from engage.conversations.registration import registration_from_token
+from engage.conversations.registration_links import registration_from_token
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.models import utcnow
-from tests.conftest import csrf_token, post_form
 from tests.conversations.factories import add_registration, make_session
+from tests.support.web import csrf_token, post_form
 
 GUEST = {"name": "Rosa Díaz", "email": "rosa@example.org", "party_size": "1", "consent": "y"}
 

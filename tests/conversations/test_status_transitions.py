@@ -9,8 +9,8 @@ cancelled and completed are final.
 from __future__ import annotations
 
 import itertools
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -21,8 +21,8 @@ from engage.conversations.models import ConversationSession, SessionStatus
 from engage.conversations.registration import Signup, cancel_registration, register_for_session
 from engage.extensions import db
 from engage.models import utcnow
-from tests.conftest import post_form
 from tests.conversations.factories import add_registration, make_session
+from tests.support.web import post_form
 
 S, F, X, C = SessionStatus.SCHEDULED, SessionStatus.FULL, SessionStatus.CANCELLED, SessionStatus.COMPLETED
 BY_SIGNUPS, BY_HOST = hosting.BY_SIGNUPS, hosting.BY_HOST

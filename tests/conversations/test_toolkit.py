@@ -14,9 +14,11 @@ from engage.conversations.models import NoteEntry, RegistrationStatus, SessionSt
 from engage.extensions import db
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
-from tests.conftest import count_queries, make_organization, make_user, post_form
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
+from tests.support.people import make_organization, make_user
+from tests.support.queries import count_queries
+from tests.support.web import post_form
 
 TOOLKIT = "/conversations/toolkit"
 PRINTABLES = ("guide", "sign-in-sheet", "comment-cards")

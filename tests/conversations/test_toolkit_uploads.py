@@ -18,7 +18,7 @@ from engage.audit.models import AuditEvent
 from engage.conversations import toolkit
 from engage.conversations.models import ToolkitResource
 from engage.extensions import db
-from tests.conftest import post_form
+from tests.support.web import post_form
 
 TOOLKIT = "/conversations/toolkit"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -21,6 +21,8 @@ from tests.surveys.factories import make_survey
 
 _n = itertools.count(1)
 
+YEAR = "2026-27"
+
 
 def make_school(name: str) -> School:
     school = School(name=name)

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from engage.demo.data import SCHOOLS, load_demo_data
 from engage.demo.enrollment import load_demo_enrollment
 from engage.extensions import db
+from engage.i18n import district_today
 from engage.leadership.enrollment import enrollment_for_year, school_year_of
 from engage.leadership.models import EnrollmentFigure
 from engage.orgs.models import School
-from engage.i18n import district_today
-from tests.conftest import log_in
+from tests.support.web import log_in
 
 
 def test_demo_enrollment_covers_every_school_and_group_once(app):

@@ -14,8 +14,8 @@ from engage.extensions import db
 from engage.leadership import enrollment
 from engage.leadership.models import EnrollmentDimension, EnrollmentFigure
 from engage.permissions import PermissionDenied
-from tests.conftest import csrf_token, post_form
 from tests.leadership.factories import make_school, set_figures
+from tests.support.web import csrf_token, post_form
 
 YEAR = "2026-27"
 PAGE = f"/leadership/enrollment?year={YEAR}"

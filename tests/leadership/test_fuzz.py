@@ -8,8 +8,14 @@ import pytest
 
 from engage.leadership.participation import ALL, COMMENTS, SCHOOL, SURVEYS, hearing_from
 from engage.models import utcnow
-from tests.leadership.factories import (add_commenters, add_responses, commented_plan, make_school, plan_survey,
-                                        set_figures)
+from tests.leadership.factories import (
+    add_commenters,
+    add_responses,
+    commented_plan,
+    make_school,
+    plan_survey,
+    set_figures,
+)
 
 YEAR = "2026-27"
 
@@ -61,7 +67,6 @@ def test_a_plans_channel_close_to_everyone_heard_from_is_hidden(users):
     assert filtered.totals[COMMENTS] is None  # 25 - 20 would give the 5 away
 
 
-
 def test_a_hidden_channel_total_is_not_pinned_by_the_all_channel_total(users):
     # Plan: 20 commenters. Everyone: 5 more commenters on another plan, 15 anonymous survey responses. The plan's
     # comments (20 of 25) are hidden; surveys, sign-ups and attendance show 0, so a shown all-channel 20 would
@@ -75,6 +80,7 @@ def test_a_hidden_channel_total_is_not_pinned_by_the_all_channel_total(users):
     assert totals[ALL] is None
 
 # Fuzzed filters, forms and files: never a server error --------------------------------------------
+
 
 @pytest.fixture
 def admin(client_as):
@@ -121,7 +127,7 @@ def enrollment_figures():
 @pytest.mark.parametrize("value", ["１２", "1e3", "0x10", "12.0", "9" * 5000, "-0", "+5", "\u00a0", "nan", "inf",
                                    "1" * 30])
 def test_fuzzed_enrollment_numbers_never_a_server_error(admin, ash, value):
-    from tests.conftest import post_form
+    from tests.support.web import post_form
     response = post_form(admin, ENROLLMENT_PAGE, {f"school_{ash.id}": value}, form_page=ENROLLMENT_PAGE)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
@@ -133,7 +139,7 @@ def test_fuzzed_enrollment_numbers_never_a_server_error(admin, ash, value):
 def test_duplicated_and_file_fields_in_the_enrollment_form(admin, ash):
     import io
 
-    from tests.conftest import csrf_token
+    from tests.support.web import csrf_token
     token = csrf_token(admin, ENROLLMENT_PAGE)
     response = admin.post(ENROLLMENT_PAGE, data={"csrf_token": token, f"school_{ash.id}": ["12", "13"]})
     assert response.status_code == 302 and enrollment_figures() == {(ash.id, "total", ""): 12}
@@ -145,7 +151,7 @@ def test_duplicated_and_file_fields_in_the_enrollment_form(admin, ash):
 def upload(client, data: bytes, *, year: str = YEAR, filename: str = "e.csv"):
     import io
 
-    from tests.conftest import csrf_token
+    from tests.support.web import csrf_token
     return client.post("/leadership/enrollment/import", data={
         "csrf_token": csrf_token(client, ENROLLMENT_PAGE), "school_year": year,
         "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
@@ -224,7 +230,7 @@ def test_the_same_figures_sent_twice_at_once_are_saved_once(admin, ash, monkeypa
     # The second request read the year's figures before the first one saved them: its insert then hits the
     # unique index, and it updates the figure the first one saved instead of failing.
     from engage.leadership import enrollment
-    from tests.conftest import post_form
+    from tests.support.web import post_form
 
     set_figures(YEAR, {ash: 12})
     real = enrollment._existing_figures
@@ -245,7 +251,7 @@ def test_the_same_figures_sent_twice_at_once_are_saved_once(admin, ash, monkeypa
 
 @pytest.mark.parametrize("value", ["１２", "+5", "1_000", "٣"])
 def test_only_ascii_digits_make_an_enrollment_figure(admin, ash, value):
-    from tests.conftest import post_form
+    from tests.support.web import post_form
     response = post_form(admin, ENROLLMENT_PAGE, {f"school_{ash.id}": value}, form_page=ENROLLMENT_PAGE)
     assert response.status_code == 200
     assert f'id="school_{ash.id}-error"' in response.get_data(as_text=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engage.extensions import db
-from tests.conftest import count_queries
-from tests.leadership.factories import add_commenters, commented_plan, make_school, set_figures
-from tests.leadership.test_page import YEAR
+from tests.leadership.factories import YEAR, add_commenters, commented_plan, make_school, set_figures
+from tests.support.queries import count_queries
 
 
 def host_page(client) -> str:

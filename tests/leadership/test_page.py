@@ -7,11 +7,20 @@ import html as html_lib
 import pytest
 
 from engage.extensions import db
-from tests.conftest import count_queries, post_form
-from tests.leadership.factories import (add_commenters, add_registrations, add_responses, commented_plan,
-                                        make_school, plan_session, plan_survey, set_figures)
+from tests.leadership.factories import (
+    YEAR,
+    add_commenters,
+    add_registrations,
+    add_responses,
+    commented_plan,
+    make_school,
+    plan_session,
+    plan_survey,
+    set_figures,
+)
+from tests.support.queries import count_queries
+from tests.support.web import post_form
 
-YEAR = "2026-27"
 PAGES = ["/leadership/participation", "/leadership/participation.csv", "/leadership/enrollment",
          "/leadership/enrollment/template.csv"]
 ALLOWED = {

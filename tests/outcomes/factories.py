@@ -13,8 +13,8 @@ from engage.plans import services as plans
 from engage.plans.models import Plan, PlanStatus
 from engage.themes import services as theme_services
 from engage.themes.models import Theme, ThemeStatus
-from tests.conftest import make_user
 from tests.plans.factories import make_plan
+from tests.support.people import make_user
 
 _numbers = iter(range(1, 1_000_000))
 

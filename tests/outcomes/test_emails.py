@@ -10,8 +10,8 @@ from engage.extensions import db
 from engage.mail.models import OutboxMessage
 from engage.outcomes import services
 from engage.outcomes.models import OutcomeComment
-from tests.conftest import make_user
 from tests.outcomes.factories import add_comment, add_theme, first_action, link, make_revised_plan
+from tests.support.people import make_user
 
 SUBJECT = "Your comment made a difference"
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from engage.extensions import db
 from engage.outcomes.models import FeedbackOutcome
 from engage.plans.models import PlanVersion
-from tests.conftest import csrf_token
 from tests.outcomes.factories import add_comment, add_theme, first_action, link, make_revised_plan
 from tests.plans.factories import make_plan
+from tests.support.web import csrf_token
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_a_key_only_in_the_draft_cannot_be_linked(users, plan, theme):
 
 def test_the_email_is_plain_text_with_user_text_as_typed_and_a_fixed_subject(users, plan):
     from engage.mail.models import OutboxMessage
-    from tests.conftest import make_user
+    from tests.support.people import make_user
 
     theme = add_theme(plan, "Buses & <vans>")
     author = make_user(email="parent@example.org", name="O'Brien <b>")
@@ -156,7 +156,7 @@ def test_the_email_is_plain_text_with_user_text_as_typed_and_a_fixed_subject(use
 
 
 def test_user_text_is_escaped_on_the_leaders_pages(leader, users, plan):
-    from tests.conftest import make_user
+    from tests.support.people import make_user
 
     theme = add_theme(plan, "<img src=x onerror=alert(1)>")
     comment = add_comment(plan, "<script>alert(2)</script>", author=make_user(name="<svg onload=alert(3)>"))

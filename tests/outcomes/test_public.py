@@ -9,8 +9,9 @@ import pytest
 
 from engage.extensions import db
 from engage.themes.models import ThemeStatus
-from tests.conftest import count_queries, make_user
 from tests.outcomes.factories import add_comment, add_theme, first_action, link, make_revised_plan
+from tests.support.people import make_user
+from tests.support.queries import count_queries
 
 
 @pytest.fixture
@@ -108,7 +109,7 @@ def test_explanations_and_labels_are_escaped(client, users, plan):
 
 
 def _leader(client, users):
-    from tests.conftest import log_in
+    from tests.support.web import log_in
 
     log_in(client, users["leader"].email)
     return client

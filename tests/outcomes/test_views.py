@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from engage.extensions import db
 from engage.outcomes.models import FeedbackOutcome
-from tests.conftest import ROLES, csrf_token
 from tests.outcomes.factories import add_comment, add_theme, first_action, link, make_revised_plan
+from tests.support.people import ROLES
+from tests.support.web import csrf_token
 
 LEADERS = {"leader", "admin"}
 

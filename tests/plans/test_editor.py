@@ -11,8 +11,8 @@ from sqlalchemy import select
 from engage.extensions import db
 from engage.plans import services
 from engage.plans.models import Plan
-from tests.conftest import post_form
 from tests.plans.factories import make_plan
+from tests.support.web import post_form
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -121,7 +121,7 @@ def test_import_for_an_unknown_school_is_refused(app):
 
 
 def test_the_real_seed_plans_import_publish_and_render(app, client, users):
-    from tests.conftest import require_or_skip
+    from tests.support.environment import require_or_skip
 
     seeds = Path(__file__).resolve().parents[3] / "shared" / "seeds"
     files = sorted(seeds.glob("*.txt")) if seeds.is_dir() else []

@@ -18,7 +18,7 @@ from engage.plans.importers import (
     parse_plan,
     parse_plan_file,
 )
-from tests.conftest import require_or_skip
+from tests.support.environment import require_or_skip
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

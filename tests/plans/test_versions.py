@@ -11,8 +11,9 @@ from engage.models import utcnow
 from engage.permissions import PermissionDenied
 from engage.plans import services
 from engage.plans.models import PlanStatus
-from tests.conftest import count_queries, post_form
 from tests.plans.factories import make_plan
+from tests.support.queries import count_queries
+from tests.support.web import post_form
 
 
 def publish(users, plan, status=PlanStatus.DRAFT, note=""):

@@ -20,6 +20,8 @@ from engage.surveys.models import (
 )
 from engage.surveys.questions import default_options
 
+HIDDEN_VIEW = "Fewer than 10 people match these filters, so results are hidden to protect their privacy."
+
 
 def _question(kind: str, prompt: str, **fields) -> SurveyQuestion:
     fields.setdefault("options", default_options(kind))

@@ -25,10 +25,11 @@ from engage.surveys.models import (
     SurveyStatus,
 )
 from engage.surveys.questions import DEFAULT_LIKERT_OPTIONS, PROFILE_PROMPTS
-from tests.conftest import count_queries, post_form
 from tests.plans.factories import make_plan
+from tests.support.queries import count_queries
+from tests.support.web import post_form
+from tests.support.xss import PAYLOADS, active_content
 from tests.surveys.factories import add_response, make_survey, question_of
-from tests.test_xss import PAYLOADS, active_content
 
 
 def choice_rows(*labels: str) -> list[dict]:

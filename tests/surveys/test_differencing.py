@@ -15,9 +15,8 @@ import pytest
 from engage.extensions import db
 from engage.surveys.export import WITHHELD
 from engage.surveys.models import QuestionKind
-from tests.conftest import make_user
-from tests.surveys.factories import add_response, make_school, make_survey, question_of
-from tests.surveys.test_results import HIDDEN_VIEW
+from tests.support.people import make_user
+from tests.surveys.factories import HIDDEN_VIEW, add_response, make_school, make_survey, question_of
 
 
 def rows_of(response) -> list[dict]:

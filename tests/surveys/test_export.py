@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from engage.audit.models import AuditEvent
+from engage.csv_export import safe_cell
 from engage.extensions import db
 from engage.privacy import facts_to_show
-from engage.csv_export import safe_cell
 from engage.surveys.export import WITHHELD
 from engage.surveys.models import QuestionKind, SurveyAnonymity, SurveyResponse
-from tests.conftest import make_user
+from tests.support.people import make_user
 from tests.surveys.factories import add_response, make_school, make_survey, question_of
 
 ACCOUNT_COLUMNS = ["Account number", "Name", "Email"]

@@ -29,8 +29,9 @@ from engage.surveys.models import (
     SurveyStatus,
 )
 from engage.surveys.response_views import BROWSER_COOKIE
-from tests.conftest import count_queries, post_form
 from tests.plans.factories import make_plan
+from tests.support.queries import count_queries
+from tests.support.web import post_form
 from tests.surveys.factories import every_kind_of_question, make_school, make_survey, question_of
 
 K = QuestionKind

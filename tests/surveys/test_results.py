@@ -13,11 +13,9 @@ from engage.permissions import PermissionDenied
 from engage.surveys import results
 from engage.surveys.models import QuestionKind, SurveyAnswer, SurveyResponse, SurveyStatus
 from engage.surveys.results import GroupSizes, ResultFilters
-from tests.conftest import count_queries
-from tests.surveys.factories import add_response, make_school, make_survey, question_of
-from tests.test_xss import PAYLOADS, active_content
-
-HIDDEN_VIEW = "Fewer than 10 people match these filters, so results are hidden to protect their privacy."
+from tests.support.queries import count_queries
+from tests.support.xss import PAYLOADS, active_content
+from tests.surveys.factories import HIDDEN_VIEW, add_response, make_school, make_survey, question_of
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from engage.models import utcnow
 from engage.plans.models import Plan, PlanVersion
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
-from tests.conftest import make_user
 from tests.plans.factories import make_plan
+from tests.support.people import make_user
 
 TOPICS = {
     "bus": ["The school bus is late every morning on our route", "Bus route 12 skips our stop and the bus is late",

@@ -23,7 +23,7 @@ from engage import create_app, queue
 from engage.extensions import db
 from engage.themes import services
 from engage.themes.models import RunStatus, Theme, ThemeAnalysis, ThemeAssignment, ThemeRun, ThemeStatus
-from tests.conftest import _postgres_test_database
+from tests.support.environment import postgres_test_database
 from tests.themes.factories import make_feedback_plan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ def operator_database(request, app, tmp_path):
         url = f"sqlite:///{tmp_path / 'operator.sqlite3'}"
         yield from _prepared(url, app)
     else:
-        with _postgres_test_database(POSTGRES_URL) as url:
+        with postgres_test_database(POSTGRES_URL) as url:
             yield from _prepared(url, app)
 
 

@@ -13,10 +13,10 @@ from engage.plans.models import PlanVersion
 from engage.plans.services import snapshot
 from engage.surveys.models import QuestionKind
 from engage.themes import services
-from tests.conftest import post_form
+from tests.support.theme_pages import post_comments
+from tests.support.web import post_form
 from tests.surveys.factories import add_response, make_survey, question_of
 from tests.themes.factories import analysed_plan
-from tests.themes.test_placing_new_feedback import post_comments
 
 
 def stats(client, analysis) -> dict[str, int]:

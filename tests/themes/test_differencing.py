@@ -13,8 +13,8 @@ from engage.extensions import db
 from engage.feedback.services import FeedbackItem, FeedbackSource, Visibility
 from engage.themes import reporting, services
 from engage.themes.services import ThemedItem
+from tests.support.theme_pages import post, text_of, theme_url, theme_with
 from tests.themes.factories import make_feedback_plan
-from tests.themes.test_views import post, text_of, theme_url, theme_with
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from engage.surveys.models import QuestionKind, SurveyAnonymity
 from engage.themes import services
 from engage.themes.exports import CSV_HEADER, plan_slug
 from engage.themes.models import Theme, ThemeStatus
-from tests.conftest import count_queries
 from tests.plans.factories import make_plan
+from tests.support.queries import count_queries
 from tests.surveys.factories import add_response, make_school, make_survey, question_of
 from tests.themes.factories import TOPICS, add_comments, make_feedback_plan
 

@@ -26,8 +26,8 @@ from engage.extensions import db
 from engage.plans.models import PlanVersion
 from engage.themes import reporting, services
 from engage.themes.models import Theme, ThemeAnalysis, ThemeRun
-from tests.conftest import csrf_token
 from tests.plans.factories import make_plan
+from tests.support.web import csrf_token
 from tests.themes.factories import make_feedback_plan
 
 SCRIPT = '<script>alert("x")</script>'
@@ -98,7 +98,6 @@ def bare(users):
     plan = make_plan("Plan without feedback")
     analysis = services.default_analysis(users["leader"], plan.id)
     return SimpleNamespace(plan=plan, analysis=analysis, base=f"/themes/analyses/{analysis.id}")
-
 
 
 def post(client, path: str, data: dict, *, prefix: str = ""):
@@ -577,7 +576,7 @@ def test_quotes_and_items_say_their_language_only_when_it_is_a_language_code(lea
 
 def test_a_search_of_one_word_typed_a_hundred_times_reads_each_item_once(monkeypatch):
     """Each item's text is normalised once per search, however many (repeated) words are typed."""
-    from tests.themes.test_reporting import row
+    from tests.support.theme_pages import row
 
     rows = [row(1, f"the bus is late {n}") for n in range(50)]
     calls = []

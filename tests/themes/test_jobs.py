@@ -19,9 +19,10 @@ from engage.extensions import db
 from engage.feedback.services import FeedbackSource
 from engage.queue import huey
 from engage.themes import services
-from engage.themes.jobs import assign_new_items_everywhere, run_themes_job
+from engage.themes.jobs import assign_new_items_everywhere
 from engage.themes.models import AssignedBy, RunStatus, ThemeAssignment, ThemeRun
-from tests.test_queue import pending_jobs, run_jobs_like_a_worker
+from engage.themes.services import run_themes_job
+from tests.support.queue import pending_jobs, run_jobs_like_a_worker
 from tests.themes.factories import TOPICS, add_comments, make_feedback_plan
 
 
@@ -35,8 +36,6 @@ def queued_app(app, database_url, tmp_path):
         huey.flush()
         db.engine.dispose()
     queue.init_app(app)
-
-
 
 
 def stored_run(run_id: int) -> ThemeRun:

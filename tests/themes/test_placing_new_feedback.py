@@ -18,7 +18,8 @@ from engage.plans.services import snapshot
 from engage.themes import pipeline, services
 from engage.themes.jobs import assign_new_items_everywhere
 from engage.themes.models import AssignedBy, ThemeAssignment
-from tests.conftest import post_form
+from tests.support.theme_pages import post_comments
+from tests.support.web import post_form
 from tests.themes.factories import TOPICS, add_comments, demo_comments, make_feedback_plan
 
 # Words no other feedback uses: placing them once raised inside scikit-learn (issue 15).
@@ -40,17 +41,6 @@ def analysed(users):
     services.start_run(users["leader"], analysis)
     db.session.expire_all()
     return plan, analysis
-
-
-def post_comments(client, plan, bodies) -> list[int]:
-    """Post each body on the plan through the comment form; the new comments' ids."""
-    for body in bodies:
-        response = post_form(client, f"/plans/{plan.id}/comments",
-                             {"body": body, "submission_token": uuid.uuid4().hex},
-                             form_page=f"/plans/{plan.id}/comments")
-        assert response.status_code == 302, response.get_data(as_text=True)
-    db.session.expire_all()
-    return list(db.session.scalars(select(Comment.id).where(Comment.plan_id == plan.id, Comment.body.in_(bodies))))
 
 
 def leader_pages(analysis) -> list[str]:

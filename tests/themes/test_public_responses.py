@@ -10,8 +10,8 @@ from engage.extensions import db
 from engage.plans import services as plans
 from engage.themes import services
 from engage.themes.models import Theme, ThemeStatus
-from tests.conftest import count_queries
 from tests.plans.factories import make_plan
+from tests.support.queries import count_queries
 
 HEADING = "What we heard and what we will do"
 _numbers = iter(range(1, 10_000))

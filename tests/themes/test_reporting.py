@@ -10,32 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engage.feedback.services import FeedbackItem, FeedbackSource, Visibility
+from engage.feedback.services import FeedbackSource
 from engage.themes import reporting
 from engage.themes.models import Theme, ThemeStatus
-from engage.themes.services import ThemedItem
+from tests.support.theme_pages import START, row
 
 UTC_ZONE = ZoneInfo("UTC")
-START = datetime(2026, 9, 7, 15, 0, tzinfo=UTC)  # a Monday
-_ids = iter(range(1, 10**6))
 
 
 def theme(theme_id: int, label: str) -> Theme:
     return Theme(id=theme_id, key=f"t{theme_id}", generated_label=label, status=ThemeStatus.ACTIVE)
-
-
-def row(theme_id: int | None, text: str = "something", *, person: str | None = None, source=FeedbackSource.COMMENT,
-        support: int = 0, rank: int | None = None, strength: float = 0.5, off_topic: bool = False,
-        new: bool = False, relationship: str | None = None, language: str | None = None, schools=(),
-        section: str | None = None, written_in: str | None = "en", when: datetime = START) -> ThemedItem:
-    source_id = next(_ids)
-    item = FeedbackItem(source=source, source_id=source_id, text=text, language=written_in, plan_id=1,
-                        section_key=section, action_key=None, created_at=when, visibility=Visibility.PUBLIC,
-                        support_count=support, relationship=relationship, preferred_language=language,
-                        school_ids=tuple(schools), person_key=person or f"user:{source_id}")
-    return ThemedItem(item=item, theme_id=theme_id, strength=strength, representative_rank=rank,
-                      assigned_by="nearest" if new else "run", off_topic=off_topic, is_new=new,
-                      run_theme_id=theme_id, run_counted_theme_id=theme_id)
 
 
 BUSES, INTERPRETERS = theme(1, "Late buses"), theme(2, "Interpreters at meetings")

@@ -12,7 +12,7 @@ from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.themes import services
 from engage.themes.models import Theme, ThemeStatus
-from tests.conftest import csrf_token
+from tests.support.web import csrf_token
 from tests.themes.factories import analysed_plan
 
 

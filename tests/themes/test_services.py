@@ -16,13 +16,13 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
-from engage.domain import RecordNotFound
 
 from engage.accounts.models import User
 from engage.audit.models import AuditEvent
 from engage.comments import services as comments
 from engage.comments.models import Comment
 from engage.conversations import notes
+from engage.domain import RecordNotFound
 from engage.extensions import db
 from engage.feedback.services import FeedbackSource, plan_feedback_items
 from engage.models import utcnow
@@ -40,9 +40,10 @@ from engage.themes.models import (
     ThemeRun,
     ThemeStatus,
 )
-from tests.conftest import count_queries, make_user
 from tests.conversations.factories import make_session
 from tests.plans.factories import make_plan
+from tests.support.people import make_user
+from tests.support.queries import count_queries
 from tests.surveys.factories import add_response, make_survey, question_of
 from tests.themes.factories import TOPICS, add_comments, make_feedback_plan
 

@@ -15,8 +15,10 @@ from engage.extensions import db
 from engage.models import utcnow
 from engage.themes import services
 from engage.themes.models import AssignedBy, RunStatus, Theme, ThemeAnalysis, ThemeAssignment, ThemeRun, ThemeStatus
-from tests.conftest import count_queries, csrf_token
 from tests.plans.factories import make_plan
+from tests.support.queries import count_queries
+from tests.support.theme_pages import post, text_of, theme_url, theme_with, themes_of
+from tests.support.web import csrf_token
 from tests.themes.factories import TOPICS, add_comments, analysed_plan, make_feedback_plan
 
 LEADERS = ("leader", "admin")
@@ -29,41 +31,13 @@ def analysed(users):
     return analysed_plan(users["leader"], per_topic=6)
 
 
-def themes_of(analysis) -> list[Theme]:
-    db.session.expire_all()
-    return sorted(services.active_themes(analysis), key=lambda theme: theme.id)
-
-
-def theme_with(analysis, word: str) -> Theme:
-    """The theme most of whose items mention `word`."""
-    themed = services.themed_items(analysis)
-    best = max(themes_of(analysis), key=lambda theme: sum(
-        1 for row in themed if row.theme_id == theme.id and word in row.item.text.lower()))
-    return best
-
-
 def dashboard_url(analysis, **query) -> str:
     args = "&".join(f"{key}={value}" for key, value in query.items())
     return f"/themes/analyses/{analysis.id}" + (f"?{args}" if args else "")
 
 
-def theme_url(analysis, theme, suffix: str = "") -> str:
-    return f"/themes/analyses/{analysis.id}/themes/{theme.id}{suffix}"
-
-
-def post(client, path: str, data: dict | None = None, *, prefix: str = "", **kwargs):
-    """POST like the page's form: prefixed fields, with the page's CSRF token under the form's prefix."""
-    payload = {f"{prefix}{key}": value for key, value in (data or {}).items()}
-    payload[f"{prefix}csrf_token"] = csrf_token(client, "/themes/")
-    return client.post(path, data=payload, **kwargs)
-
-
 def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-
-
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def error_beside(html: str, field_id: str) -> str:

@@ -13,7 +13,7 @@ from engage.extensions import db
 from engage.plans import services as plans
 from engage.plans.models import PlanAction, PlanStatus
 from engage.tracker.models import EvidenceKind, ProgressStatus
-from tests.tracker.test_public import actions_of, add_update, published_plan
+from tests.support.progress import actions_of, add_update, published_plan
 
 NS = {"atom": "http://www.w3.org/2005/Atom"}
 RFC3339_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")

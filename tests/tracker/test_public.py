@@ -3,59 +3,21 @@ an action's history; open to everyone, only for published plans, flat query coun
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 
 import pytest
 
 from engage.extensions import db
-from engage.models import utcnow
 from engage.orgs.models import Membership, Organization, OrganizationKind
 from engage.plans import services as plans
 from engage.plans.models import PlanAction, PlanIndicator, PlanStatus
-from engage.tracker.models import ActionProgress, EvidenceKind, MetricValue, ProgressStatus, ProgressUpdate
-from tests.conftest import count_queries, make_user
+from engage.tracker.models import EvidenceKind, ProgressStatus
 from tests.plans.factories import make_plan
+from tests.support.people import make_user
+from tests.support.progress import FUTURE, actions_of, add_update, published_plan
+from tests.support.queries import count_queries
 
 PAST = date(2020, 3, 31)
-FUTURE = date(2099, 6, 30)
-
-
-def published_plan(leader, **kwargs):
-    """A plan from the plans factory with deadlines far ahead (so nothing is overdue by accident), published once."""
-    plan = make_plan(**kwargs)
-    for action in actions_of(plan):
-        for indicator in action.indicators:
-            indicator.deadline = FUTURE
-    db.session.commit()
-    plans.publish_version(leader, plan, status=PlanStatus.FINAL, change_note="Adopted")
-    return plan
-
-
-def actions_of(plan) -> list[PlanAction]:
-    return [action for section in plan.sections for action in section.actions]
-
-
-def add_update(action: PlanAction, *, status=ProgressStatus.ON_TRACK, percent=40, as_of=None, summary="Going well.",
-               summary_es="", office="Transportation", values=None, author=None, **fields) -> ProgressUpdate:
-    """An update written straight to the database, with the action's progress row kept as the app keeps it."""
-    update = ProgressUpdate(action_id=action.id, plan_id=action.section.plan_id, author_id=author.id if author else None,
-                            office=office, as_of=as_of or date(2025, 11, 1), status=status, percent_complete=percent,
-                            summary=summary, summary_es=summary_es, submission_token=secrets.token_urlsafe(16),
-                            **fields)
-    for indicator, (number, unit, text) in (values or {}).items():
-        update.metric_values.append(MetricValue(indicator_id=indicator.id, number=number, unit=unit, text=text))
-    db.session.add(update)
-    db.session.flush()
-    progress = db.session.query(ActionProgress).filter_by(action_id=action.id).one_or_none()
-    if progress is None:
-        progress = ActionProgress(action_id=action.id, plan_id=action.section.plan_id, update_count=0)
-        db.session.add(progress)
-    progress.status, progress.percent_complete = status, percent
-    progress.update_count += 1
-    progress.last_update_id, progress.updated_at = update.id, utcnow()
-    db.session.commit()
-    return update
 
 
 def page(client, path: str, **kwargs) -> str:
@@ -368,7 +330,7 @@ def test_office_member_sees_post_an_update_on_their_office_actions(app, users):
     db.session.add(Membership(user_id=member.id, organization=office))
     db.session.commit()
     client = app.test_client()
-    from tests.conftest import log_in
+    from tests.support.web import log_in
     assert log_in(client, member.email).status_code == 302
 
     assert "Post an update" in page(client, f"/progress/actions/{action.id}")

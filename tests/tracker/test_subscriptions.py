@@ -16,8 +16,9 @@ from engage.plans.models import PlanAction, PlanSection
 from engage.plans.services import publish_version
 from engage.tracker import subscriptions
 from engage.tracker.models import ProgressStatus, ProgressUpdate, TrackerSubscription
-from tests.conftest import make_user, post_form
 from tests.plans.factories import make_plan
+from tests.support.people import make_user
+from tests.support.web import post_form
 
 LINK_RE = re.compile(r"http://localhost(/progress/subscriptions/(?:confirm|stop)/\S+)")
 
@@ -157,7 +158,7 @@ def test_confirmed_account_needs_no_email_field(client_as, plan):
 
 def test_unconfirmed_account_confirms_by_email(app, client, plan):
     user = make_user(email="new@example.org", verified=False)
-    from tests.conftest import log_in
+    from tests.support.web import log_in
 
     log_in(client, user.email)
     response = follow(client, plan, email="new@example.org")

@@ -14,8 +14,10 @@ from engage.extensions import db
 from engage.permissions import PermissionDenied
 from engage.tracker import services, updates
 from engage.tracker.models import ActionProgress, MetricValue, ProgressStatus, ProgressUpdate
-from tests.conftest import count_queries, log_in, make_user, post_form
 from tests.plans.factories import make_plan
+from tests.support.people import make_user
+from tests.support.queries import count_queries
+from tests.support.web import log_in, post_form
 from tests.tracker.factories import first_action, make_office, make_tracked_plan, make_update
 
 TODAY_FORM = "2026-01-15"
@@ -99,7 +101,7 @@ def test_member_of_another_office_may_not_post(app, action, other_office_member)
 
 
 def test_member_of_a_non_office_organization_with_the_same_name_may_not_post(app, action):
-    from tests.conftest import make_organization
+    from tests.support.people import make_organization
 
     member = make_user(organization=make_organization("Transportation"))
     assert not services.can_update_action(member, action)

@@ -14,8 +14,8 @@ from engage import uploads
 from engage.extensions import db
 from engage.tracker import updates
 from engage.tracker.models import ProgressUpdate
-from tests.conftest import post_form
 from tests.plans.factories import make_plan
+from tests.support.web import post_form
 from tests.tracker.factories import (
     HTML,
     PDF,

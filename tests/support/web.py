@@ -1,0 +1,27 @@
+"""Talking to the app as a browser does: forms with their CSRF token, signing in."""
+
+from __future__ import annotations
+
+import re
+
+from tests.support.people import PASSWORD
+
+_CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = _CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict | None = None, *, form_page: str | None = None, **kwargs):
+    """POST like a browser: with the CSRF token from the page that shows the form."""
+    data = dict(data or {})
+    data["csrf_token"] = csrf_token(client, form_page or "/")
+    return client.post(path, data=data, **kwargs)
+
+
+def log_in(client, email: str, password: str = PASSWORD, **extra):
+    return post_form(client, "/login", {"email": email, "password": password, **extra}, form_page="/login")
