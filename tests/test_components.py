@@ -39,7 +39,7 @@ def test_a_component_brings_its_models_jobs_and_commands(app):
 
 def test_a_package_must_declare_its_own_component():
     with pytest.raises(ValueError, match="declares the package"):
-        components.load(["tests.support_component"])
+        components.load(["tests.support.component_for_tests"])
 
 
 def _has_component(name: str) -> bool:
@@ -59,7 +59,7 @@ def test_names_are_read_relative_to_the_package():
 def with_test_component(app):
     """The test package's slot functions, as one more installed component."""
     installed = app.extensions["engage.components"]
-    extra = Component("tests.support_component", slots={"home": "slots:home", "account": "slots:account",
+    extra = Component("tests.support.component_for_tests", slots={"home": "slots:home", "account": "slots:account",
                                                         "comments": "slots:comments"})
     app.extensions["engage.components"] = (*installed, extra)
     yield extra

@@ -319,16 +319,14 @@ def combine_languages(texts: Sequence[str | None], vectors: numpy.ndarray) -> nu
 
     `vectors` are :data:`COMBINED`'s per-item rows: USE's 512 dimensions and
     MiniLM's 384, each half L2-normalised, divided by sqrt(2). MiniLM is the
-    better model on English (banking77 NMI 0.80 against USE's 0.70) but knows
-    no Spanish: its vectors of Spanish texts sit together by language, not by
+    better model on English but knows no Spanish: its vectors of Spanish texts sit together by language, not by
     meaning, and split every theme in two. So a linear map from USE's space
     to MiniLM's (ridge regression) is learnt on this set's English texts, and
     a Spanish text's MiniLM half becomes the map of its USE vector (USE puts a
     Spanish sentence near its English translation); a text whose language is
     unclear gets half of each. With fewer than 50 English texts no map can be
-    learnt and the USE half alone is used. On hand-written bilingual parent
-    notes (18 themes, a third Spanish; Ward, true k) NMI was 0.61 with USE
-    alone, 0.47 with both halves as they are, and 0.64 with this.
+    learnt and the USE half alone is used (bench/THEMES.md, "Representation",
+    has the figures).
     """
     import numpy as np
     from sklearn.linear_model import Ridge
@@ -367,10 +365,8 @@ def _language_centred(rows: numpy.ndarray, *groups: numpy.ndarray) -> numpy.ndar
 
     What all Spanish texts share (their language) is a direction of its own,
     which draws them together whatever they say; removing half of it per
-    language put more Spanish notes with the English ones on their subject:
-    on the school feedback set (24 subjects, 40% Spanish; Ward, true k) 42%
-    -> 47% of Spanish items sat with their subject's English items and NMI
-    went 0.481 -> 0.499; the whole mean removed did less (45%, 0.491).
+    language puts more Spanish notes with the English ones on their subject
+    (bench/THEMES.md, "Representation").
     """
     import numpy as np
 

@@ -149,8 +149,7 @@ _SMOOTH_REFERENCE_MAX = 10_000
 _SMOOTH_MIN = 50
 # Rows worked on at a time where a whole copy of 100,000 embeddings (360 MB) would be too many.
 _CHUNK = 10_000
-# LSA dimensions when placing new feedback: fitted on member texts alone, 150 placed 300 held-back
-# texts 0.76 right on clinc150 and 0.74 on banking77, 250 0.81 and 0.76 (see bench/THEMES.md).
+# LSA dimensions when placing new feedback (bench/THEMES.md, "Placing new feedback", says why).
 _PLACING_DIMS = 250
 # Automatic k never gives fewer than this many items per theme on average.
 _ITEMS_PER_THEME = 20
@@ -552,17 +551,7 @@ def choose_n_themes(z: np.ndarray, random_state: int = 0, max_k: int = 200,
     With `method="ward"` (sentence embeddings) the partitions are the cuts
     of one Ward tree built on the sample, about 30 values of k instead of 12
     k-means runs: cheaper, and Ward's cuts are nested, so the silhouette
-    curve is smooth.
-
-    Measured (bench/themes_quality.py): with TF-IDF the silhouette tracks the
-    number of labels on clinc150 and stackoverflow; on banking77 it
-    overshoots, which costs little NMI. A 10% tolerance chose too few themes
-    with sentence embeddings (whose silhouette curve is flat), hence 5%. With
-    the combined embeddings and Ward's cuts it chose 73 themes for banking77's
-    77 labels, 146 for clinc150's 150, 22 for stackoverflow's 20 and 18 for
-    the 18 of the bilingual notes (k-means runs had chosen 47 for banking77);
-    on polis_civic, whose labels are conversations rather than topics, the
-    curve is flat and it chose 118 for 14 (NMI 0.39 against 0.41).
+    curve is smooth. How many themes it chooses on the labelled sets: bench/THEMES.md.
     """
     n = len(z)
     rng = np.random.default_rng(random_state)
@@ -746,10 +735,9 @@ def _centred(z: np.ndarray, usable: np.ndarray, keys: Sequence[str]) -> np.ndarr
 
     Every representation puts what all texts share (the language, the domain,
     "how do I") in a common direction; left in, it dominates the cosine between
-    short texts and k-means gathers generic ones into one oversized theme.
-    Measured with the true k: TF-IDF/LSA stackoverflow NMI 0.73 -> 0.75, sentence
-    embeddings 0.76 -> 0.79 and banking77 0.69 -> 0.70. Skipped for fewer than
-    20 texts or 3 distinct ones, where the mean is one of the texts.
+    short texts and k-means gathers generic ones into one oversized theme
+    (bench/THEMES.md has the figures). Skipped for fewer than 20 texts or 3
+    distinct ones, where the mean is one of the texts.
     """
     if len(usable) < 20 or len({keys[i] for i in usable}) < 3:
         return z
@@ -860,12 +848,7 @@ def _smoothed(z: np.ndarray, random_state: int) -> np.ndarray:
     k-means see them. Neighbours are looked for among at most
     `_SMOOTH_REFERENCE_MAX` items (a sample above that), found by a few argmax
     passes (argpartition was 5x slower), which keeps 100,000 texts to a few
-    seconds. Measured with the true k (combined embeddings,
-    NMI without -> with): banking77 0.804 -> 0.820, stackoverflow 0.803 ->
-    0.814, polis_civic 0.401 -> 0.436, the bilingual school feedback set
-    0.481 -> 0.496; clinc150 0.925 -> 0.920. Five or ten neighbours were no
-    better; spectral clustering on the same k-NN graph was better on
-    banking77 and polis_civic but 0.01-0.02 worse on clinc150 and 3-5x slower.
+    seconds. What it gains, and what was tried instead: bench/THEMES.md.
     """
     n = len(z)
     if n < _SMOOTH_MIN:
