@@ -60,21 +60,8 @@ class Config:
     # process that asks for it (tests; or a site with no consumer running).
     QUEUE_SQLITE_PATH = os.environ.get("QUEUE_SQLITE_PATH", str(INSTANCE_DIR / "queue.sqlite3"))
     QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", False)
-    # How the themes job turns feedback into vectors: "auto" (sentence embeddings,
-    # part of the default install, when a model loads; TF-IDF/LSA otherwise),
-    # "tfidf" or "embeddings".
-    THEMES_REPRESENTATION = os.environ.get("THEMES_REPRESENTATION", "auto")
-    # Up to this many new feedback items are put in their nearest theme while a
-    # leader waits for the dashboard; more go to a background job.
-    THEMES_ASSIGN_INLINE_MAX = int(os.environ.get("THEMES_ASSIGN_INLINE_MAX", "2000"))
-    # A run that reports no progress for this long is taken as dead (its worker was
-    # stopped) and a new run may start.
-    THEMES_RUN_STALE_MINUTES = int(os.environ.get("THEMES_RUN_STALE_MINUTES", "120"))
-    # Uploaded toolkit files for hosts.
+    # Uploaded files (hosts' toolkit, evidence of progress).
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
-    TOOLKIT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-    # Enrollment figures imported from a CSV file (a few hundred lines at most).
-    ENROLLMENT_MAX_UPLOAD_BYTES = int(os.environ.get("ENROLLMENT_MAX_UPLOAD_BYTES", str(1024 * 1024)))
 
     DISTRICT_NAME = os.environ.get("DISTRICT_NAME", "Riverbend Unified School District")
     DISTRICT_TIMEZONE = os.environ.get("DISTRICT_TIMEZONE", "America/Chicago")
@@ -117,21 +104,9 @@ class Config:
     RATELIMIT_LOGIN_PER_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_PER_ACCOUNT", "20 per hour")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "10 per hour")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per 15 minutes")
-    # Posting comments, per account.
-    RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute;200 per day")
-    # Sending or saving survey answers, per account (or browser, or address); page turns are free.
-    RATELIMIT_SURVEY_RESPONSE = os.environ.get("RATELIMIT_SURVEY_RESPONSE", "30 per hour")
     # Sending a confirmation link (again, or to a new address); and, per account,
     # links to finish signing in.
     RATELIMIT_SEND_LINK = os.environ.get("RATELIMIT_SEND_LINK", "5 per 15 minutes")
-    # Signing up for a community conversation, per address (guest or signed in).
-    RATELIMIT_CONVERSATION_SIGNUP = os.environ.get("RATELIMIT_CONVERSATION_SIGNUP", "20 per hour")
-    # Leaders' theme edits and runs, per person.
-    RATELIMIT_THEMES_EDIT = os.environ.get("RATELIMIT_THEMES_EDIT", "60 per minute;600 per hour")
-    # Admins saving or importing enrollment figures, per person.
-    RATELIMIT_ENROLLMENT = os.environ.get("RATELIMIT_ENROLLMENT", "30 per minute;300 per hour")
-    # Leaders' "you said, we did" links, per person (each may email the linked comments' authors).
-    RATELIMIT_OUTCOMES_EDIT = os.environ.get("RATELIMIT_OUTCOMES_EDIT", "30 per minute;300 per hour")
 
     # Links in emails are built on this address, never on the request's Host
     # header (which a stranger controls). Required in production.

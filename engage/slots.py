@@ -8,17 +8,25 @@ fills, a `Part` (one of the component's templates and the data it shows, read
 through the component's services) or None; for a slot repeated over a list
 (each section of a plan, each comment of a thread), a mapping from each
 thing's key to its Part. So a component reads what a page needs once, and a
-page's queries do not grow with its rows. Templates show the parts with the
-macros of templates/_macros/slots.html and run no query of their own.
+page's queries do not grow with its rows. A slot shown "about" each thing of
+a list (each comment) takes one Part, which the page shows for every thing,
+handing it the thing as `about`. Templates show the parts with the macros of
+templates/_macros/slots.html and run no query of their own.
 
 Pages and their slots:
   "home" (actor): "highlights".
   "account" (actor): "activity" (what the person takes part in).
-  "theme" (actor, theme: a leaders' theme page): "follow_up" (after its response).
-  "comments" (actor, plan: a plan's comment threads): "comment" (by comment id).
+  "themes" (actor: the plans whose feedback leaders group into themes): "up" (above the title).
+  "dashboard" (actor, analysis: a plan's themes, for leaders): "links" (list items).
+  "theme" (actor, theme: a leaders' theme page): "follow_up" (after its response),
+      "item_choice" (a form its listed comments can be chosen for: data.form_id, data.label).
+  "bucket" (actor, analysis: the items of Other or off-topic): "item_choice".
+  "comments" (actor, plan: a plan's comment threads): "comment" (by comment id), "comment_tools"
+      (about each comment).
   "plan" (actor, plan, version: a published version of a plan): "links" (under the
       feedback notice), "section" (by section key), "action" (by action key, under its
-      title), "action_end" (by action key), "end".
+      title), "action_end" (by action key), "end", "theme_title" (about each theme whose
+      response the plan shows: the title, when a component shows more about the theme).
   "compare" (actor, plan, old, new: two versions compared): "intro", "section",
       "action" (by key).
 """

@@ -13,6 +13,7 @@ from engage import components, create_app, queue
 from engage.components import Component
 from engage.extensions import db
 from engage.permissions import Role
+from tests.outcomes.factories import add_comment, add_theme
 from tests.plans.factories import make_plan, publish
 from tests.support.people import make_user
 from tests.support.web import log_in
@@ -118,19 +119,30 @@ def test_the_tracker_is_named_only_in_its_own_folders_and_the_component_list():
 
 
 @pytest.fixture
-def app_without_tracker(app, tmp_path):
-    lean = create_app(TestingConfig, {
-        "COMPONENTS": tuple(name for name in Config.COMPONENTS if name != "engage.tracker"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'without-tracker.sqlite3'}"})
-    with lean.app_context():
+def app_without(app, tmp_path):
+    """app_without("engage.tracker") -> the app made of every other component, on a database of its own."""
+    made = []
+
+    def make(package: str):
+        lean = create_app(TestingConfig, {
+            "COMPONENTS": tuple(name for name in Config.COMPONENTS if name != package),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'lean.sqlite3'}"})
+        context = lean.app_context()
+        context.push()
+        made.append(context)
         db.create_all()
-        yield lean
+        return lean
+
+    yield make
+    for context in made:
         db.session.remove()
         db.engine.dispose()
+        context.pop()
     queue.init_app(app)  # threads without an app context use the suite's app again
 
 
-def test_the_app_runs_without_the_tracker(app_without_tracker):
+def test_the_app_runs_without_the_tracker(app_without):
+    app_without_tracker = app_without("engage.tracker")
     assert not any(rule.endpoint.startswith("tracker.") for rule in app_without_tracker.url_map.iter_rules())
     admin = make_user(email="admin@example.org", role=Role.ADMIN)
     plan = make_plan()
@@ -152,3 +164,22 @@ def test_the_tracker_brings_its_menu_entries_permission_and_settings(app, client
     assert ">Progress</a>" in leader_home and ">Office updates</a>" in leader_home
     participant_home = client_as("participant").get("/").get_data(as_text=True)
     assert ">Progress</a>" in participant_home and ">Office updates</a>" not in participant_home
+
+
+def test_leaders_theme_pages_and_comments_run_without_you_said_we_did(app_without):
+    lean = app_without("engage.outcomes")
+    leader = make_user(email="leader@example.org", role=Role.LEADER)
+    plan = make_plan()
+    publish(plan)
+    theme = add_theme(plan, "Late buses", published=True)
+    add_comment(plan)
+    client = lean.test_client()
+    assert log_in(client, leader.email).status_code == 302
+    pages = [f"/plans/{plan.id}", f"/plans/{plan.id}/comments", "/themes/",
+             f"/themes/analyses/{theme.analysis_id}", f"/themes/analyses/{theme.analysis_id}/themes/{theme.id}",
+             f"/themes/analyses/{theme.analysis_id}/other"]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Link to what we did" not in response.get_data(as_text=True)
+    assert "Late buses</h3>" in client.get(f"/plans/{plan.id}").get_data(as_text=True)

@@ -13,4 +13,8 @@ component = Component(
     slots={"plan": "slots:plan"},
     menu=(MenuEntry(_l("Moderation"), "comments.moderation_queue", 70, current=("comments.moderation_queue",),
                     permission=Permission.MODERATE),),
+    settings={
+        # Posting comments, per account.
+        "RATELIMIT_COMMENT": "10 per minute;200 per day",
+    },
 )

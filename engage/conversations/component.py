@@ -14,4 +14,10 @@ component = Component(
     slots={"account": "slots:account"},
     audit_labels="audit_labels",
     menu=(MenuEntry(_l("Conversations"), "conversations.list_sessions", 50, current=("conversations.",)),),
+    settings={
+        # Files hosts upload to the toolkit.
+        "TOOLKIT_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+        # Signing up for a community conversation, per address (guest or signed in).
+        "RATELIMIT_CONVERSATION_SIGNUP": "20 per hour",
+    },
 )

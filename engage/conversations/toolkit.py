@@ -494,7 +494,7 @@ file_type_label = uploads.file_type_label
 
 
 def max_upload_bytes() -> int:
-    return int(current_app.config["TOOLKIT_MAX_UPLOAD_BYTES"])
+    return current_app.config["TOOLKIT_MAX_UPLOAD_BYTES"]
 
 
 def upload_folder() -> Path:

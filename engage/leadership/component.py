@@ -12,10 +12,17 @@ component = Component(
     url_prefix="/leadership",
     models=("models",),
     audit_labels="audit_labels",
+    slots={"themes": "slots:themes"},
     menu=(
         MenuEntry(_l("Who we are hearing from"), "leadership.participation", 80,
                   current=("leadership.participation",), permission=Permission.VIEW_PARTICIPATION),
         MenuEntry(_l("Enrollment"), "leadership.enrollment", 120, current=("leadership.enrollment",),
                   permission=Permission.MANAGE_ENROLLMENT),
     ),
+    settings={
+        # Enrollment figures imported from a CSV file (a few hundred lines at most).
+        "ENROLLMENT_MAX_UPLOAD_BYTES": 1024 * 1024,
+        # Admins saving or importing enrollment figures, per person.
+        "RATELIMIT_ENROLLMENT": "30 per minute;300 per hour",
+    },
 )

@@ -7,7 +7,11 @@ component = Component(
     layer="outputs",
     blueprint=":bp",
     models=("models",),
-    slots={"home": "slots:home", "theme": "slots:theme", "comments": "slots:comments", "plan": "slots:plan",
-           "compare": "slots:compare"},
+    slots={"home": "slots:home", "dashboard": "slots:dashboard", "theme": "slots:theme", "bucket": "slots:bucket",
+           "comments": "slots:comments", "plan": "slots:plan", "compare": "slots:compare"},
     audit_labels="audit_labels",
+    settings={
+        # Leaders' "you said, we did" links, per person (each may email the linked comments' authors).
+        "RATELIMIT_OUTCOMES_EDIT": "30 per minute;300 per hour",
+    },
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..permissions import Permission, can
 from ..slots import Part
 from . import services
 
@@ -16,24 +17,45 @@ def home(actor) -> dict:
     return {"highlights": Part("outcomes/_home_slot.html", {"said_and_done": recent}, STYLES) if recent else None}
 
 
+def dashboard(actor, analysis) -> dict:
+    """A plan's themes: where leaders link themes and comments to what they led to."""
+    return {"links": Part("outcomes/_dashboard_links_slot.html", {"plan_id": analysis.plan_id})}
+
+
 def theme(actor, theme) -> dict:
-    """On a leaders' theme page: what the theme led to, and a way to link it."""
+    """On a leaders' theme page: what the theme led to, a way to link it, and its comments to choose."""
     return {"follow_up": Part("outcomes/_theme_slot.html", {"linked": services.theme_outcomes(theme),
-                                                            "plan_id": theme.analysis.plan_id, "theme_id": theme.id})}
+                                                            "plan_id": theme.analysis.plan_id, "theme_id": theme.id}),
+            "item_choice": _item_choice(theme.analysis.plan_id, theme.id)}
+
+
+def bucket(actor, analysis) -> dict:
+    """The items no theme holds (Other, off-topic): their comments to choose for a link."""
+    return {"item_choice": _item_choice(analysis.plan_id, None)}
+
+
+def _item_choice(plan_id: int, theme_id: int | None) -> Part:
+    return Part("outcomes/_item_choice_slot.html", {"plan_id": plan_id, "theme_id": theme_id,
+                                                    "form_id": "link-comments",
+                                                    "label": _l("Choose for a “you said, we did” link")})
 
 
 def comments(actor, plan) -> dict:
-    """Each comment of the plan that a link names, marked in its thread."""
+    """Each comment of the plan that a link names, marked in its thread; for leaders, a way to link each."""
     return {"comment": {comment_id: Part("outcomes/_comment_slot.html", {"led_to": led_to, "plan_id": plan.id})
-                        for comment_id, led_to in services.comment_outcomes(plan.id).items()}}
+                        for comment_id, led_to in services.comment_outcomes(plan.id).items()},
+            "comment_tools": Part("outcomes/_comment_tools_slot.html", {"plan_id": plan.id})
+            if can(actor, Permission.MANAGE_THEMES) else None}
 
 
 def plan(actor, plan, version) -> dict:
-    """A plan's page: each section and action a link led to, marked, and every link at the end."""
+    """A plan's page: each theme's title as a link to what it led to; each section and action a link
+    led to, marked; and every link at the end."""
+    title = {"theme_title": Part("outcomes/_theme_title_slot.html", {"plan_id": plan.id})}
     outcomes = services.plan_outcomes(plan.id)
     if not outcomes:
-        return {}
-    return {"links": Part("outcomes/_plan_links_slot.html", stylesheets=STYLES),
+        return title
+    return {**title, "links": Part("outcomes/_plan_links_slot.html", stylesheets=STYLES),
             **_marks(services.outcome_marks(outcomes), plan.id, here=True, label=None),
             "end": Part("outcomes/_plan_end_slot.html", {"outcomes": outcomes, "plan_id": plan.id})}
 

@@ -12,4 +12,8 @@ component = Component(
     models=("models",),
     audit_labels="audit_labels",
     menu=(MenuEntry(_l("Surveys"), "surveys.index", 40, current=("surveys.",)),),
+    settings={
+        # Sending or saving survey answers, per account (or browser, or address); page turns are free.
+        "RATELIMIT_SURVEY_RESPONSE": "30 per hour",
+    },
 )

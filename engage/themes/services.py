@@ -210,7 +210,7 @@ def active_run(analysis: ThemeAnalysis) -> ThemeRun | None:
 
 
 def _stale_minutes() -> int:
-    return int(current_app.config.get("THEMES_RUN_STALE_MINUTES", 120))
+    return current_app.config["THEMES_RUN_STALE_MINUTES"]
 
 
 def _is_stale(run: ThemeRun) -> bool:
@@ -354,7 +354,7 @@ def _cluster_into_themes(run: ThemeRun, report: Callable[[str, int], None]) -> N
     previous = _previous_result(analysis, clustered, assignments, themes)
 
     seeds = _seeds(themes, clustered, assignments)
-    representation = representation_for(current_app.config.get("THEMES_REPRESENTATION", "auto"))
+    representation = representation_for(current_app.config["THEMES_REPRESENTATION"])
     vectors = seed_vectors = None
     if hasattr(representation, "embed"):
         vectors = cached_embeddings(clustered, representation,
@@ -732,7 +732,7 @@ def assign_new_items(analysis: ThemeAnalysis, items: list[FeedbackItem] | None =
     new = [item for item in items if item.key not in assignments]
     if not new:
         return 0
-    limit = current_app.config.get("THEMES_ASSIGN_INLINE_MAX", 2000) if inline_max is None else inline_max
+    limit = current_app.config["THEMES_ASSIGN_INLINE_MAX"] if inline_max is None else inline_max
     if len(new) > limit:
         assign_new_items_job(analysis.id)
         return 0

@@ -111,7 +111,7 @@ def _render_index(failed: CreateAnalysisForm | None = None, failed_plan_id: int 
     forms = {plan.id: failed if plan.id == failed_plan_id and failed is not None else _create_form(plan.id)
              for plan, _analyses in listing}
     return render_template("themes/index.html", listing=listing, forms=forms, source_labels=_source_labels(),
-                           open_plan_id=failed_plan_id)
+                           open_plan_id=failed_plan_id, page_slots=slots.fill("themes", actor=current_user))
 
 
 @bp.route("/")
@@ -203,6 +203,7 @@ def _render_dashboard(analysis, run_form: RunForm, seed_form: SeedForm | None = 
         alike=reporting.alike_pairs(run_state["successful_run"], themes),
         seed_form=seed_form or SeedForm(formdata=None, prefix="seed-"), seeded=services.seeded_themes(analysis),
         summary_of={summary.theme.id: summary for summary in summaries}, **run_state,
+        page_slots=slots.fill("dashboard", actor=current_user, analysis=analysis),
     )
 
 
@@ -432,6 +433,7 @@ def _render_bucket(analysis, which: str):
     return render_template(
         "themes/bucket.html", analysis=analysis, plan=plan, which=which, theme=None, can_edit=True,
         move_options=_move_options(_theme_choices(themes)), source_labels=_source_labels(),
+        page_slots=slots.fill("bucket", actor=current_user, analysis=analysis),
         **_item_list(themed, which, sections),
     )
 
