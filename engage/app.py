@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -114,8 +114,10 @@ def _init_extensions(app: Flask) -> None:
 
 @migrate.configure
 def _read_the_components_migrations(config):
-    """Alembic reads the revisions in migrations/versions and in each component's own folder."""
-    folders = components.migration_folders(current_app.extensions["engage.components"])
+    """Alembic reads the revisions in migrations/versions and in each component's own folder, of
+    every component, listed or not: the history is one line, so a revision stays readable when its
+    component is left out (its tables stay, unused)."""
+    folders = components.migration_folders(components.every_component())
     if folders:
         config.set_main_option("path_separator", "os")
         config.set_main_option("version_locations", os.pathsep.join([str(PROJECT_DIR / "migrations" / "versions"),

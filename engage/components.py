@@ -18,7 +18,9 @@ without building an app.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
+import pkgutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -131,6 +133,13 @@ def install(app: Flask, components: Sequence[Component]) -> None:
     app.extensions["engage.menu"] = tuple(sorted(
         ((entry, c.attribute(entry.shown_if) if entry.shown_if else None) for c in components for entry in c.menu),
         key=lambda pair: pair[0].order))
+
+
+def every_component(root: str = "engage") -> list[Component]:
+    """The components of every package under `root`, listed in the config or not (by name)."""
+    package = importlib.import_module(root)
+    return load([f"{root}.{module.name}" for module in pkgutil.iter_modules(package.__path__)
+                 if module.ispkg and importlib.util.find_spec(f"{root}.{module.name}.component") is not None])
 
 
 def migration_folders(components: Sequence[Component]) -> list[str]:
