@@ -68,6 +68,9 @@ class Config:
 
     LANGUAGES = {"en": "English", "es": "Español"}
     BABEL_DEFAULT_LOCALE = "en"
+    # The language leaders, offices and hosts write in: plans, updates, descriptions. Readers of
+    # another language see it tagged as such, with a notice that it is not translated yet.
+    CONTENT_LANGUAGE = os.environ.get("CONTENT_LANGUAGE", "en")
 
     # Mail: when MAIL_SERVER is empty, messages are kept in the outbox only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

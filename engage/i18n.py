@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -70,3 +71,16 @@ def utc_to_local(moment: datetime | None) -> datetime | None:
 def district_today(now: datetime | None = None) -> date:
     """Today's date in the district's time zone."""
     return utc_to_local(now or utcnow()).date()
+
+
+def content_language() -> str:
+    """The language people at the district write content in (`CONTENT_LANGUAGE`)."""
+    return current_app.config["CONTENT_LANGUAGE"]
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language: "inglés" for "en" to a Spanish reader."""
+    try:
+        return Locale.parse(code).get_display_name(reading_language()) or code
+    except (ValueError, UnknownLocaleError):
+        return code

@@ -6,7 +6,9 @@ from flask import Flask, current_app, request
 from babel.dates import get_datetime_format
 from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
+from .i18n import content_language, language_name
 from .permissions import Permission, can
 from .text import formatted_text_to_html, plain_text_to_html
 
@@ -43,6 +45,8 @@ def format_when(moment) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["aria_for"] = aria_for
+    # Globals, not context: macros imported without context use them.
+    app.jinja_env.globals.update(lang_attr=_lang_attr, content_language=content_language, language_name=language_name)
     app.jinja_env.filters["formatted"] = formatted_text_to_html
     app.jinja_env.filters["plain"] = plain_text_to_html
     app.jinja_env.filters["when"] = format_when
@@ -65,3 +69,10 @@ def _main_menu() -> list:
     return [entry for entry, shown_if in current_app.extensions["engage.menu"]
             if (entry.permission is None or can(current_user, entry.permission))
             and (shown_if is None or shown_if(current_user))]
+
+
+def _lang_attr(language: str | None) -> Markup:
+    """` lang="xx"` for a fragment in another language than the page's (WCAG 3.1.2), else nothing."""
+    if not language or language == str(get_locale()):
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
