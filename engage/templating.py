@@ -46,7 +46,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["aria_for"] = aria_for
     # Globals, not context: macros imported without context use them.
-    app.jinja_env.globals.update(lang_attr=_lang_attr, content_language=content_language, language_name=language_name)
+    app.jinja_env.globals.update(lang_attr=_lang_attr, in_language=_in_language, content_language=content_language,
+                                 language_name=language_name)
     app.jinja_env.filters["formatted"] = formatted_text_to_html
     app.jinja_env.filters["plain"] = plain_text_to_html
     app.jinja_env.filters["when"] = format_when
@@ -76,3 +77,10 @@ def _lang_attr(language: str | None) -> Markup:
     if not language or language == str(get_locale()):
         return Markup("")
     return Markup(' lang="{}"').format(language)
+
+
+def _in_language(text: str, language: str | None = None) -> Markup | str:
+    """Text in `language` (the content language unless given), wrapped in a span with its `lang`
+    when the page is in another: for a fragment inside a sentence of the page's language."""
+    attribute = _lang_attr(language or content_language())
+    return Markup("<span{}>{}</span>").format(attribute, text) if attribute else text

@@ -1,10 +1,12 @@
-"""A reader of another language than the plan's knows what they are reading: the plan's text is
-tagged with its language (WCAG 3.1.2) and a notice says it is not translated yet."""
+"""A reader of another language than the plan's knows what they are reading: the plan's text (on its
+page, the comparison of versions, a theme's answer) is tagged with its language (WCAG 3.1.2), and a
+notice says it is not translated yet."""
 
 from __future__ import annotations
 
 import re
 
+from tests.outcomes.factories import add_theme, make_revised_plan
 from tests.plans.factories import make_plan, publish
 
 NOTICE_ES = "Este plan está escrito en inglés y aún no está traducido al español."
@@ -32,3 +34,14 @@ def test_an_english_reader_reads_the_plan_without_notice_or_tags(client, users):
     publish(plan)
     main = _main(client, f"/plans/{plan.id}", "en")
     assert "not translated" not in main and ' lang="en"' not in main
+
+
+def test_the_comparison_and_a_theme_s_answer_are_tagged_for_a_spanish_reader(client, users):
+    plan = make_revised_plan(users["leader"])
+    compared = _main(client, f"/plans/{plan.id}/compare?from=1&to=2", "es")
+    assert '<dd class="diff-text" lang="en">' in compared
+    theme = add_theme(plan, "Late buses", published=True)
+    answered = _main(client, f"/plans/{plan.id}/heard/{theme.id}", "es")
+    assert '<div lang="en"><p>We heard it.</p></div>' in answered
+    assert '<div lang="en"><p>We heard it.</p></div>' in _main(client, f"/plans/{plan.id}", "es")
+    assert ' lang="en"' not in _main(client, f"/plans/{plan.id}/compare?from=1&to=2", "en")
