@@ -44,7 +44,7 @@ class Config:
     # The feature packages the app is made of, lowest layer first (see engage/components.py).
     # A component's own settings are in its component.py.
     COMPONENTS = (
-        "engage.audit", "engage.mail", "engage.accounts", "engage.orgs", "engage.plans", "engage.comments",
+        "engage.audit", "engage.mail", "engage.accounts", "engage.orgs", "engage.translation", "engage.plans", "engage.comments",
         "engage.surveys", "engage.conversations", "engage.themes", "engage.tracker", "engage.outcomes",
         "engage.leadership", "engage.main", "engage.admin", "engage.host",
     )

@@ -3,8 +3,9 @@
 A package's `component.py` holds `component = Component(...)`: its blueprint
 and URL prefix, the modules that define its models and its queue jobs, its
 migrations, its `flask` commands, its permissions, the labels of its audit
-events, its demo seed, its menu entries, its settings and the functions that
-fill named slots of shared pages (`engage.slots`), all named relative to the
+events, its demo seed, its menu entries, its settings, the functions that
+fill named slots of shared pages (`engage.slots`) and the kinds of content it
+offers for translation, all named relative to the
 package ("models", "cli:themes_cli"), so a package can be read, moved or left
 out on its own.
 `create_app` installs the components the `COMPONENTS` setting lists, in that
@@ -85,6 +86,9 @@ class Component:
     settings: Mapping[str, Any] = field(default_factory=dict)
     # Page name -> the function that fills its slots (see `engage.slots`).
     slots: Mapping[str, str] = field(default_factory=dict)
+    # "module:attribute" of each `TranslatableKind` of content it writes for the public
+    # (see `engage.translation.sources`).
+    translatable: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

@@ -84,3 +84,11 @@ def language_name(code: str) -> str:
         return Locale.parse(code).get_display_name(reading_language()) or code
     except (ValueError, UnknownLocaleError):
         return code
+
+
+def text_direction(code: str) -> str:
+    """"rtl" for a language written right to left (Arabic, Somali in Arabic script...), else "ltr"."""
+    try:
+        return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
+    except (ValueError, UnknownLocaleError):
+        return "ltr"

@@ -15,6 +15,8 @@ from typing import Protocol
 class Role(StrEnum):
     PARTICIPANT = "participant"
     MODERATOR = "moderator"
+    # District staff or a contracted translator: translates what the district writes.
+    TRANSLATOR = "translator"
     LEADER = "leader"
     ADMIN = "admin"
 
@@ -41,6 +43,7 @@ class Permission(StrEnum):
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.PARTICIPANT: frozenset(),
     Role.MODERATOR: frozenset({Permission.MODERATE}),
+    Role.TRANSLATOR: frozenset(),
     Role.LEADER: frozenset(
         {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
          Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS,

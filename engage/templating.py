@@ -8,7 +8,7 @@ from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
-from .i18n import content_language, language_name
+from .i18n import content_language, language_name, reading_language, text_direction
 from .permissions import Permission, can
 from .text import formatted_text_to_html, plain_text_to_html
 
@@ -46,8 +46,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["aria_for"] = aria_for
     # Globals, not context: macros imported without context use them.
-    app.jinja_env.globals.update(lang_attr=_lang_attr, in_language=_in_language, content_language=content_language,
-                                 language_name=language_name)
+    app.jinja_env.globals.update(lang_attr=_lang_attr, lang_of=_lang_of, in_language=_in_language,
+                                 content_language=content_language, language_name=language_name,
+                                 reading_language=reading_language, text_direction=text_direction)
     app.jinja_env.filters["formatted"] = formatted_text_to_html
     app.jinja_env.filters["plain"] = plain_text_to_html
     app.jinja_env.filters["when"] = format_when
@@ -79,8 +80,14 @@ def _lang_attr(language: str | None) -> Markup:
     return Markup(' lang="{}"').format(language)
 
 
+def _lang_of(text: str) -> Markup:
+    """`lang_attr` for a text the district wrote: its own language when it knows it (a text shown
+    in the reader's language, engage.translation), else the content language."""
+    return _lang_attr(getattr(text, "language", None) or content_language())
+
+
 def _in_language(text: str, language: str | None = None) -> Markup | str:
-    """Text in `language` (the content language unless given), wrapped in a span with its `lang`
-    when the page is in another: for a fragment inside a sentence of the page's language."""
-    attribute = _lang_attr(language or content_language())
+    """Text in `language` (its own, else the content language, unless given), wrapped in a span with
+    its `lang` when the page is in another: for a fragment inside a sentence of the page's language."""
+    attribute = _lang_attr(language or getattr(text, "language", None) or content_language())
     return Markup("<span{}>{}</span>").format(attribute, text) if attribute else text

@@ -106,6 +106,7 @@ def users(app) -> dict[str, User]:
         "participant": make_user(email="participant@example.org", name="Pat"),
         "host": make_user(email="host@example.org", name="Hana", organization=pto),
         "moderator": make_user(email="moderator@example.org", role=Role.MODERATOR, name="Mo"),
+        "translator": make_user(email="translator@example.org", role=Role.TRANSLATOR, name="Tran"),
         "leader": make_user(email="leader@example.org", role=Role.LEADER, name="Lee"),
         "admin": make_user(email="admin@example.org", role=Role.ADMIN, name="Ari"),
     }

@@ -16,6 +16,7 @@ from engage.outcomes.models import FeedbackOutcome
 from engage.permissions import Permission, PermissionDenied, can, require
 from engage.themes.models import Theme, ThemeAnalysis
 from engage.tracker.component import UPDATE_PROGRESS
+from engage.translation.component import TRANSLATE
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
 from tests.support.people import ROLES
@@ -27,6 +28,7 @@ ADMIN = {"admin"}
 LEADERSHIP = {"leader", "admin"}
 MODERATORS = {"moderator", "leader", "admin"}
 HOSTS = {"host", "leader", "admin"}
+TRANSLATORS = {"translator", "leader", "admin"}
 SIGNED_IN = set(ROLES) - {"anonymous"}
 EVERYONE = set(ROLES)  # public pages: signed out too
 
@@ -43,6 +45,10 @@ ROUTES = [
     ("GET", "/leadership/enrollment/template.csv", ADMIN),
     ("GET", "/moderation/", MODERATORS),
     ("GET", "/plans/manage", LEADERSHIP),
+    ("GET", "/translate/", TRANSLATORS),
+    ("GET", "/translate/es/plan:{plan}", TRANSLATORS),
+    ("GET", "/translate/es/plan:{plan}.po", TRANSLATORS),
+    ("POST", "/translate/es/plan:{plan}/publish", TRANSLATORS),
     ("GET", "/plans/{plan}/preview", LEADERSHIP),
     ("POST", "/plans/{plan}/publish", LEADERSHIP),
     ("GET", "/surveys/manage", LEADERSHIP),
@@ -183,9 +189,10 @@ ROLE_PERMISSIONS = {
     "participant": set(),
     "host": {Permission.HOST},
     "moderator": {Permission.MODERATE},
+    "translator": {TRANSLATE},
     "leader": {Permission.MODERATE, Permission.VIEW_PARTICIPATION, Permission.HOST, Permission.MANAGE_PLANS,
                Permission.MANAGE_SURVEYS, Permission.MANAGE_CONVERSATIONS, Permission.MANAGE_THEMES,
-               UPDATE_PROGRESS},
+               UPDATE_PROGRESS, TRANSLATE},
     "admin": set(PERMISSIONS),
 }
 

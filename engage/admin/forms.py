@@ -11,6 +11,7 @@ from ..permissions import Role
 ROLE_LABELS = {
     Role.PARTICIPANT.value: _l("Participant"),
     Role.MODERATOR.value: _l("Moderator"),
+    Role.TRANSLATOR.value: _l("Translator"),
     Role.LEADER.value: _l("Leader"),
     Role.ADMIN.value: _l("Administrator"),
 }

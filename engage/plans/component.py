@@ -12,4 +12,5 @@ component = Component(
     models=("models",),
     commands=("cli:plans_cli",),
     menu=(MenuEntry(_l("Plans"), "plans.index", 20, current=("plans.",)),),
+    translatable=("translatable:PLANS",),
 )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..forms import MultiCheckboxField, choices, max_length, name_field, strip_whitespace, TextForm
@@ -29,6 +29,10 @@ class PublishForm(TextForm):
         description=_l("Shown to readers next to the version, for example: \"Added transportation targets after the October conversations.\""),
         filters=[strip_whitespace],
         validators=[Optional(), max_length(2000)],
+    )
+    translation_coming = BooleanField(
+        _l("Publish it now and tell readers the translation is coming"),
+        description=_l("Readers of those languages see the parts not translated yet in the original, marked, with a notice that a translation is coming."),
     )
 
 

@@ -137,6 +137,8 @@ class PlanVersion(db.Model):
     status: Mapped[str] = mapped_column(String(20))
     change_note: Mapped[str] = mapped_column(Text, default="")
     snapshot: Mapped[dict] = mapped_column(JSON)
+    # Languages whose translation was not ready when it was published: readers are told it is coming.
+    translation_coming: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -12,9 +12,13 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
 from ..extensions import db
+from ..i18n import content_language
 from ..models import TimeWindow, time_window_state, utcnow
 from ..permissions import Permission, require
+from ..translation import services as translation
+from ..translation.sources import Document
 from .models import Plan, PlanAction, PlanIndicator, PlanSection, PlanStatus, PlanVersion
+from .translation import passages, plan_scope
 
 if TYPE_CHECKING:
     from .importers import ImportedPlan
@@ -22,6 +26,14 @@ if TYPE_CHECKING:
 
 class NothingToPublish(Exception):
     """The plan has no actions yet."""
+
+
+class TranslationsMissing(Exception):
+    """Languages the district requires are not translated: language -> passages missing."""
+
+    def __init__(self, missing: dict[str, int]):
+        super().__init__(f"translations missing: {missing}")
+        self.missing = missing
 
 
 # Import ------------------------------------------------------------------------
@@ -110,18 +122,36 @@ def snapshot(plan: Plan) -> dict:
     }
 
 
+def _full_plans():
+    return select(Plan).options(
+        selectinload(Plan.owner_school),
+        selectinload(Plan.versions),
+        selectinload(Plan.implements),
+        selectinload(Plan.sections).selectinload(PlanSection.actions).selectinload(PlanAction.indicators),
+    )
+
+
 def load_full_plan(plan_id: int) -> Plan | None:
     """A plan with its sections, actions, indicators and versions, for snapshots and the editor."""
-    return db.session.scalar(
-        select(Plan)
-        .where(Plan.id == plan_id)
-        .options(
-            selectinload(Plan.owner_school),
-            selectinload(Plan.versions),
-            selectinload(Plan.implements),
-            selectinload(Plan.sections).selectinload(PlanSection.actions).selectinload(PlanAction.indicators),
-        )
-    )
+    return db.session.scalar(_full_plans().where(Plan.id == plan_id))
+
+
+def _document(plan: Plan, *, with_notes: bool = True) -> Document:
+    notes = {version.number: version.change_note for version in plan.versions if version.change_note}
+    return Document(plan_scope(plan.id), plan.title, content_language(),
+                    passages(snapshot(plan), notes if with_notes else None))
+
+
+def plan_document(plan: Plan) -> Document:
+    """The plan's draft and the notes of its versions, as passages to translate."""
+    return _document(load_full_plan(plan.id))
+
+
+def plan_documents() -> list[Document]:
+    """Every plan that is not archived, as passages to translate, in a fixed number of queries."""
+    plans = db.session.scalars(_full_plans().where(Plan.status != PlanStatus.ARCHIVED)
+                               .order_by(Plan.owner_school_id.is_not(None), Plan.title))
+    return [_document(plan) for plan in plans]
 
 
 def draft_snapshot(actor, plan: Plan) -> dict:
@@ -140,8 +170,18 @@ def list_all_plans(actor) -> list[Plan]:
     )
 
 
-def publish_version(actor, plan: Plan, *, status: str, change_note: str = "") -> PlanVersion:
-    """Freeze the current draft as the next version, readable by everyone."""
+def missing_translations(plan: Plan) -> dict[str, int]:
+    """The draft's passages not yet translated into each language the district requires."""
+    required = translation.required_languages()
+    if not required:
+        return {}
+    return translation.untranslated_languages(_document(load_full_plan(plan.id), with_notes=False), required)
+
+
+def publish_version(actor, plan: Plan, *, status: str, change_note: str = "",
+                    translation_coming: bool = False) -> PlanVersion:
+    """Freeze the current draft as the next version, readable by everyone. Where a language the
+    district requires is not translated, only with `translation_coming`: readers are told so."""
     require(actor, Permission.MANAGE_PLANS)
     if status not in PlanStatus.ORDER:
         raise ValueError(f"unknown plan status {status!r}")
@@ -149,9 +189,12 @@ def publish_version(actor, plan: Plan, *, status: str, change_note: str = "") ->
     content = snapshot(plan)
     if not any(section["actions"] for section in content["sections"]):
         raise NothingToPublish()
+    missing = missing_translations(plan)
+    if missing and not translation_coming:
+        raise TranslationsMissing(missing)
     number = (db.session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == plan.id)) or 0) + 1
     version = PlanVersion(plan_id=plan.id, number=number, status=status, change_note=change_note.strip(),
-                          snapshot=content, published_by_id=actor.id)
+                          snapshot=content, published_by_id=actor.id, translation_coming=sorted(missing))
     plan.status = status
     db.session.add(version)
     try:
@@ -160,7 +203,8 @@ def publish_version(actor, plan: Plan, *, status: str, change_note: str = "") ->
         db.session.rollback()
         return db.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan.id,
                                                            PlanVersion.number == number))
-    audit.record(actor, "plan.published", "plan", plan.id, version=number, status=status)
+    audit.record(actor, "plan.published", "plan", plan.id, version=number, status=status,
+                 **({"translation_coming": sorted(missing)} if missing else {}))
     db.session.commit()
     return version
 

@@ -11,10 +11,12 @@ from ..forms import choices
 from ..i18n import local_to_utc, utc_to_local
 from ..orgs.services import list_schools
 from ..permissions import Permission, can, require
+from ..translation.services import Localizer
 from . import bp, services
 from .diff import diff_snapshots
 from .forms import SCHOOL_YEAR_MONTHS, ActionForm, PlanForm, PublishForm, SectionForm
 from .models import PlanStatus
+from .translation import localized, plan_scope
 
 
 def month_names(width: str = "wide") -> dict[int, str]:
@@ -42,11 +44,16 @@ def show(plan_id: int):
         if plan.versions or not can(current_user, Permission.MANAGE_PLANS):
             abort(404)
         return redirect(url_for("plans.preview", plan_id=plan.id))
+    scope = plan_scope(plan.id)
+    content, notes, reading = localized(version.snapshot, scope, Localizer([scope]),
+                                        change_notes={version.number: version.change_note})
     return render_template(
         "plans/show.html",
         plan=plan,
         version=version,
-        content=version.snapshot,
+        content=content,
+        change_note=notes[version.number],
+        reading=reading,
         window=services.feedback_window_state(plan),
         months=month_names(),
         short_months=month_names("abbreviated"),
@@ -74,13 +81,14 @@ def compare(plan_id: int):
 @login_required
 def preview(plan_id: int):
     plan = _editable_plan(plan_id)
+    return _preview(plan, PublishForm(status=plan.status))
+
+
+def _preview(plan, form: PublishForm):
     return render_template(
-        "plans/preview.html",
-        plan=plan,
-        content=services.draft_snapshot(current_user, plan),
-        form=PublishForm(status=plan.status),
-        months=month_names(),
-        short_months=month_names("abbreviated"),
+        "plans/preview.html", plan=plan, content=services.draft_snapshot(current_user, plan), form=form,
+        missing_translations=services.missing_translations(plan),
+        months=month_names(), short_months=month_names("abbreviated"),
     )
 
 
@@ -92,17 +100,18 @@ def publish(plan_id: int):
     if form.validate_on_submit():
         try:
             version = services.publish_version(current_user, plan, status=form.status.data,
-                                               change_note=form.change_note.data or "")
+                                               change_note=form.change_note.data or "",
+                                               translation_coming=form.translation_coming.data)
         except services.NothingToPublish:
             flash(_("Add at least one action before publishing."), "error")
+        except services.TranslationsMissing:
+            form.translation_coming.errors.append(
+                _("Translations are missing. Translate the plan first, or tick this box to publish it now."))
         else:
             flash(_("Version %(number)d is published.", number=version.number), "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
     require(current_user, Permission.MANAGE_PLANS)
-    return render_template(
-        "plans/preview.html", plan=plan, content=services.draft_snapshot(current_user, plan), form=form,
-        months=month_names(), short_months=month_names("abbreviated"),
-    )
+    return _preview(plan, form)
 
 
 @bp.route("/manage")

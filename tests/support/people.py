@@ -11,7 +11,7 @@ from engage.orgs.models import Membership, Organization, OrganizationKind
 from engage.permissions import Role
 
 PASSWORD = "correct horse battery staple"
-ROLES = ("anonymous", "participant", "host", "moderator", "leader", "admin")
+ROLES = ("anonymous", "participant", "host", "moderator", "translator", "leader", "admin")
 
 
 def make_user(

@@ -1,0 +1,92 @@
+"""A plan's words as passages to translate, and a version read in the reader's language.
+
+Sections and actions are found by their stable keys, so the draft's passages and a published
+version's are the same passages wherever their words are the same: a version keeps the
+translations of its own words however the draft changes afterwards.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+
+from flask_babel import lazy_gettext as _l
+
+from ..translation.services import Localizer
+from ..translation.sources import Passage
+from ..translation.texts import ReadingSummary, Shown
+
+
+def plan_scope(plan_id: int) -> str:
+    return f"plan:{plan_id}"
+
+
+def _action_name(action: dict):
+    return _l("Action %(number)s", number=action["number"]) if action.get("number") else _l("Action")
+
+
+def _in_action(action: dict, what):
+    return _l("%(action)s: %(what)s", action=_action_name(action), what=what)
+
+
+def _note_path(number: int) -> str:
+    return f"version:{number}.change_note"
+
+
+def _texts(content: dict) -> Iterator[tuple[dict, str, Passage]]:
+    """(the dict holding it, its key, the passage) for every text of a plan snapshot, in reading order."""
+    plan_group, plan_title = "plan", _l("The plan")
+    yield content, "title", Passage("title", _l("Title"), content["title"], plan_group, plan_title)
+    yield content, "summary", Passage("summary", _l("Summary"), content.get("summary") or "", plan_group,
+                                      plan_title, multiline=True)
+    for section in content["sections"]:
+        group, key = f"section:{section['key']}", f"section:{section['key']}"
+        yield section, "title", Passage(f"{key}.title", _l("Section title"), section["title"], group, section["title"])
+        yield section, "intro", Passage(f"{key}.intro", _l("Section introduction"), section.get("intro") or "", group,
+                                        section["title"], multiline=True)
+        for action in section["actions"]:
+            where = f"action:{action['key']}"
+            for field, label, multiline in (("title", _l("title"), False), ("description", _l("description"), True),
+                                            ("responsible_office", _l("responsible office"), False)):
+                yield action, field, Passage(f"{where}.{field}", _in_action(action, label), action.get(field) or "",
+                                             group, section["title"], multiline)
+            for position, indicator in enumerate(action["indicators"], start=1):
+                for field, label in (("text", _l("indicator %(number)d", number=position)),
+                                     ("deadline_text", _l("indicator %(number)d, deadline", number=position)),
+                                     ("metric", _l("indicator %(number)d, metric", number=position))):
+                    yield indicator, field, Passage(f"{where}.indicator:{position}.{field}", _in_action(action, label),
+                                                    indicator.get(field) or "", group, section["title"], True)
+
+
+def passages(content: dict, change_notes: dict[int, str] | None = None) -> list[Passage]:
+    """The passages of a snapshot that have words, and the notes of what changed in each version."""
+    found = [passage for _holder, _key, passage in _texts(content)]
+    found[2:2] = [Passage(_note_path(number), _l("What changed in version %(number)d", number=number), note,
+                          "plan", _l("The plan"), multiline=True) for number, note in (change_notes or {}).items()]
+    return [passage for passage in found if passage.text.strip()]
+
+
+def localized(content: dict, scope: str, localizer: Localizer, *, change_notes: dict[int, str] | None = None,
+              ) -> tuple[dict, dict[int, str], ReadingSummary]:
+    """A copy of a snapshot with every text in the reader's language where it can be, each part
+    ("translation" of the plan, of each section and of each action) marked with the worst way
+    one of its texts is shown; the change notes likewise; and how the page's passages are shown."""
+    content = copy.deepcopy(content)
+    summary = ReadingSummary()
+    shown_in: dict[int, list[str]] = {}
+    for holder, key, passage in _texts(content):
+        if not passage.text.strip():
+            continue
+        holder[key] = text = localizer.text(scope, passage.path, passage.text)
+        summary[text.shown] += 1
+        shown_in.setdefault(id(holder), []).append(text.shown)
+    notes = {number: localizer.text(scope, _note_path(number), note) if note.strip() else note
+             for number, note in (change_notes or {}).items()}
+    summary.update(note.shown for note in notes.values() if note)
+    content["translation"] = Shown.worst(shown_in.get(id(content), []))
+    for section in content["sections"]:
+        section["translation"] = Shown.worst(shown_in.get(id(section), []))
+        for action in section["actions"]:
+            action["translation"] = Shown.worst(
+                shown_in.get(id(action), []) + [s for i in action["indicators"] for s in shown_in.get(id(i), [])])
+    return content, notes, summary

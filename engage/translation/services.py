@@ -1,0 +1,251 @@
+"""Reading content in the reader's language, and the translators' work on it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit import services as audit
+from ..components import Component
+from ..extensions import db
+from ..i18n import content_language, reading_language
+from ..models import utcnow
+from ..permissions import require
+from .component import TRANSLATE
+from .models import ContentTranslation
+from .sources import Document, Passage, TranslatableKind, scope_key
+from .texts import Candidate, LocalizedText, Shown, resolve, source_hash
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def fallback_chains(setting: str) -> dict[str, list[str]]:
+    """"so:en, pt:es en" -> {"so": ["en"], "pt": ["es", "en"]}."""
+    chains: dict[str, list[str]] = {}
+    for entry in setting.replace(";", ",").split(","):
+        language, _, rest = entry.partition(":")
+        if language.strip() and rest.strip():
+            chains[language.strip()] = rest.split()
+    return chains
+
+
+def reader_languages(reader: str | None = None) -> list[str]:
+    """The languages a reader is shown content in, in order: theirs, then the district's fallbacks."""
+    reader = reader or reading_language()
+    chain = fallback_chains(current_app.config["TRANSLATION_FALLBACKS"]).get(reader, [])
+    return [reader, *(language for language in chain if language != reader)]
+
+
+class Localizer:
+    """Passages of some documents in a reader's language: one query for all of them."""
+
+    def __init__(self, scopes: Iterable[str], reader: str | None = None) -> None:
+        self.languages = reader_languages(reader)
+        self._candidates: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+        scopes = sorted(set(scopes))
+        wanted = [language for language in self.languages if language != content_language()] or self.languages
+        if not scopes:
+            return
+        rows = db.session.execute(
+            select(ContentTranslation.scope, ContentTranslation.path, ContentTranslation.language,
+                   ContentTranslation.source_hash, ContentTranslation.text, ContentTranslation.machine,
+                   ContentTranslation.published_at)
+            .where(ContentTranslation.scope.in_(scopes), ContentTranslation.language.in_(wanted),
+                   ContentTranslation.published_at.is_not(None))
+        )
+        for scope, path, *rest in rows:
+            self._candidates[scope, path].append(Candidate(path, *rest))
+
+    @property
+    def reader(self) -> str:
+        return self.languages[0]
+
+    def text(self, scope: str, path: str, source: str, source_language: str | None = None) -> LocalizedText:
+        return resolve(source, source_language or content_language(), self.languages,
+                       self._candidates.get((scope, path), ()))
+
+
+def localize(scope: str, path: str, source: str, source_language: str | None = None) -> LocalizedText:
+    """One passage in the reader's language (a page with many uses a Localizer)."""
+    return Localizer([scope]).text(scope, path, source, source_language)
+
+
+# The translators' work --------------------------------------------------------------------
+
+
+class Status:
+    """Where a passage stands for one language, for translators."""
+
+    MISSING = "missing"
+    OUT_OF_DATE = "out_of_date"  # translated from earlier words
+    DRAFT = "draft"
+    DONE = "done"  # published
+    ORDER = (MISSING, OUT_OF_DATE, DRAFT, DONE)
+
+
+@dataclass(frozen=True)
+class PassageWork:
+    passage: Passage
+    status: str
+    translation: ContentTranslation | None  # of today's source, or the latest of an earlier one
+
+    @property
+    def text(self) -> str:
+        return self.translation.text if self.translation else ""
+
+    @property
+    def earlier_source(self) -> str | None:
+        """The words an out-of-date translation was made from."""
+        return self.translation.source_text if self.status == Status.OUT_OF_DATE else None
+
+
+def translatable_kinds(components: Sequence[Component]) -> list[TranslatableKind]:
+    """What the installed components offer for translation."""
+    kinds = [component.attribute(reference) for component in components for reference in component.translatable]
+    return sorted(kinds, key=lambda kind: kind.order)
+
+
+def target_languages(document_language: str | None = None) -> list[str]:
+    """The site's languages a document is translated into: all but its own."""
+    return [code for code in current_app.config["LANGUAGES"] if code != (document_language or content_language())]
+
+
+def _rows(scopes: Iterable[str], languages: Iterable[str]) -> list[ContentTranslation]:
+    return list(db.session.scalars(
+        select(ContentTranslation)
+        .where(ContentTranslation.scope.in_(list(scopes)), ContentTranslation.language.in_(list(languages)))
+        .order_by(ContentTranslation.updated_at)
+    ))
+
+
+def _work(passages: Sequence[Passage], rows: Sequence[ContentTranslation]) -> list[PassageWork]:
+    by_path: dict[str, list[ContentTranslation]] = defaultdict(list)
+    for row in rows:
+        by_path[row.path].append(row)
+    work = []
+    for passage in passages:
+        wanted = source_hash(passage.text)
+        of_path = by_path.get(passage.path, [])
+        exact = next((row for row in of_path if row.source_hash == wanted), None)
+        if exact is not None:
+            work.append(PassageWork(passage, Status.DONE if exact.is_published else Status.DRAFT, exact))
+        elif of_path:
+            work.append(PassageWork(passage, Status.OUT_OF_DATE, of_path[-1]))
+        else:
+            work.append(PassageWork(passage, Status.MISSING, None))
+    return work
+
+
+def document_work(actor, document: Document, language: str) -> list[PassageWork]:
+    """Each passage of a document with its translation into `language` and where it stands."""
+    require(actor, TRANSLATE)
+    return _work(document.passages, _rows([document.scope], [language]))
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    counts: Mapping[str, int]
+
+    @property
+    def done(self) -> int:
+        return self.counts.get(Status.DONE, 0)
+
+    @property
+    def to_do(self) -> int:
+        return self.total - self.done
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+
+def progress(documents: Sequence[Document], languages: Sequence[str]) -> dict[tuple[str, str], Progress]:
+    """(scope, language) -> how much of the document is translated: one query for all."""
+    by_scope_language: dict[tuple[str, str], list[ContentTranslation]] = defaultdict(list)
+    for row in _rows([d.scope for d in documents], languages):
+        by_scope_language[row.scope, row.language].append(row)
+    result = {}
+    for document in documents:
+        for language in languages:
+            statuses = [w.status for w in _work(document.passages, by_scope_language.get((document.scope, language), []))]
+            result[document.scope, language] = Progress(len(statuses), {s: statuses.count(s) for s in Status.ORDER})
+    return result
+
+
+def untranslated_languages(document: Document, languages: Sequence[str]) -> dict[str, int]:
+    """Language -> passages of the document with no published translation of today's words."""
+    found = progress([document], languages)
+    return {language: found[document.scope, language].to_do for language in languages
+            if not found[document.scope, language].complete}
+
+
+def required_languages() -> list[str]:
+    """Languages every published version of a plan must be translated into (or promise)."""
+    setting = current_app.config["TRANSLATIONS_REQUIRED"]
+    return [code for code in setting.replace(",", " ").split() if code in current_app.config["LANGUAGES"]]
+
+
+def _audit(actor, action: str, document: Document, language: str, paths: Sequence[str]) -> None:
+    kind, key = scope_key(document.scope)
+    audit.record(actor, action, kind, int(key) if key.isdigit() else None, language=language,
+                 passages=list(paths)[:50], count=len(paths))
+
+
+def save_translations(actor, document: Document, language: str, texts: Mapping[str, str], *,
+                      publish: bool = False, machine: Iterable[str] = (), action: str | None = None) -> int:
+    """Store translations of a document's passages into `language` (path -> text), as drafts or
+    published. An empty text removes that passage's translation of today's words; `machine`
+    names paths whose text a machine drafted. Returns how many passages changed."""
+    require(actor, TRANSLATE)
+    if language not in target_languages(document.language):
+        raise ValueError(f"{language!r} is not a language this document is translated into")
+    machine = set(machine)
+    passages = {p.path: p for p in document.passages}
+    work = {w.passage.path: w for w in _work(document.passages, _rows([document.scope], [language]))}
+    changed, removed, now = [], [], utcnow()
+    for path, text in texts.items():
+        passage = passages.get(path)
+        if passage is None:
+            continue
+        text = (text or "").strip()
+        current = work[path].translation if work[path].status in (Status.DRAFT, Status.DONE) else None
+        if not text:
+            if current is not None:
+                db.session.delete(current)
+                removed.append(path)
+            continue
+        if current is not None and current.text == text and (current.is_published or not publish):
+            continue  # unchanged (a draft save leaves published translations published)
+        if current is None:
+            current = ContentTranslation(scope=document.scope, path=path, language=language,
+                                         source_hash=source_hash(passage.text), source_text=passage.text, text="")
+            db.session.add(current)
+        if current.text != text:
+            current.text, current.machine = text, path in machine
+        current.translated_by_id = actor.id
+        current.updated_at = now
+        current.published_at = now if publish else None
+        changed.append(path)
+    if changed:
+        _audit(actor, action or ("translation.published" if publish else "translation.saved"), document, language,
+               changed)
+    if removed:
+        _audit(actor, "translation.removed", document, language, removed)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice at once: the first one stands
+        db.session.rollback()
+        return 0
+    return len(changed) + len(removed)
+
+
+def publish_drafts(actor, document: Document, language: str) -> int:
+    """Publish every draft translation of today's words of the document."""
+    drafts = {w.passage.path: w.text for w in document_work(actor, document, language) if w.status == Status.DRAFT}
+    return save_translations(actor, document, language, drafts, publish=True) if drafts else 0
