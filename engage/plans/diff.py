@@ -26,6 +26,9 @@ class Words:
 class FieldChange:
     name: str  # "title", "description", "indicators", ...
     words: list[Words]
+    # The language of its words where the snapshot's texts say (a translated reading), "" for words
+    # in the page's language (month names), None where nothing says.
+    language: str | None = None
 
 
 @dataclass
@@ -35,6 +38,7 @@ class ActionDiff:
     number: str
     title: str
     changes: list[FieldChange] = field(default_factory=list)
+    title_language: str | None = None
 
 
 @dataclass
@@ -106,16 +110,27 @@ _SECTION_FIELDS = {"title": lambda s: s.get("title", ""), "intro": lambda s: s.g
 _PLAN_FIELDS = {"title": lambda p: p.get("title", ""), "summary": lambda p: p.get("summary", "")}
 
 
+def _language(name: str, item: dict) -> str | None:
+    """The one language of a field's texts, when they say (see FieldChange.language)."""
+    if name in ("months", "number"):
+        return ""
+    values = [i.get(part) for i in item.get("indicators", []) for part in ("text", "deadline_text", "metric")] \
+        if name == "indicators" else [item.get(name)]
+    languages = {getattr(value, "language", None) for value in values if value}
+    return languages.pop() if len(languages) == 1 else None
+
+
 def _field_changes(fields, old: dict, new: dict) -> list[FieldChange]:
     return [
-        FieldChange(name, word_diff(read(old), read(new)))
+        FieldChange(name, word_diff(read(old), read(new)), _language(name, new))
         for name, read in fields.items()
         if read(old) != read(new)
     ]
 
 
 def _whole(fields, item: dict, kind: str) -> list[FieldChange]:
-    return [FieldChange(name, [Words(kind, read(item))]) for name, read in fields.items() if read(item)]
+    return [FieldChange(name, [Words(kind, read(item))], _language(name, item))
+            for name, read in fields.items() if read(item)]
 
 
 def _pair_by_key(old_items: list[dict], new_items: list[dict]):
@@ -142,7 +157,8 @@ def _compare(fields, old: dict | None, new: dict | None) -> tuple[str, list[Fiel
 def _diff_action(old: dict | None, new: dict | None, fields) -> ActionDiff:
     current = new or old
     kind, changes = _compare(fields, old, new)
-    return ActionDiff(current["key"], kind, current.get("number", ""), action_label(current), changes)
+    return ActionDiff(current["key"], kind, current.get("number", ""), action_label(current), changes,
+                      getattr(current.get("title") or current.get("description"), "language", None))
 
 
 def diff_snapshots(old: dict, new: dict, *, month_name: Callable[[int], str] = str) -> PlanDiff:

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import content_language
 from ..translation.services import Localizer
 from ..translation.sources import Passage
-from ..translation.texts import ReadingSummary, Shown
+from ..translation.texts import LocalizedText, ReadingSummary, Shown
 
 
 def plan_scope(plan_id: int) -> str:
@@ -29,7 +30,7 @@ def _in_action(action: dict, what):
     return _l("%(action)s: %(what)s", action=_action_name(action), what=what)
 
 
-def _note_path(number: int) -> str:
+def note_path(number: int) -> str:
     return f"version:{number}.change_note"
 
 
@@ -61,7 +62,7 @@ def _texts(content: dict) -> Iterator[tuple[dict, str, Passage]]:
 def passages(content: dict, change_notes: dict[int, str] | None = None) -> list[Passage]:
     """The passages of a snapshot that have words, and the notes of what changed in each version."""
     found = [passage for _holder, _key, passage in _texts(content)]
-    found[2:2] = [Passage(_note_path(number), _l("What changed in version %(number)d", number=number), note,
+    found[2:2] = [Passage(note_path(number), _l("What changed in version %(number)d", number=number), note,
                           "plan", _l("The plan"), multiline=True) for number, note in (change_notes or {}).items()]
     return [passage for passage in found if passage.text.strip()]
 
@@ -71,22 +72,46 @@ def localized(content: dict, scope: str, localizer: Localizer, *, change_notes: 
     """A copy of a snapshot with every text in the reader's language where it can be, each part
     ("translation" of the plan, of each section and of each action) marked with the worst way
     one of its texts is shown; the change notes likewise; and how the page's passages are shown."""
-    content = copy.deepcopy(content)
-    summary = ReadingSummary()
-    shown_in: dict[int, list[str]] = {}
-    for holder, key, passage in _texts(content):
-        if not passage.text.strip():
-            continue
-        holder[key] = text = localizer.text(scope, passage.path, passage.text)
-        summary[text.shown] += 1
-        shown_in.setdefault(id(holder), []).append(text.shown)
-    notes = {number: localizer.text(scope, _note_path(number), note) if note.strip() else note
+    content, texts = _localized_texts(content, scope, localizer)
+    summary = ReadingSummary(text.shown for _holder, _key, text, _source in texts.values())
+    _mark_parts(content, texts)
+    notes = {number: localizer.text(scope, note_path(number), note) if note.strip() else note
              for number, note in (change_notes or {}).items()}
     summary.update(note.shown for note in notes.values() if note)
+    return content, notes, summary
+
+
+def localized_pair(old: dict, new: dict, scope: str, localizer: Localizer) -> tuple[dict, dict]:
+    """Two snapshots in the reader's language for comparing them word by word: a text is shown
+    translated on both sides or on neither, so a change of language never reads as a change."""
+    old, old_texts = _localized_texts(old, scope, localizer)
+    new, new_texts = _localized_texts(new, scope, localizer)
+    for path in old_texts.keys() & new_texts.keys():
+        (old_holder, key, old_text, old_source), (new_holder, _key, new_text, new_source) = old_texts[path], new_texts[path]
+        if old_text.language != new_text.language:
+            old_holder[key] = LocalizedText(old_source, content_language(), Shown.ORIGINAL)
+            new_holder[key] = LocalizedText(new_source, content_language(), Shown.ORIGINAL)
+    return old, new
+
+
+def _localized_texts(content: dict, scope: str, localizer: Localizer) -> tuple[dict, dict[str, tuple]]:
+    """A copy of the snapshot with its texts localized, and path -> (holder, key, text, source)."""
+    content = copy.deepcopy(content)
+    texts = {}
+    for holder, key, passage in _texts(content):
+        if passage.text.strip():
+            holder[key] = text = localizer.text(scope, passage.path, passage.text)
+            texts[passage.path] = (holder, key, text, passage.text)
+    return content, texts
+
+
+def _mark_parts(content: dict, texts: dict[str, tuple]) -> None:
+    shown_in: dict[int, list[str]] = {}
+    for holder, _key, text, _source in texts.values():
+        shown_in.setdefault(id(holder), []).append(text.shown)
     content["translation"] = Shown.worst(shown_in.get(id(content), []))
     for section in content["sections"]:
         section["translation"] = Shown.worst(shown_in.get(id(section), []))
         for action in section["actions"]:
             action["translation"] = Shown.worst(
                 shown_in.get(id(action), []) + [s for i in action["indicators"] for s in shown_in.get(id(i), [])])
-    return content, notes, summary

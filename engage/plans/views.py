@@ -16,7 +16,7 @@ from . import bp, services
 from .diff import diff_snapshots
 from .forms import SCHOOL_YEAR_MONTHS, ActionForm, PlanForm, PublishForm, SectionForm
 from .models import PlanStatus
-from .translation import localized, plan_scope
+from .translation import localized, localized_pair, note_path, plan_scope
 
 
 def month_names(width: str = "wide") -> dict[int, str]:
@@ -72,8 +72,12 @@ def compare(plan_id: int):
     if old is None or new is None:
         abort(404)
     names = month_names()
-    changes = diff_snapshots(old.snapshot, new.snapshot, month_name=lambda m: names.get(m, str(m)))
-    return render_template("plans/compare.html", plan=plan, old=old, new=new, diff=changes,
+    scope = plan_scope(plan.id)
+    localizer = Localizer([scope])
+    old_content, new_content = localized_pair(old.snapshot, new.snapshot, scope, localizer)
+    changes = diff_snapshots(old_content, new_content, month_name=lambda m: names.get(m, str(m)))
+    return render_template("plans/compare.html", plan=plan, old=old, new=new, diff=changes, title=new_content["title"],
+                           change_note=localizer.text(scope, note_path(new.number), new.change_note),
                            page_slots=slots.fill("compare", actor=current_user, plan=plan, old=old, new=new))
 
 

@@ -18,7 +18,7 @@ from .sources import Document
 
 
 class UnreadableFile(Exception):
-    """Not a PO file Babel can read."""
+    """Not a PO file Babel can read, or one that holds no passage of the document."""
 
 
 def export_po(document: Document, language: str, work: list[PassageWork], *, project: str) -> bytes:
@@ -49,12 +49,13 @@ def import_po(document: Document, language: str, data: bytes) -> Imported:
     except (PoFileError, ValueError, UnicodeDecodeError) as error:
         raise UnreadableFile(str(error)) from error
     passages = {passage.path: passage for passage in document.passages}
-    result = Imported()
+    result, matched = Imported(), 0
     for message in catalog:
         if not message.id:
             continue
         passage = passages.get(message.context or "")
         text = message.string if isinstance(message.string, str) else ""
+        matched += passage is not None
         if passage is None or not isinstance(message.id, str):
             result.unknown += 1
         elif message.id != passage.text:
@@ -63,4 +64,6 @@ def import_po(document: Document, language: str, data: bytes) -> Imported:
             result.fuzzy.append(passage.label)
         elif text.strip():
             result.translations[passage.path] = text
+    if not matched:
+        raise UnreadableFile("no passage of the document")
     return result

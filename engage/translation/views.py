@@ -159,7 +159,8 @@ def import_file(language: str, scope: str):
         try:
             found = po.import_po(document, language, form.file.data.read())
         except po.UnreadableFile:
-            form.file.errors.append(_("This file is not a PO file we can read. Export it again from this page."))
+            form.file.errors.append(_("This file is not a PO file of this page's passages that we can read. "
+                                      "Export it again from this page."))
         else:
             count = services.save_translations(current_user, document, language, found.translations,
                                                action="translation.imported")
