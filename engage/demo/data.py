@@ -28,6 +28,7 @@ from .enrollment import load_demo_enrollment
 from .outcomes import load_demo_outcomes
 from .survey import load_demo_survey
 from .themes import load_demo_themes
+from .translations import load_plan_translations
 
 DEMO_PASSWORD = "engage-demo-2026"
 
@@ -69,6 +70,7 @@ ROLE_USERS = [
     ("participant@example.org", "Pat Participant", Role.PARTICIPANT, None),
     ("host@example.org", "Hana Host", Role.PARTICIPANT, "Cedar Grove PTO"),
     ("moderator@example.org", "Mo Moderator", Role.MODERATOR, None),
+    ("translator@example.org", "Tran Translator", Role.TRANSLATOR, None),
     ("leader@example.org", "Lee Leader", Role.LEADER, "Office of Equity and Family Engagement"),
     ("admin@example.org", "Ari Admin", Role.ADMIN, None),
     ("office@example.org", "Opal Office", Role.PARTICIPANT, "Office of Equity and Family Engagement"),
@@ -144,6 +146,8 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     _demo_comments(open_plan, leader, find_user_by_email("host@example.org"), added)
     if len(open_plan.versions) < 2:  # when comments were skipped, the revision is still due
         _revise_open_plan(open_plan, leader, added, at=utcnow() - timedelta(days=REVISED_DAYS_AGO))
+    added["translations"] = sum(load_plan_translations(plan, name) for plan, name in
+                                ((open_plan, OPEN_PLAN_FILE), (school_plan, SCHOOL_PLAN_FILE)))
     load_demo_survey(open_plan, leader, added)
     load_demo_conversations(open_plan, school_plan, added, make_user=_demo_user)
     load_demo_themes([open_plan, school_plan], leader, added)

@@ -35,4 +35,5 @@ component = Component(
         "RATELIMIT_TRACKER_SUBSCRIBE": "10 per hour",
     },
     slots={"plan": "slots:plan"},
+    translatable=("translatable:UPDATES",),
 )

@@ -16,10 +16,12 @@ from ..accounts.models import User, find_user_by_email
 from ..components import DemoDistrict
 from ..extensions import db
 from ..models import utcnow
-from ..plans.models import Plan, PlanAction
 from ..i18n import district_today
+from ..plans.models import Plan, PlanAction
+from ..translation import services as translation
 from .models import ProgressStatus as S
 from .models import ProgressUpdate
+from .translatable import update_document
 from .updates import post_update, recompute_progress
 
 OFFICE_EMAIL = "office@example.org"
@@ -207,8 +209,11 @@ def _post_updates(planned: list[tuple[str, PlanAction, list[dict]]], authors: di
             update = post_update(
                 authors[entry["by"]], action, as_of=today - timedelta(days=entry["days_ago"]),
                 status=entry["status"], percent_complete=entry["percent"], summary=entry["summary"],
-                summary_es=entry["summary_es"], metric_values=metrics, submission_token=token, **entry["evidence"],
+                metric_values=metrics, submission_token=token, **entry["evidence"],
             )
+            if entry["summary_es"]:
+                translation.save_translations(None, update_document(update), "es", {"summary": entry["summary_es"]},
+                                              publish=True)
             written.append((update.id, entry["days_ago"]))
             touched.add(action.id)
     if not written:

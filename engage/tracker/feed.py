@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from flask import current_app
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 
 from ..urls import external_url
@@ -59,10 +59,9 @@ class Entry:
     related: str = ""
 
 
-def entry_for(update: ProgressUpdate, text: ActionText) -> Entry:
-    """One update as a feed entry: the action, its new status and percent, and the summary in the reader's language."""
-    spanish = str(get_locale()) == "es" and update.summary_es.strip()
-    summary = update.summary_es if spanish else update.summary
+def entry_for(update: ProgressUpdate, text: ActionText, summary: str, indicator_text) -> Entry:
+    """One update as a feed entry: the action, its new status and percent, and the summary in the reader's
+    language (`summary`; `indicator_text(indicator)` words each measured indicator likewise)."""
     lines = [
         _("Status: %(status)s, %(percent)d%% complete", status=STATUS_LABELS.get(update.status, update.status),
           percent=update.percent_complete),
@@ -75,7 +74,7 @@ def entry_for(update: ProgressUpdate, text: ActionText) -> Entry:
         lines.append("")
         for value in values:
             shown = value.text.strip() if value.number is None else f"{format_decimal(value.number)} {value.unit}".strip()
-            lines.append(f"{value.indicator.text}: {shown}")
+            lines.append(f"{indicator_text(value.indicator)}: {shown}")
     related = ""
     if update.evidence_kind == EvidenceKind.LINK and is_web_link(update.evidence_url):
         related = update.evidence_url

@@ -83,8 +83,6 @@ class ProgressUpdateForm(OneSubmission, FlaskForm):
                             description=_l("Plain words families can follow: what was done, what comes next."),
                             validators=[DataRequired(message=_l("Please say what has happened on this action.")),
                                         max_length(updates.SUMMARY_MAX)])
-    summary_es = TextAreaField(_l("What has happened, in Spanish"), filters=[strip_whitespace],
-                               validators=[Optional(), max_length(updates.SUMMARY_MAX)])
     evidence_url = StringField(_l("Link to evidence"), filters=[strip_whitespace],
                                description=_l("A web page that shows the work, starting with https://"),
                                validators=[Optional(), max_length(updates.EVIDENCE_URL_MAX)],

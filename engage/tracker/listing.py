@@ -21,7 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..plans.models import Plan, PlanAction, PlanSection, PlanVersion
+from ..plans.models import Plan, PlanAction, PlanIndicator, PlanSection, PlanVersion
+from ..plans.translation import localized, plan_scope
+from ..translation.services import Localizer
+from ..translation.texts import LocalizedText, ReadingSummary
 from .models import ActionProgress, MetricValue, ProgressStatus, ProgressUpdate
 from .services import TrackedAction, TrackedIndicator, normalize_office
 
@@ -39,28 +42,36 @@ STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class PublicPlan:
-    """A plan with a published version, and the parts of its latest version, by key."""
+    """A plan with a published version, and the parts of its latest version, by key, in the
+    reader's language where translated (`engage.translation`)."""
 
     plan: Plan
     version: PlanVersion
     sections: Mapping[str, dict]
     actions: Mapping[str, dict]
-
-    @property
-    def title(self) -> str:
-        return self.version.snapshot.get("title") or self.plan.title
+    title: str
+    reading: ReadingSummary
+    texts: Localizer
 
     def shows(self, action: PlanAction) -> bool:
         return action.key in self.actions
 
+    def indicator_text(self, action: PlanAction, indicator: PlanIndicator, field: str) -> LocalizedText:
+        """An indicator's text, deadline wording or metric (read from the live plan) in the reader's language."""
+        return self.texts.text(plan_scope(self.plan.id),
+                               f"action:{action.key}.indicator:{indicator.position + 1}.{field}",
+                               getattr(indicator, field) or "")
 
-def _public_plan(plan: Plan, version: PlanVersion) -> PublicPlan:
+
+def _public_plan(plan: Plan, version: PlanVersion, texts: Localizer) -> PublicPlan:
+    content, _notes, reading = localized(version.snapshot, plan_scope(plan.id), texts)
     sections, actions = {}, {}
-    for section in version.snapshot.get("sections", []):
+    for section in content.get("sections", []):
         sections[section["key"]] = section
         for action in section.get("actions", []):
             actions[action["key"]] = action
-    return PublicPlan(plan=plan, version=version, sections=sections, actions=actions)
+    return PublicPlan(plan=plan, version=version, sections=sections, actions=actions,
+                      title=content.get("title") or plan.title, reading=reading, texts=texts)
 
 
 def _latest_versions(plan_ids: Iterable[int] | None = None):
@@ -76,16 +87,18 @@ def _latest_versions(plan_ids: Iterable[int] | None = None):
     )
 
 
-def public_plan(plan_id: int) -> PublicPlan | None:
-    """The plan as the public reads it (its latest published version), or None if never published."""
+def public_plan(plan_id: int, *, reader: str | None = None, more_scopes: Iterable[str] = ()) -> PublicPlan | None:
+    """The plan as the public reads it (its latest published version) in the reader's language, or None
+    if never published. `more_scopes`: other translated texts the page shows (its updates)."""
     row = db.session.execute(_latest_versions([plan_id])).first()
-    return _public_plan(*row) if row else None
+    return _public_plan(*row, Localizer([plan_scope(plan_id), *more_scopes], reader)) if row else None
 
 
 def public_plans() -> list[PublicPlan]:
-    """Every plan with a published version, district plans first (two queries)."""
-    rows = db.session.execute(_latest_versions().order_by(Plan.owner_school_id.is_not(None), Plan.title, Plan.id))
-    return [_public_plan(plan, version) for plan, version in rows]
+    """Every plan with a published version, district plans first (three queries)."""
+    rows = db.session.execute(_latest_versions().order_by(Plan.owner_school_id.is_not(None), Plan.title, Plan.id)).all()
+    texts = Localizer(plan_scope(plan.id) for plan, _version in rows)
+    return [_public_plan(plan, version, texts) for plan, version in rows]
 
 
 def status_counts_by_plan(plans: list[PublicPlan]) -> dict[int, dict[str, int]]:

@@ -71,7 +71,6 @@ class ProgressUpdate(db.Model):
     status: Mapped[str] = mapped_column(String(20))
     percent_complete: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str] = mapped_column(Text, default="")
-    summary_es: Mapped[str] = mapped_column(Text, default="")
 
     evidence_kind: Mapped[str] = mapped_column(String(10), default=EvidenceKind.NONE)
     evidence_url: Mapped[str] = mapped_column(String(500), default="")

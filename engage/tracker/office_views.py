@@ -29,7 +29,6 @@ def _service_arguments(form: ProgressUpdateForm) -> dict:
         "status": form.status.data,
         "percent_complete": form.percent_complete.data,
         "summary": form.summary.data or "",
-        "summary_es": form.summary_es.data or "",
         "evidence_url": form.evidence_url.data or "",
         "evidence_title": form.evidence_title.data or "",
         "evidence_file": form.chosen_file(),

@@ -17,6 +17,7 @@ from ..i18n import utc_to_local
 from ..urls import external_url
 from . import bp, feed, listing, services
 from .models import ProgressStatus
+from .translatable import UpdateTexts
 
 FEED_LENGTH = 50
 # Shown beside the status words (never instead of them), so status is not colour alone.
@@ -105,15 +106,21 @@ def _page_number() -> int:
 def show_action(action_id: int):
     action, public = _public_action_or_404(action_id)
     row = listing.action_row(public, services.track_actions([action])[0])
+    history = listing.action_history_page(action_id, _page_number())
     return render_template(
         "tracker/action.html",
         public=public,
         plan=public.plan,
         action=action,
         row=row,
-        history=listing.action_history_page(action_id, _page_number()),
+        history=history,
+        update_text=UpdateTexts(history.updates),
         can_update=services.can_update_action(current_user, action),
     )
+
+
+def _indicator_text(public: listing.PublicPlan, action):
+    return lambda indicator: public.indicator_text(action, indicator, "text")
 
 
 def _atom(document: bytes) -> Response:
@@ -126,13 +133,15 @@ def _atom(document: bytes) -> Response:
 def plan_feed(plan_id: int):
     public = _public_plan_or_404(plan_id)
     updates = [u for u in services.recent_updates(plan_id, limit=FEED_LENGTH) if u.action.key in public.actions]
+    summaries = UpdateTexts(updates)
     return _atom(feed.build_feed(
         feed_id=feed.tag_id(f"plan/{plan_id}", public.plan.created_at),
         title=_("Progress on %(plan)s", plan=public.title),
         page_url=external_url("tracker.show_plan", plan_id=plan_id),
         self_url=external_url("tracker.plan_feed", plan_id=plan_id),
         fallback_updated=public.version.published_at,
-        entries=[feed.entry_for(update, listing.action_text(public, update.action)) for update in updates],
+        entries=[feed.entry_for(update, listing.action_text(public, update.action), summaries(update),
+                                _indicator_text(public, update.action)) for update in updates],
         language=str(get_locale()),
     ))
 
@@ -142,12 +151,13 @@ def action_feed(action_id: int):
     action, public = _public_action_or_404(action_id)
     text = listing.action_text(public, action)
     updates = listing.action_updates_for_feed(action_id, limit=FEED_LENGTH)
+    summaries = UpdateTexts(updates)
     return _atom(feed.build_feed(
         feed_id=feed.tag_id(f"action/{action_id}", public.plan.created_at),
         title=_("Progress on %(action)s", action=text.heading),
         page_url=external_url("tracker.show_action", action_id=action_id),
         self_url=external_url("tracker.action_feed", action_id=action_id),
         fallback_updated=public.version.published_at,
-        entries=[feed.entry_for(update, text) for update in updates],
+        entries=[feed.entry_for(update, text, summaries(update), _indicator_text(public, action)) for update in updates],
         language=str(get_locale()),
     ))

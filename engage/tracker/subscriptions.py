@@ -29,8 +29,9 @@ from ..plans.models import Plan, PlanAction, PlanSection
 from ..queue import job, periodic_job
 from ..urls import external_url
 from . import listing
-from .models import ProgressUpdate, TrackerSubscription
 from .listing import STATUS_LABELS
+from .models import ProgressUpdate, TrackerSubscription
+from .translatable import UpdateTexts
 
 CONFIRM_PURPOSE = "tracker.subscription.confirm"
 UNSUBSCRIBE_PURPOSE = "tracker.subscription.unsubscribe"
@@ -77,9 +78,9 @@ def _target(public: listing.PublicPlan, action: PlanAction | None) -> Target:
 # Finding what to follow ---------------------------------------------------------
 
 
-def find_target(plan_id: int, action_id: int | None) -> Target:
-    """The public plan (and public action of it) to follow; LookupError when there is none."""
-    public = listing.public_plan(plan_id)
+def find_target(plan_id: int, action_id: int | None, *, reader: str | None = None) -> Target:
+    """The public plan (and public action of it) to follow, worded for `reader`; LookupError when there is none."""
+    public = listing.public_plan(plan_id, reader=reader)
     if public is None:
         raise LookupError("plan")
     action = None
@@ -381,13 +382,18 @@ def notify_update(update_id: int) -> int:
     if update is None:
         return 0
     try:
-        target = find_target(update.plan_id, update.action_id)
+        find_target(update.plan_id, update.action_id)
     except LookupError:
         return 0
-    action_url = target_url(target)
     sent = 0
+    in_language: dict[str, tuple[Target, str]] = {}  # language -> the target and summary in it
     for subscription in recipients_of(update):
-        summary = update.summary_es if subscription.language == "es" and update.summary_es else update.summary
+        if subscription.language not in in_language:
+            in_language[subscription.language] = (
+                find_target(update.plan_id, update.action_id, reader=subscription.language),
+                UpdateTexts([update], subscription.language)(update))
+        target, summary = in_language[subscription.language]
+        action_url = target_url(target)
         unsubscribe_url = external_url("tracker.unsubscribe", token=unsubscribe_token(subscription))
         send_email(
             subscription.email,

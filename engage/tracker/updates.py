@@ -177,7 +177,7 @@ def _checked_metric_values(action: PlanAction, metric_values: Mapping | None) ->
     return values
 
 
-def _checked_update(action, *, as_of, status, percent_complete, summary, summary_es, evidence_url, evidence_title,
+def _checked_update(action, *, as_of, status, percent_complete, summary, evidence_url, evidence_title,
                     evidence_file, metric_values) -> tuple[dict, uploads.CheckedUpload | None, list[MetricValue]]:
     status = _checked_status(status)
     fields = {
@@ -186,7 +186,6 @@ def _checked_update(action, *, as_of, status, percent_complete, summary, summary
         "percent_complete": _checked_percent(percent_complete, status),
         "summary": _checked_text(summary, "summary", SUMMARY_MAX,
                                  required_message=_l("Please say what has happened on this action.")),
-        "summary_es": _checked_text(summary_es, "summary_es", SUMMARY_MAX),
     }
     url, title = _checked_evidence_link(evidence_url, evidence_title)
     has_file = evidence_file is not None and bool(getattr(evidence_file, "filename", ""))
@@ -258,7 +257,7 @@ def _audit_details(update: ProgressUpdate) -> dict:
 
 
 def post_update(actor, action: PlanAction, *, as_of: date, status: str, percent_complete: int, summary: str,
-                summary_es: str = "", evidence_url: str = "", evidence_title: str = "",
+                evidence_url: str = "", evidence_title: str = "",
                 evidence_file: EvidenceFile | None = None, metric_values: Mapping | None = None,
                 submission_token: str) -> ProgressUpdate:
     """Post a dated update on an action, for its responsible office (or as a leader).
@@ -274,7 +273,7 @@ def post_update(actor, action: PlanAction, *, as_of: date, status: str, percent_
         raise UpdateRefused("submission_token", _l("Please send the form again."))
     fields, upload, values = _checked_update(
         action, as_of=as_of, status=status, percent_complete=percent_complete, summary=summary,
-        summary_es=summary_es, evidence_url=evidence_url, evidence_title=evidence_title,
+        evidence_url=evidence_url, evidence_title=evidence_title,
         evidence_file=evidence_file, metric_values=metric_values)
     update = ProgressUpdate(action_id=action.id, plan_id=action.section.plan_id, author_id=actor.id,
                             office=action.responsible_office, submission_token=submission_token,
@@ -341,7 +340,7 @@ def require_change_update(actor, update: ProgressUpdate) -> None:
 
 
 def edit_update(actor, update: ProgressUpdate, *, as_of: date, status: str, percent_complete: int, summary: str,
-                summary_es: str = "", evidence_url: str = "", evidence_title: str = "",
+                evidence_url: str = "", evidence_title: str = "",
                 evidence_file: EvidenceFile | None = None, remove_file: bool = False,
                 metric_values: Mapping | None = None) -> ProgressUpdate:
     """Correct an update. A file already attached stays unless replaced (a new file), removed, or a link is given."""
@@ -349,7 +348,7 @@ def edit_update(actor, update: ProgressUpdate, *, as_of: date, status: str, perc
     action = update.action
     fields, upload, values = _checked_update(
         action, as_of=as_of, status=status, percent_complete=percent_complete, summary=summary,
-        summary_es=summary_es, evidence_url=evidence_url, evidence_title=evidence_title,
+        evidence_url=evidence_url, evidence_title=evidence_title,
         evidence_file=evidence_file, metric_values=metric_values)
     old_path = evidence_path(update) if update.evidence_kind == EvidenceKind.FILE else None
     before = _audit_details(update)

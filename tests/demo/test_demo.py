@@ -42,6 +42,7 @@ from engage.surveys.models import QuestionKind, Survey, SurveyParticipation, Sur
 from engage.surveys.services import SurveyState, survey_state
 from engage.themes import services as theme_services
 from engage.themes.models import RunStatus, Theme, ThemeAssignment, ThemeRun
+from engage.translation.models import ContentTranslation
 from engage.tracker.component import UPDATE_PROGRESS
 from engage.tracker.models import ActionProgress, MetricValue, ProgressStatus, ProgressUpdate
 from engage.tracker.services import can_update_action, tracked_actions_of_plans
@@ -470,7 +471,10 @@ def test_demo_progress_updates_cover_most_actions_over_ten_weeks(demo):
         assert (t.status, t.percent_complete) == (history[-1].status, history[-1].percent_complete)
         assert aware(t.updated_at) < utcnow() - timedelta(hours=1)
     assert {t.status for t in tracked} == set(ProgressStatus.ALL)
-    assert 3 <= sum(bool(u.summary_es) for u in updates) < len(updates) / 2
+    in_spanish = set(db.session.scalars(select(ContentTranslation.scope).where(
+        ContentTranslation.scope.like("update:%"), ContentTranslation.language == "es",
+        ContentTranslation.published_at.is_not(None))))
+    assert 3 <= sum(f"update:{u.id}" in in_spanish for u in updates) < len(updates) / 2
     links = [u.evidence_url for u in updates if u.evidence_url]
     assert 4 <= len(links) < len(updates) and all(link.startswith("https://example.org/") for link in links)
 

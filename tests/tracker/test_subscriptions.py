@@ -18,6 +18,7 @@ from engage.tracker import subscriptions
 from engage.tracker.models import ProgressStatus, ProgressUpdate, TrackerSubscription
 from tests.plans.factories import make_plan
 from tests.support.people import make_user
+from tests.support.progress import translate_update
 from tests.support.web import post_form
 
 LINK_RE = re.compile(r"http://localhost(/progress/subscriptions/(?:confirm|stop)/\S+)")
@@ -67,10 +68,11 @@ def add_update(action, *, status=ProgressStatus.ON_TRACK, percent=40, summary="B
                summary_es="") -> ProgressUpdate:
     plan_id = db.session.scalar(select(PlanSection.plan_id).where(PlanSection.id == action.section_id))
     update = ProgressUpdate(action_id=action.id, plan_id=plan_id, office="Transportation", as_of=date(2026, 3, 2),
-                            status=status, percent_complete=percent, summary=summary, summary_es=summary_es,
+                            status=status, percent_complete=percent, summary=summary,
                             submission_token=f"t-{action.id}-{percent}-{status}")
     db.session.add(update)
     db.session.commit()
+    translate_update(update, summary_es)
     return update
 
 

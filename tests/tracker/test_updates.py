@@ -52,7 +52,7 @@ def signed_in(app, user):
 
 def form_data(action, **overrides):
     data = {"status": ProgressStatus.ON_TRACK, "percent_complete": "40", "as_of": TODAY_FORM,
-            "summary": "Bus passes went to 120 families.", "summary_es": "", "evidence_url": "",
+            "summary": "Bus passes went to 120 families.", "evidence_url": "",
             "evidence_title": "", "submission_token": "token-1"}
     for indicator in action.indicators:
         data.update({f"metric_{indicator.id}_number": "", f"metric_{indicator.id}_unit": "",
