@@ -83,11 +83,16 @@ def _lang_attr(language: str | None) -> Markup:
 def _lang_of(text: str) -> Markup:
     """`lang_attr` for a text the district wrote: its own language when it knows it (a text shown
     in the reader's language, engage.translation), else the content language."""
-    return _lang_attr(getattr(text, "language", None) or content_language())
+    return _lang_attr(_language_of(text) or content_language())
+
+
+def _language_of(text) -> str | None:
+    # Not getattr alone: a jinja Undefined (a missing key) raises on any attribute.
+    return text.language if isinstance(text, str) and hasattr(text, "language") else None
 
 
 def _in_language(text: str, language: str | None = None) -> Markup | str:
     """Text in `language` (its own, else the content language, unless given), wrapped in a span with
     its `lang` when the page is in another: for a fragment inside a sentence of the page's language."""
-    attribute = _lang_attr(language or getattr(text, "language", None) or content_language())
+    attribute = _lang_attr(language or _language_of(text) or content_language())
     return Markup("<span{}>{}</span>").format(attribute, text) if attribute else text

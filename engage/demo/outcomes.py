@@ -21,9 +21,11 @@ from ..comments.models import Comment, CommentStatus
 from ..extensions import db
 from ..outcomes import services as outcomes
 from ..outcomes.models import FeedbackOutcome
+from ..outcomes.translatable import outcome_document
 from ..plans.models import Plan
 from ..themes import services as theme_services
 from ..themes.models import Theme
+from ..translation import services as translation
 from .themes import RESPONSES
 
 
@@ -100,11 +102,13 @@ def load_demo_outcomes(plan: Plan, leader: User, added: dict[str, int]) -> None:
         comment_ids = _matching_comments(plan, link.comments_matching, leader) if link.comments_matching else []
         if action_key is None or (theme is None and not comment_ids):
             continue
-        outcomes.create_outcome(
-            leader, plan.id, explanation=link.explanation, explanation_es=link.explanation_es,
+        outcome = outcomes.create_outcome(
+            leader, plan.id, explanation=link.explanation,
             theme_id=theme.id if theme is not None else None, comment_ids=comment_ids,
             version_id=revision.id if link.in_revision and revision is not None else None,
             action_key=action_key, submission_token=link.token)
+        translation.save_translations(None, outcome_document(outcome), "es", {"explanation": link.explanation_es},
+                                      publish=True)
         made += 1
     added["outcomes"] += made
 

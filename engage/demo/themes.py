@@ -20,6 +20,8 @@ from ..accounts.models import User
 from ..plans.models import Plan
 from ..themes import services as theme_services
 from ..themes.models import Theme
+from ..themes.translatable import theme_document
+from ..translation import services as translation
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,9 @@ class DemoResponse:
     words: tuple[str, ...]  # a theme is about this when most of its items use one of these words
     heard: str
     will_do: str
+    # Published translations of the answer (left out of one on purpose: the page marks it as not translated).
+    heard_es: str = ""
+    will_do_es: str = ""
 
 
 RESPONSES = (
@@ -48,6 +53,19 @@ RESPONSES = (
             "on the two longest routes this spring, and starting text alerts, in English and Spanish, when a route "
             "runs more than 10 minutes late."
         ),
+        heard_es=(
+            "Los autobuses que llegan tarde fueron la preocupación que más escuchamos, en los comentarios, en la "
+            "encuesta y en cada conversación comunitaria: rutas que llegan después del timbre, viajes de más de una "
+            "hora, una parada trasladada a una calle con mucho tráfico, ningún autobús tardío para los estudiantes "
+            "que se quedan a tutorías o clubes, y ningún aviso a las familias cuando un autobús se retrasa."
+        ),
+        will_do_es=(
+            "La acción 6 ahora incluye la puntualidad de los autobuses como medida, y el Departamento de Transporte "
+            "publicará cada mes, a partir de enero, los datos de puntualidad de cada ruta. Estamos contratando seis "
+            "choferes más, agregaremos esta primavera un autobús tardío dos días por semana en las dos rutas más "
+            "largas y empezaremos a enviar alertas por mensaje de texto, en inglés y en español, cuando una ruta se "
+            "retrase más de 10 minutos."
+        ),
     ),
     DemoResponse(
         label="Interpreters at meetings and conferences",
@@ -64,6 +82,18 @@ RESPONSES = (
             "From January, families can ask for an interpreter in their own language when they book a conference, "
             "online or by text message. Every family meeting and IEP meeting will have a professional interpreter, "
             "never a student. Each quarter we will report how many requests we met, by language."
+        ),
+        heard_es=(
+            "Las familias nos dijeron que en las conferencias y en las reuniones del IEP faltan intérpretes o llegan "
+            "tarde, que los niños terminan interpretando para sus propios padres y que, para pedir un intérprete, "
+            "hay que llamar a la oficina de la escuela en inglés. Las familias que hablan somalí, vietnamita y otros "
+            "idiomas dijeron que muchas veces quedan completamente fuera."
+        ),
+        will_do_es=(
+            "A partir de enero, las familias podrán pedir un intérprete en su propio idioma al reservar una "
+            "conferencia, en línea o por mensaje de texto. Cada reunión con familias y cada reunión del IEP tendrá un "
+            "intérprete profesional, nunca un estudiante. Cada trimestre informaremos cuántas solicitudes atendimos, "
+            "por idioma."
         ),
     ),
     DemoResponse(
@@ -127,6 +157,9 @@ def _publish_responses(analysis, leader: User) -> int:
             continue
         theme_services.rename_theme(leader, theme, response.label, response.label_es)
         theme_services.save_response(leader, theme, heard=response.heard, will_do=response.will_do, publish=True)
+        if response.heard_es:
+            translation.save_translations(None, theme_document(theme), "es", {
+                "response_heard": response.heard_es, "response_will_do": response.will_do_es}, publish=True)
         taken.add(theme.id)
         published += 1
     return published

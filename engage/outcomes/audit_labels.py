@@ -16,7 +16,6 @@ DETAIL_LABELS = {
 }
 FIELD_LABELS = {
     "explanation": _l("What we did, and why"),
-    "explanation_es": _l("What we did, and why, in Spanish"),
     "theme_id": _l("Theme"),
     "version_id": _l("Plan version"),
     "section_key": _l("Section"),

@@ -7,6 +7,7 @@ component = Component(
     layer="outputs",
     blueprint=":bp",
     models=("models",),
+    translatable=("translatable:OUTCOMES",),
     slots={"home": "slots:home", "dashboard": "slots:dashboard", "theme": "slots:theme", "bucket": "slots:bucket",
            "comments": "slots:comments", "plan": "slots:plan", "compare": "slots:compare"},
     audit_labels="audit_labels",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired
 
 from ..forms import MultiCheckboxField, OneSubmission, TextForm, database_id, max_length, strip_whitespace
 from .services import EXPLANATION_MAX, OutcomeRefused, TargetKind
@@ -45,9 +45,6 @@ class OutcomeForm(TextForm):
         validators=[DataRequired(message=_l("Please explain, in a sentence or two, what the feedback led to.")),
                     max_length(EXPLANATION_MAX)],
     )
-    explanation_es = TextAreaField(_l("What we did, and why, in Spanish"), filters=[strip_whitespace],
-                                   validators=[Optional(), max_length(EXPLANATION_MAX)],
-                                   render_kw={"lang": "es"})
 
     def add_error(self, name: str, message) -> None:
         """Show a service's refusal beside its field (the explanation when the field is not on the form)."""
@@ -73,7 +70,6 @@ class OutcomeForm(TextForm):
             "section_key": key if kind == TargetKind.SECTION else None,
             "action_key": key if kind == TargetKind.ACTION else None,
             "explanation": self.explanation.data or "",
-            "explanation_es": self.explanation_es.data or "",
         }
 
 

@@ -45,7 +45,6 @@ class FeedbackOutcome(db.Model):
     section_key: Mapped[str | None] = mapped_column(String(20))
     action_key: Mapped[str | None] = mapped_column(String(20))
     explanation: Mapped[str] = mapped_column(Text)
-    explanation_es: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submission_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -29,16 +29,20 @@ from ..audit import services as audit
 from ..comments.models import Comment, CommentStatus
 from ..domain import RecordNotFound
 from ..extensions import db
-from ..i18n import reading_language
+from ..i18n import content_language
 from ..mail.services import send_email
 from ..models import utcnow
 from ..permissions import Permission, require
 from ..plans.diff import action_label
 from ..plans.models import Plan, PlanVersion
 from ..privacy import suppress_total
+from ..plans.translation import plan_scope
 from ..themes.models import Theme, ThemeAnalysis, ThemeStatus
+from ..translation.services import Localizer
+from ..translation.texts import LocalizedText
 from ..urls import external_url
 from .models import FeedbackOutcome, OutcomeComment
+from .translatable import outcome_scope, outcome_texts
 
 EXPLANATION_MAX = 2000
 # Comments named in one link: enough for "these people said it", not a copy of a theme.
@@ -195,7 +199,7 @@ def _checked_comments(plan: Plan, comment_ids: Iterable) -> list[int]:
     return sorted(ids)
 
 
-def _checked_fields(plan: Plan, *, explanation, explanation_es, theme_id, comment_ids, version_id, section_key,
+def _checked_fields(plan: Plan, *, explanation, theme_id, comment_ids, version_id, section_key,
                     action_key) -> tuple[dict, list[int]]:
     theme = _checked_theme(plan, theme_id)
     ids = _checked_comments(plan, comment_ids)
@@ -211,7 +215,6 @@ def _checked_fields(plan: Plan, *, explanation, explanation_es, theme_id, commen
         "explanation": _checked_text(explanation, "explanation",
                                      required_message=_l("Please explain, in a sentence or two, what the feedback "
                                                          "led to.")),
-        "explanation_es": _checked_text(explanation_es, "explanation_es") or None,
     }
     return fields, ids
 
@@ -247,7 +250,7 @@ def _audit_details(outcome: FeedbackOutcome, comment_ids: list[int]) -> dict:
             "section_key": outcome.section_key, "action_key": outcome.action_key, "comment_ids": comment_ids}
 
 
-def create_outcome(actor, plan_id: int, *, explanation: str, explanation_es: str | None = None,
+def create_outcome(actor, plan_id: int, *, explanation: str,
                    theme_id: int | None = None, comment_ids: Iterable[int] = (), version_id: int | None = None,
                    section_key: str | None = None, action_key: str | None = None,
                    submission_token: str) -> FeedbackOutcome:
@@ -263,7 +266,7 @@ def create_outcome(actor, plan_id: int, *, explanation: str, explanation_es: str
         return earlier
     if not submission_token or not isinstance(submission_token, str) or len(submission_token) > 64:
         raise OutcomeRefused("submission_token", _l("Please send the form again."))
-    fields, ids = _checked_fields(plan, explanation=explanation, explanation_es=explanation_es, theme_id=theme_id,
+    fields, ids = _checked_fields(plan, explanation=explanation, theme_id=theme_id,
                                   comment_ids=comment_ids, version_id=version_id, section_key=section_key,
                                   action_key=action_key)
     outcome = FeedbackOutcome(plan_id=plan.id, created_by_id=getattr(actor, "id", None),
@@ -284,12 +287,12 @@ def create_outcome(actor, plan_id: int, *, explanation: str, explanation_es: str
     return outcome
 
 
-def update_outcome(actor, outcome_id: int, *, explanation: str, explanation_es: str | None = None,
+def update_outcome(actor, outcome_id: int, *, explanation: str,
                    theme_id: int | None = None, comment_ids: Iterable[int] = (), version_id: int | None = None,
                    section_key: str | None = None, action_key: str | None = None) -> FeedbackOutcome:
     """Change a link; authors of comments it now names for the first time are emailed, no one twice."""
     outcome = get_outcome(actor, outcome_id)
-    fields, ids = _checked_fields(outcome.plan, explanation=explanation, explanation_es=explanation_es,
+    fields, ids = _checked_fields(outcome.plan, explanation=explanation,
                                   theme_id=theme_id, comment_ids=comment_ids, version_id=version_id,
                                   section_key=section_key, action_key=action_key)
     before = {name: getattr(outcome, name) for name in fields}
@@ -349,6 +352,7 @@ def notify_linked_comments(actor, outcome: FeedbackOutcome) -> int:
     now = utcnow()
     sent = 0
     content = None
+    explanations: dict[str, str] = {}  # reader's language -> the explanation in it
     for author_id, author_links in by_author.items():
         person = people.get(author_id)
         if person is None or not person.active:
@@ -358,11 +362,14 @@ def notify_linked_comments(actor, outcome: FeedbackOutcome) -> int:
         if author_id in told or author_id == actor_id:
             continue
         content = content or _email_content(outcome)
-        spanish = (person.locale or "") == "es" and bool(outcome.explanation_es)
+        reader = person.locale or content_language()
+        if reader not in explanations:
+            explanations[reader] = outcome_texts([outcome], reader=reader).text(
+                outcome_scope(outcome.id), "explanation", outcome.explanation)
         first = author_links[0].comment_id
         # send_email commits, with notified_at set above: the two are saved together.
         send_email(person.email, "outcome_comment_linked", locale=person.locale, user=person,
-                   explanation=outcome.explanation_es if spanish else outcome.explanation,
+                   explanation=explanations[reader],
                    comment_count=len(author_links),
                    comment_url=_external("comments.thread", f"comment-{first}", plan_id=outcome.plan_id,
                                          comment_id=comments[first][1]),
@@ -423,8 +430,7 @@ class PublicOutcome:
     section_key: str | None
     action_key: str | None
     version_number: int | None
-    explanation: str
-    explanation_lang: str | None  # "es" when the Spanish explanation is shown
+    explanation: str  # in the reader's language where translated (a LocalizedText)
     comment_count: int  # linked comments everyone can read
     created_at: datetime
     target_found: bool = True  # False: the part is no longer in the plan's versions
@@ -473,30 +479,29 @@ def _public_comment_counts(outcome_ids: list[int]) -> dict[int, int]:
 
 
 def _to_public(outcome: FeedbackOutcome, themes: dict[int, Theme], versions: dict[int, PlanVersion],
-               latest: PlanVersion | None, counts: dict[int, int], spanish: bool) -> PublicOutcome:
+               latest: PlanVersion | None, counts: dict[int, int], texts: Localizer) -> PublicOutcome:
     theme = _display_theme(themes[outcome.theme_id], themes) if outcome.theme_id in themes else None
     version = versions.get(outcome.version_id) if outcome.version_id else None
     snapshot = (version or latest).snapshot if (version or latest) is not None else {}
     section, action = _find_in_snapshot(snapshot, outcome.section_key, outcome.action_key)
-    number = ""
+    number, scope = "", plan_scope(outcome.plan_id)
     if outcome.action_key:
-        kind, title = TargetKind.ACTION, action_label(action) if action else ""
+        kind, title = TargetKind.ACTION, _action_title(action, scope, texts) if action else ""
         number = (action or {}).get("number") or ""
         found = action is not None
     elif outcome.section_key:
-        kind, title = TargetKind.SECTION, section["title"] if section else ""
+        kind = TargetKind.SECTION
+        title = texts.text(scope, f"section:{outcome.section_key}.title", section["title"]) if section else ""
         found = section is not None
     else:
         kind, title, found = TargetKind.VERSION, "", True
-    in_spanish = spanish and bool(outcome.explanation_es)
     return PublicOutcome(
         id=outcome.id, plan_id=outcome.plan_id, theme_id=theme.id if theme is not None else None,
         theme_label=(theme.label or theme.key) if theme is not None else "",
         target_kind=kind, target_title=title, action_number=number,
         section_key=outcome.section_key, action_key=outcome.action_key,
         version_number=version.number if version is not None else None,
-        explanation=outcome.explanation_es if in_spanish else outcome.explanation,
-        explanation_lang="es" if in_spanish else None,
+        explanation=texts.text(outcome_scope(outcome.id), "explanation", outcome.explanation),
         comment_count=counts.get(outcome.id, 0), created_at=outcome.created_at, target_found=found,
     )
 
@@ -514,8 +519,17 @@ def plan_outcomes(plan_id: int) -> list[PublicOutcome]:
         select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number))}
     latest = max(versions.values(), key=lambda v: v.number) if versions else None
     counts = _public_comment_counts([o.id for o in outcomes])
-    spanish = reading_language() == "es"
-    return [_to_public(o, themes, versions, latest, counts, spanish) for o in outcomes]
+    texts = outcome_texts(outcomes, [plan_id])
+    return [_to_public(o, themes, versions, latest, counts, texts) for o in outcomes]
+
+
+def _action_title(action: dict, scope: str, texts: Localizer) -> LocalizedText:
+    """An action's title in the reader's language, or the start of its description when it has none."""
+    where = f"action:{action['key']}"
+    shown = {"title": texts.text(scope, f"{where}.title", action.get("title") or ""),
+             "description": texts.text(scope, f"{where}.description", action.get("description") or "")}
+    source = shown["title"] if action.get("title") else shown["description"]
+    return LocalizedText(action_label(shown), source.language, source.shown)
 
 
 def comment_outcomes(plan_id: int) -> dict[int, list[PublicOutcome]]:
@@ -558,9 +572,10 @@ def recent_outcomes(limit: int = 3) -> list[tuple[PublicOutcome, str]]:
         if version.plan_id not in latest or version.number > latest[version.plan_id].number:
             latest[version.plan_id] = version
     counts = _public_comment_counts([outcome.id for outcome in outcomes])
-    spanish = reading_language() == "es"
-    return [(_to_public(outcome, themes, versions, latest[outcome.plan_id], counts, spanish),
-             latest[outcome.plan_id].snapshot.get("title", "")) for outcome in outcomes]
+    texts = outcome_texts(outcomes, plan_ids)
+    return [(_to_public(outcome, themes, versions, latest[outcome.plan_id], counts, texts),
+             texts.text(plan_scope(outcome.plan_id), "title", latest[outcome.plan_id].snapshot.get("title", "")))
+            for outcome in outcomes]
 
 
 @dataclass

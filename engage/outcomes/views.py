@@ -13,6 +13,9 @@ from flask_login import current_user, login_required
 
 from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..forms import database_id
+from ..plans.translation import localized, plan_scope
+from ..themes.translatable import ResponseTexts
+from ..translation.services import Localizer
 from . import bp, services
 from .forms import NewOutcomeForm, OutcomeForm
 
@@ -34,8 +37,11 @@ def theme_summary(plan_id: int, theme_id: int):
     page = services.theme_summary(plan_id, theme)
     if not page.plan.versions:
         abort(404)
+    scope = plan_scope(plan_id)
+    texts = Localizer([scope])
     return render_template("outcomes/theme_summary.html", page=page, plan=page.plan, theme=theme,
-                           content=page.plan.versions[-1].snapshot)
+                           content=localized(page.plan.versions[-1].snapshot, scope, texts)[0],
+                           response_text=ResponseTexts([theme]))
 
 
 # --------------------------------------------------------------------------
@@ -130,7 +136,6 @@ def edit(outcome_id: int):
         form.version_id.data = str(outcome.version_id or "")
         form.target.data = _target_value(outcome)
         form.explanation.data = outcome.explanation
-        form.explanation_es.data = outcome.explanation_es or ""
     if form.validate_on_submit():
         try:
             services.update_outcome(current_user, outcome.id, **form.service_arguments())

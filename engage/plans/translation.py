@@ -37,21 +37,21 @@ def note_path(number: int) -> str:
 def _texts(content: dict) -> Iterator[tuple[dict, str, Passage]]:
     """(the dict holding it, its key, the passage) for every text of a plan snapshot, in reading order."""
     plan_group, plan_title = "plan", _l("The plan")
-    yield content, "title", Passage("title", _l("Title"), content["title"], plan_group, plan_title)
+    yield content, "title", Passage("title", _l("Title"), content.get("title") or "", plan_group, plan_title)
     yield content, "summary", Passage("summary", _l("Summary"), content.get("summary") or "", plan_group,
                                       plan_title, multiline=True)
-    for section in content["sections"]:
+    for section in content.get("sections", []):
         group, key = f"section:{section['key']}", f"section:{section['key']}"
         yield section, "title", Passage(f"{key}.title", _l("Section title"), section["title"], group, section["title"])
         yield section, "intro", Passage(f"{key}.intro", _l("Section introduction"), section.get("intro") or "", group,
                                         section["title"], multiline=True)
-        for action in section["actions"]:
+        for action in section.get("actions", []):
             where = f"action:{action['key']}"
             for field, label, multiline in (("title", _l("title"), False), ("description", _l("description"), True),
                                             ("responsible_office", _l("responsible office"), False)):
                 yield action, field, Passage(f"{where}.{field}", _in_action(action, label), action.get(field) or "",
                                              group, section["title"], multiline)
-            for position, indicator in enumerate(action["indicators"], start=1):
+            for position, indicator in enumerate(action.get("indicators", []), start=1):
                 for field, label in (("text", _l("indicator %(number)d", number=position)),
                                      ("deadline_text", _l("indicator %(number)d, deadline", number=position)),
                                      ("metric", _l("indicator %(number)d, metric", number=position))):
@@ -110,8 +110,8 @@ def _mark_parts(content: dict, texts: dict[str, tuple]) -> None:
     for holder, _key, text, _source in texts.values():
         shown_in.setdefault(id(holder), []).append(text.shown)
     content["translation"] = Shown.worst(shown_in.get(id(content), []))
-    for section in content["sections"]:
+    for section in content.get("sections", []):
         section["translation"] = Shown.worst(shown_in.get(id(section), []))
-        for action in section["actions"]:
+        for action in section.get("actions", []):
             action["translation"] = Shown.worst(
-                shown_in.get(id(action), []) + [s for i in action["indicators"] for s in shown_in.get(id(i), [])])
+                shown_in.get(id(action), []) + [s for i in action.get("indicators", []) for s in shown_in.get(id(i), [])])

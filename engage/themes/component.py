@@ -13,6 +13,7 @@ component = Component(
     models=("models",),
     jobs=("jobs",),
     commands=("cli:themes_cli",),
+    translatable=("translatable:RESPONSES",),
     slots={"plan": "slots:plan"},
     audit_labels="audit_labels",
     menu=(MenuEntry(_l("Themes"), "themes.index", 90, current=("themes.",), permission=Permission.MANAGE_THEMES),),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..slots import Part
 from .services import published_responses
+from .translatable import ResponseTexts
 
 
 def plan(actor, plan, version) -> dict:
@@ -12,4 +13,5 @@ def plan(actor, plan, version) -> dict:
     if not responses:
         return {}
     return {"links": Part("themes/_plan_links_slot.html"),
-            "end": Part("themes/_plan_end_slot.html", {"responses": responses, "plan_id": plan.id})}
+            "end": Part("themes/_plan_end_slot.html", {"responses": responses, "plan_id": plan.id,
+                                                       "response_text": ResponseTexts(responses)})}

@@ -19,7 +19,7 @@ from ..permissions import require
 from .component import TRANSLATE
 from .models import ContentTranslation
 from .sources import Document, Passage, TranslatableKind, scope_key
-from .texts import Candidate, LocalizedText, Shown, resolve, source_hash
+from .texts import Candidate, LocalizedText, resolve, source_hash
 
 # Reading ----------------------------------------------------------------------------------
 

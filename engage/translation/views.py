@@ -13,6 +13,13 @@ from . import bp, machine, po, services
 from .component import TRANSLATE
 from .forms import ImportForm, PassagesForm, field_name
 from .sources import Document, scope_key
+from .texts import Shown
+
+
+@bp.app_template_global()
+def shown_worst(*texts) -> str:
+    """How the least well translated of these texts is shown (`Shown`), for one mark over them all."""
+    return Shown.worst(getattr(text, "shown", Shown.AS_WANTED) for text in texts if text)
 
 
 def _kinds():

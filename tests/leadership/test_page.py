@@ -92,7 +92,7 @@ def test_page_in_spanish_with_spanish_numbers(client_as):
     client = client_as("leader")
     post_form(client, "/language", {"locale": "es", "next": "/"})
     text = client.get("/leadership/participation").get_data(as_text=True)
-    assert '<html lang="es">' in text
+    assert '<html lang="es" dir="ltr">' in text
     assert "7,5" in text.split('id="by-language"', 1)[1]
 
 

@@ -9,6 +9,8 @@ from engage.comments.models import Comment
 from engage.extensions import db
 from engage.models import utcnow
 from engage.outcomes import services
+from engage.outcomes.translatable import outcome_document
+from engage.translation import services as translation
 from engage.plans import services as plans
 from engage.plans.models import Plan, PlanStatus
 from engage.themes import services as theme_services
@@ -59,8 +61,13 @@ def add_comment(plan: Plan, body: str = "The bus is late every day.", *, author=
     return comment
 
 
-def link(actor, plan: Plan, **fields):
-    """A link made through the service, with a fresh form token."""
+def link(actor, plan: Plan, *, explanation_es: str = "", **fields):
+    """A link made through the service, with a fresh form token; `explanation_es` is published as a
+    translator would."""
     fields.setdefault("explanation", "We added a late bus.")
     fields.setdefault("submission_token", secrets.token_urlsafe(12))
-    return services.create_outcome(actor, plan.id, **fields)
+    outcome = services.create_outcome(actor, plan.id, **fields)
+    if explanation_es:
+        translation.save_translations(None, outcome_document(outcome), "es", {"explanation": explanation_es},
+                                      publish=True)
+    return outcome

@@ -58,9 +58,12 @@ def test_the_email_is_in_the_authors_language_with_the_spanish_explanation(users
     spanish.locale = "es"
     english = make_user(email="parent@example.org")
     db.session.commit()
-    comments = [add_comment(plan, author=spanish), add_comment(plan, author=english)]
-    link(users["leader"], plan, comment_ids=[c.id for c in comments], action_key=first_action(plan).key,
-         explanation="We added a late bus.", explanation_es="Añadimos un autobús tardío.")
+    comments = [add_comment(plan, author=english), add_comment(plan, author=spanish)]
+    # Made for the English author's comment, translated, then the Spanish author's comment added.
+    outcome = link(users["leader"], plan, comment_ids=[comments[0].id], action_key=first_action(plan).key,
+                   explanation="We added a late bus.", explanation_es="Añadimos un autobús tardío.")
+    services.update_outcome(users["leader"], outcome.id, comment_ids=[c.id for c in comments],
+                            action_key=first_action(plan).key, explanation="We added a late bus.")
     by_recipient = {m.recipient: m.body_text for m in outbox()}
     assert "Hola, Lucía:" in by_recipient["madre@example.org"]
     assert "Añadimos un autobús tardío." in by_recipient["madre@example.org"]

@@ -36,7 +36,7 @@ def outcome_count() -> int:
 
 def form_data(plan, theme, **extra) -> dict:
     return {"theme_id": str(theme.id), "target": f"action:{first_action(plan).key}", "version_id": "",
-            "explanation": "We added a late bus.", "explanation_es": "", "submission_token": "fuzz", **extra}
+            "explanation": "We added a late bus.", "submission_token": "fuzz", **extra}
 
 
 GARBAGE_QUERIES = ["?theme=abc", "?theme=%EF%BC%91", "?theme=99999999999999999999", "?theme=-1", "?theme=0",
@@ -80,7 +80,7 @@ def test_fuzzed_edit_form_never_a_server_error(leader, users, plan, theme, chang
         assert "error-summary" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("missing", ["theme_id", "version_id", "target", "explanation", "explanation_es",
+@pytest.mark.parametrize("missing", ["theme_id", "version_id", "target", "explanation",
                                      "submission_token"])
 def test_a_missing_field_is_never_a_server_error(leader, plan, theme, missing):
     data = {**form_data(plan, theme), "csrf_token": csrf_token(leader, "/")}

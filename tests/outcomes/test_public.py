@@ -88,7 +88,7 @@ def test_the_spanish_page_shows_the_spanish_explanation(client, users, plan):
     link(users["leader"], plan, theme_id=add_theme(plan).id, action_key=first_action(plan).key,
          explanation="We added a late bus.", explanation_es="Añadimos un autobús tardío.")
     html = get_html(client, f"/plans/{plan.id}", headers={"Accept-Language": "es"})
-    assert 'lang="es">' in html and "Añadimos un autobús tardío." in html and "We added a late bus." not in html
+    assert '<div class="outcome-explanation"><p>Añadimos un autobús tardío.' in html and "We added a late bus." not in html
     assert "Añadimos" not in get_html(client, f"/plans/{plan.id}", headers={"Accept-Language": "en"})
 
 
@@ -229,7 +229,7 @@ def test_the_summary_never_shows_survey_answers_or_conversation_notes(client, us
 def test_the_summary_is_bilingual(client, users, plan):
     theme = add_theme(plan, "Late buses", published=True)
     html = get_html(client, f"/plans/{plan.id}/heard/{theme.id}", headers={"Accept-Language": "es"})
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr">' in html
 
 
 # The version comparison ----------------------------------------------------------------

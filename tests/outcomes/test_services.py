@@ -82,7 +82,7 @@ def test_a_link_is_saved_with_its_theme_comments_target_and_explanation(users, p
     saved = db.session.get(FeedbackOutcome, outcome.id)
     assert (saved.plan_id, saved.theme_id, saved.version_id, saved.action_key, saved.section_key) == (
         plan.id, theme.id, version.id, first_action(plan).key, None)
-    assert saved.explanation == "Late bus added." and saved.explanation_es == "Autobús tardío."
+    assert saved.explanation == "Late bus added."
     assert sorted(link.comment_id for link in saved.comment_links) == sorted(c.id for c in comments)
     assert saved.created_by_id == users["leader"].id
 
@@ -120,8 +120,6 @@ def test_explanations_over_2000_characters_are_refused(users, plan, theme):
     key = first_action(plan).key
     assert refused_field(users["leader"], plan, theme_id=theme.id, action_key=key,
                          explanation="x" * 2001) == "explanation"
-    assert refused_field(users["leader"], plan, theme_id=theme.id, action_key=key,
-                         explanation_es="x" * 2001) == "explanation_es"
     assert link(users["leader"], plan, theme_id=theme.id, action_key=key, explanation="x" * 2000)
 
 

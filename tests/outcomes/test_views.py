@@ -45,7 +45,7 @@ def post(client, path: str, data: dict, form_page: str):
 
 def new_form_data(plan, theme, **extra) -> dict:
     return {"theme_id": str(theme.id), "target": f"action:{first_action(plan).key}", "version_id": "",
-            "explanation": "We added a late bus.", "explanation_es": "", **extra}
+            "explanation": "We added a late bus.", **extra}
 
 
 # Who may open what ------------------------------------------------------------------------
@@ -162,12 +162,11 @@ def test_editing_shows_the_link_and_saves_changes(client_as, users, plan, theme)
     assert f'<option selected value="{plan.versions[-1].id}">' in html
     response = post(client, page, {"theme_id": str(theme.id), "comment_ids": [str(comment.id)],
                                    "version_id": "", "target": f"action:{first_action(plan).key}",
-                                   "explanation": "New text.", "explanation_es": "Texto nuevo."}, page)
+                                   "explanation": "New text."}, page)
     assert response.status_code == 302
     db.session.expire_all()
     saved = db.session.get(FeedbackOutcome, outcome.id)
-    assert (saved.explanation, saved.explanation_es, saved.action_key, saved.version_id) == (
-        "New text.", "Texto nuevo.", first_action(plan).key, None)
+    assert (saved.explanation, saved.action_key, saved.version_id) == ("New text.", first_action(plan).key, None)
 
 
 def test_deleting_asks_first_without_javascript(client_as, users, plan, theme):
@@ -213,7 +212,7 @@ FUZZ = [
     {"comment_ids": [str(n) for n in range(1, 80)]},
     {"version_id": "v2"}, {"version_id": "999999"}, {"version_id": "³"},
     {"target": "action:"}, {"target": "nonsense"}, {"target": "section:" + "k" * 500}, {"target": "action:nope"},
-    {"target": "plan:1"}, {"explanation": "x" * 100_000}, {"explanation_es": "ñ" * 5000},
+    {"target": "plan:1"}, {"explanation": "x" * 100_000}, {"explanation": "ñ" * 5000},
     {"explanation": "\ufffd\u202e"}, {"explanation": "\x00"}, {"submission_token": "t" * 500},
 ]
 

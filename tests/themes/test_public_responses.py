@@ -96,7 +96,7 @@ def test_everyone_sees_the_responses_signed_in_or_not(client_as, users, plan):
 def test_the_spanish_page_shows_the_same_responses(client, plan):
     add_theme(plan, "Autobuses tarde", heard="Los autobuses llegan tarde.")
     html = client.get(f"/plans/{plan.id}", headers={"Accept-Language": "es"}).get_data(as_text=True)
-    assert '<html lang="es">' in html and "Autobuses tarde" in html and "Los autobuses llegan tarde." in html
+    assert '<html lang="es" dir="ltr">' in html and "Autobuses tarde" in html and "Los autobuses llegan tarde." in html
 
 
 def test_the_plan_page_costs_the_same_number_of_queries_however_many_responses(client, plan):

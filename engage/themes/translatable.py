@@ -1,0 +1,62 @@
+"""Leaders' published answers to themes offered to translators, and read in the reader's language
+(see `engage.translation`). The themes' own names come from the pipeline in each language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import content_language
+from ..translation.services import Localizer
+from ..translation.sources import Document, Passage, TranslatableKind
+from ..translation.texts import LocalizedText
+from .models import Theme, ThemeAnalysis, ThemeStatus
+
+RESPONSE_FIELDS = (("response_heard", _l("What we heard"), True), ("response_will_do", _l("What we will do"), True))
+
+
+def theme_scope(theme_id: int) -> str:
+    return f"theme:{theme_id}"
+
+
+def theme_document(theme: Theme) -> Document:
+    title = theme.label_in(content_language()) or theme.key
+    passages = [Passage(field, label, getattr(theme, field), "response", title, multiline)
+                for field, label, multiline in RESPONSE_FIELDS if getattr(theme, field).strip()]
+    return Document(theme_scope(theme.id), title, content_language(), passages)
+
+
+def _answered():
+    return select(Theme).where(Theme.status != ThemeStatus.MERGED, Theme.response_published_at.is_not(None))
+
+
+def _documents() -> list[Document]:
+    return [theme_document(theme) for theme in db.session.scalars(_answered().order_by(Theme.response_published_at))]
+
+
+def _find(key: str) -> Document | None:
+    theme = db.session.scalar(_answered().where(Theme.id == int(key))) if key.isdigit() else None
+    return theme_document(theme) if theme else None
+
+
+def _public_url(key: str) -> str | None:
+    row = db.session.execute(select(Theme.id, ThemeAnalysis.plan_id).join(ThemeAnalysis)
+                             .where(Theme.id == int(key))).first() if key.isdigit() else None
+    return url_for("plans.show", plan_id=row.plan_id, _anchor="what-we-heard") if row else None
+
+
+RESPONSES = TranslatableKind("theme", _l("Answers to themes"), _documents, _find, public_url=_public_url, order=20)
+
+
+class ResponseTexts:
+    """Published answers of some themes in the reader's language, in one query."""
+
+    def __init__(self, themes: Iterable[Theme], reader: str | None = None) -> None:
+        self._texts = Localizer([theme_scope(theme.id) for theme in themes], reader)
+
+    def __call__(self, theme: Theme, field: str) -> LocalizedText:
+        return self._texts.text(theme_scope(theme.id), field, getattr(theme, field) or "")
