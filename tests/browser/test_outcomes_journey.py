@@ -21,7 +21,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from engage.extensions import db
+from engage.outcomes.models import FeedbackOutcome
 from engage.permissions import Role
 from tests.browser.conftest import check, expect, heading, sign_in
 from tests.outcomes.factories import add_comment, add_theme, first_action, link, make_revised_plan
@@ -117,9 +120,17 @@ def test_a_leader_links_a_theme_to_the_changed_action_from_the_themes_page(new_c
     check(page)
 
     page.get_by_label("What we did, and why", exact=True).fill(EXPLANATION)
-    page.get_by_label("What we did, and why, in Spanish").fill("Agregamos un autobús más tarde.")
     page.get_by_role("button", name="Save the link").click()
     expect(page.locator(".flashes")).to_contain_text("The link is saved.")
+    check(page)
+
+    # Leaders may translate too: the explanation, beside its source, into Spanish.
+    outcome = db.session.scalar(select(FeedbackOutcome).order_by(FeedbackOutcome.id.desc()))
+    page.goto(f"/translate/es/outcome:{outcome.id}/part/outcome")
+    expect(page.locator(".source-text")).to_contain_text(EXPLANATION)
+    page.get_by_label("What we did, and why").fill("Agregamos un autobús más tarde.")
+    page.get_by_role("button", name="Save and publish").click()
+    expect(page.locator(".flashes")).to_contain_text("The translations are published.")
     check(page)
 
     # Families see it on the plan, in Spanish too.

@@ -45,6 +45,7 @@ from tests.conversations.factories import add_registration, make_session
 from tests.outcomes.factories import add_theme, link
 from tests.plans.factories import make_plan
 from tests.support.people import ROLES, make_user
+from tests.translation.factories import translate_plan
 from tests.surveys.factories import add_response, make_survey, question_of
 from tests.tracker.factories import make_update
 
@@ -53,6 +54,9 @@ SIGNED_OUT_ONLY = ["/login", "/register"]
 ACCOUNT = ["/account", "/account/profile", "/account/email", "/account/password"]
 HOSTING = ["/host/"]
 LEADERSHIP = ["/leadership/participation"]
+# The translators' pages: what to translate, a plan's parts, and its first part beside its source.
+TRANSLATING = ["/translate/?language=es", "/translate/es/plan:{plan}", "/translate/es/plan:{plan}/part/plan",
+               "/translate/es/plan:{plan}/part/section:{section}"]
 ADMINISTRATION = [
     "/admin/",
     "/admin/users",
@@ -75,6 +79,7 @@ VISIBLE = {
     "participant": PUBLIC + ACCOUNT,
     "host": PUBLIC + ACCOUNT + HOSTING,
     "moderator": PUBLIC + ACCOUNT,
+    "translator": PUBLIC + ACCOUNT + TRANSLATING,
     "leader": PUBLIC + ACCOUNT + HOSTING + LEADERSHIP,
     "admin": PUBLIC + ACCOUNT + HOSTING + LEADERSHIP + ADMINISTRATION,
 }
@@ -135,7 +140,8 @@ LEADERSHIP_PAGES = {
     "leader": ["/leadership/participation?plan={plan}"],
     "admin": ["/leadership/enrollment"],
 }
-FORBIDDEN = {"participant": "/host/", "host": "/leadership/participation", "moderator": "/host/", "leader": "/admin/"}
+FORBIDDEN = {"participant": "/host/", "host": "/leadership/participation", "moderator": "/host/",
+             "translator": "/plans/manage", "leader": "/admin/"}
 
 # Forms submitted empty, to check the error summary and the fields' error messages.
 EMPTY_FORMS = {
@@ -145,6 +151,7 @@ EMPTY_FORMS = {
     "host": ["/account/email", "/conversations/new", "/conversations/{open_session}/cancel",
              "/conversations/{started_session}/check-in"],
     "moderator": ["/account/password", "/comments/{comment}/moderate"],
+    "translator": ["/translate/es/plan:{plan}"],
     "leader": ["/account/email", "/surveys/new", "/surveys/{survey}/questions/new?kind=single_choice",
                "/conversations/toolkit", "/progress/actions/{action}/update", "/outcomes/plans/{plan}/new"],
     "admin": ["/admin/organizations/new", "/admin/schools/new"],
@@ -221,7 +228,12 @@ def conversation(users) -> dict:
     comments.flag_comment(users["participant"], reported, reason="Looks like an advertisement")
     action = plan.sections[0].actions[0]
     make_update(users["leader"], action, summary="Bus passes went to 120 families.\nMore next month.")
-    return {"plan": plan.id, "thread": thread.id, "comment": reported.id, "action": action.id}
+    # Partly in Spanish: the title and the first action translated, one out of date, the rest marked.
+    translate_plan(users["translator"], plan, "es", {
+        "title": "Plan de participación familiar", f"action:{action.key}.title": "Rutas de autobús más tarde",
+        f"action:{action.key}.description": "Ofrecer pases de autobús a cada familia que los pida."})
+    return {"plan": plan.id, "thread": thread.id, "comment": reported.id, "action": action.id,
+            "section": plan.sections[0].key}
 
 
 def you_said_we_did(users, plan_pages) -> dict:
