@@ -11,8 +11,20 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from babel import Locale
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("ENGAGE_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def language_names(codes: str) -> dict[str, str]:
+    """"en,es" -> {"en": "English", "es": "Español"}: each language named in itself (Babel's data)."""
+    names = {}
+    for code in (part.strip() for part in codes.replace(" ", ",").split(",")):
+        if code:
+            name = Locale.parse(code).get_display_name(code) or code
+            names[code] = name[:1].upper() + name[1:]
+    return names
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -66,7 +78,9 @@ class Config:
     DISTRICT_NAME = os.environ.get("DISTRICT_NAME", "Riverbend Unified School District")
     DISTRICT_TIMEZONE = os.environ.get("DISTRICT_TIMEZONE", "America/Chicago")
 
-    LANGUAGES = {"en": "English", "es": "Español"}
+    # The interface's languages, each named in itself for the switcher ("es" -> "Español"): each has a
+    # catalog under engage/translations/. LANGUAGES=en,es,vi,so in the environment sets them.
+    LANGUAGES = language_names(os.environ.get("LANGUAGES", "en,es,vi"))
     BABEL_DEFAULT_LOCALE = "en"
     # The language leaders, offices and hosts write in: plans, updates, descriptions. Readers of
     # another language see it tagged as such, with a notice that it is not translated yet.

@@ -1,9 +1,10 @@
-"""The Spanish catalog covers every message in the source, and pages use it.
+"""Every interface language's catalog covers every message in the source, and pages use it.
 
-Many families read Engage in Spanish, so an English string added without a
-translation is a bug. These tests extract the messages afresh from the code
-and templates, the way `make extract-messages` does, and compare them with
-engage/translations/es/LC_MESSAGES/messages.po.
+Many families read Engage in Spanish, Vietnamese or another language the district
+sets (LANGUAGES), so an English string added without a translation is a bug. These
+tests extract the messages afresh from the code and templates, the way
+`make extract-messages` does, and compare them with each
+engage/translations/<language>/LC_MESSAGES/messages.po.
 """
 
 from __future__ import annotations
@@ -19,19 +20,28 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from config import Config
 from tests.support.web import post_form
 
 ROOT = Path(__file__).resolve().parent.parent
 BABEL_CFG = ROOT / "babel.cfg"
-SPANISH_PO = ROOT / "engage" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+# Every interface language but the source's.
+TRANSLATED = [code for code in Config.LANGUAGES if code != "en"]
+
+
+def catalog_path(language: str) -> Path:
+    return ROOT / "engage" / "translations" / language / "LC_MESSAGES" / "messages.po"
+
+
+SPANISH_PO = catalog_path("es")
 SPANISH_MO = SPANISH_PO.with_suffix(".mo")
 
 # The Makefile's extract-messages adds these to Babel's default keywords.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sdif]")
 HOW_TO_FIX = (
-    "Run `make update-messages`, then translate the new entries in "
-    f"{SPANISH_PO.relative_to(ROOT)} and run `make translations`."
+    "Run `make update-messages`, then translate the new entries in each "
+    "engage/translations/<language>/LC_MESSAGES/messages.po and run `make translations`."
 )
 
 
@@ -60,9 +70,13 @@ def source_messages() -> dict[str | tuple[str, ...], list[str]]:
 
 
 @cache
+def catalog_of(language: str):
+    with catalog_path(language).open("rb") as po:
+        return read_po(po, locale=language)
+
+
 def spanish_catalog():
-    with SPANISH_PO.open("rb") as po:
-        return read_po(po, locale="es")
+    return catalog_of("es")
 
 
 def forms_of(value) -> list[str]:
@@ -94,15 +108,20 @@ def test_extraction_finds_messages_in_code_templates_macros_and_emails():
         assert place in locations, f"no messages extracted from {place}; is babel.cfg still right?"
 
 
-def test_every_message_has_a_spanish_translation():
-    catalog = spanish_catalog()
+def test_spanish_and_a_third_language_are_interface_languages():
+    assert {"en", "es"} < set(Config.LANGUAGES) and len(Config.LANGUAGES) >= 3
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_has_a_translation(language):
+    catalog = catalog_of(language)
     missing = []
     for msgid, places in sorted(source_messages().items(), key=lambda item: forms_of(item[0])[0]):
         entry = catalog.get(msgid)
         if entry is None or "fuzzy" in entry.flags or not all(forms_of(entry.string)):
             missing.append(f"  {forms_of(msgid)[0]!r}  ({', '.join(places[:3])})")
     assert not missing, (
-        f"{len(missing)} message(s) shown to users have no Spanish translation:\n"
+        f"{len(missing)} message(s) shown to users have no translation into {language}:\n"
         + "\n".join(missing)
         + f"\n{HOW_TO_FIX}\n"
         "If `make update-messages` does not add a message, pybabel is not reading its file "
@@ -110,15 +129,19 @@ def test_every_message_has_a_spanish_translation():
     )
 
 
-def test_spanish_translations_keep_every_placeholder():
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_every_placeholder(language):
     wrong = []
-    for entry in spanish_catalog():
+    catalog = catalog_of(language)
+    for entry in catalog:
         if not entry.id or not entry.string:
             continue
         english = forms_of(entry.id)
         for index, form in enumerate(forms_of(entry.string)):
-            # msgstr[0] is the singular and msgstr[1] the plural, as in English.
-            if placeholders(form) != placeholders(english[min(index, len(english) - 1)]):
+            # msgstr[0] is the singular and msgstr[1] the plural, as in English; a language with
+            # one form (Vietnamese) says it as English says the plural.
+            said_as = english[-1] if catalog.num_plurals == 1 else english[min(index, len(english) - 1)]
+            if placeholders(form) != placeholders(said_as):
                 wrong.append(f"  {forms_of(entry.id)[0]!r} -> {form!r}")
     assert not wrong, "These translations lose or add a %(...)s placeholder:\n" + "\n".join(wrong)
 

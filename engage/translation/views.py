@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..extensions import limit_from_config, limiter, person_id_for_limits
@@ -121,8 +122,8 @@ def publish_drafts(language: str, scope: str):
     document, _kind = _document_or_404(scope)
     _target_or_404(document, language)
     count = services.publish_drafts(current_user, document, language)
-    flash(_("%(num)d translations are published.", num=count) if count else _("There were no drafts to publish."),
-          "success")
+    flash(ngettext("%(num)d translation is published.", "%(num)d translations are published.", count) if count
+          else _("There were no drafts to publish."), "success")
     return redirect(url_for(".document", language=language, scope=scope))
 
 
@@ -137,8 +138,9 @@ def machine_draft(language: str, scope: str):
     except machine.Unavailable:
         flash(_("The machine translation service did not answer. Try again later, or translate by hand."), "error")
     else:
-        flash(_("%(num)d passages have a machine draft. Check and correct each one before you publish it.", num=count)
-              if count else _("Every passage already has a translation."), "success")
+        flash(ngettext("%(num)d passage has a machine draft. Check and correct it before you publish it.",
+                       "%(num)d passages have a machine draft. Check and correct each one before you publish it.",
+                       count) if count else _("Every passage already has a translation."), "success")
     return redirect(url_for(".document", language=language, scope=scope))
 
 
@@ -171,7 +173,8 @@ def import_file(language: str, scope: str):
         else:
             count = services.save_translations(current_user, document, language, found.translations,
                                                action="translation.imported")
-            flash(_("%(num)d translations are imported as drafts. Check them, then publish them.", num=count),
+            flash(ngettext("%(num)d translation is imported as a draft. Check it, then publish it.",
+                           "%(num)d translations are imported as drafts. Check them, then publish them.", count),
                   "success")
             for label in found.changed_since:
                 flash(_("Not imported, the original changed since the file was exported: %(passage)s",
