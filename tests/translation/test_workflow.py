@@ -140,7 +140,7 @@ def test_publishing_needs_the_required_translations_or_says_one_is_coming(app, m
     post_form(leader, f"/plans/{plan.id}/publish", {"status": "draft", "translation_coming": "y"}, form_page=preview)
     db.session.refresh(plan)
     assert [v.translation_coming for v in plan.versions] == [["es"]]
-    assert "A translation into " in _main(client, f"/plans/{plan.id}", "en-US;q=0.1,es")
+    assert "Pronto habrá una traducción al español." in _main(client, f"/plans/{plan.id}", "es")
 
     translate_whole_plan(users["translator"], plan, "es")
     assert post_form(leader, f"/plans/{plan.id}/publish", {"status": "draft"}, form_page=preview).status_code == 302
