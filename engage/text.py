@@ -25,7 +25,15 @@ def _nofollow(attrs, new=False):
     return attrs
 
 
-_linker = bleach.linkifier.Linker(callbacks=[_nofollow], parse_email=False)
+def _only_addresses_written_as_such(attrs, new=False):
+    """Link "https://..." and "www...." only: bleach also takes any word.word whose end is a
+    country code for an address, and Spanish ordinals ("3.er grado") and abbreviations are."""
+    if new and not attrs.get("_text", "").lower().startswith(("http://", "https://", "www.")):
+        return None
+    return attrs
+
+
+_linker = bleach.linkifier.Linker(callbacks=[_only_addresses_written_as_such, _nofollow], parse_email=False)
 
 
 def _finish(html: str) -> Markup:

@@ -4,8 +4,10 @@ readers see how the untranslated parts are marked."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 
 from ..plans import services as plans
@@ -31,6 +33,15 @@ def load_plan_translations(plan: Plan, plan_file: str, language: str = "es") -> 
                            for version in plan.versions]
     stored = 0
     for document in documents:
-        texts = {p.path: memory[p.text] for p in document.passages if p.text in memory}
+        texts = {p.path: memory.get(p.text) or _date_in(language, p.text) for p in document.passages}
+        texts = {path: text for path, text in texts.items() if text}
         stored += translation.save_translations(None, document, language, texts, publish=True)
     return stored
+
+
+def _date_in(language: str, text: str) -> str | None:
+    """"November 25, 2026" in `language`: the demo dates some deadlines from the day it loads."""
+    try:
+        return format_date(datetime.strptime(text.strip(), "%B %d, %Y").date(), "long", locale=language)
+    except ValueError:
+        return None
