@@ -155,7 +155,7 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     for component in current_app.extensions["engage.components"]:
         if component.demo:
             component.attribute(component.demo)(district)
-    # Last: the components' seeds add to the plans' words (the tracker names the offices).
+    # Last: the components' seeds add to the plans' words (the actions' offices).
     added["translations"] = sum(load_plan_translations(plan, name) for plan, name in
                                 ((open_plan, OPEN_PLAN_FILE), (school_plan, SCHOOL_PLAN_FILE)))
     return added

@@ -62,18 +62,9 @@ class Localizer:
         for scope, path, *rest in rows:
             self._candidates[scope, path].append(Candidate(path, *rest))
 
-    @property
-    def reader(self) -> str:
-        return self.languages[0]
-
     def text(self, scope: str, path: str, source: str, source_language: str | None = None) -> LocalizedText:
         return resolve(source, source_language or content_language(), self.languages,
                        self._candidates.get((scope, path), ()))
-
-
-def localize(scope: str, path: str, source: str, source_language: str | None = None) -> LocalizedText:
-    """One passage in the reader's language (a page with many uses a Localizer)."""
-    return Localizer([scope]).text(scope, path, source, source_language)
 
 
 # The translators' work --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ..permissions import require
 from . import bp, machine, po, services
 from .component import TRANSLATE
 from .forms import ImportForm, PassagesForm, field_name
-from .sources import Document, scope_key
+from .sources import Document, TranslatableKind, scope_key
 from .texts import Shown
 
 
@@ -33,19 +33,14 @@ def _language_or_404(language: str) -> str:
     return language
 
 
-def _document_or_404(scope: str) -> tuple[Document, object]:
+def _document_or_404(scope: str, language: str) -> tuple[Document, TranslatableKind]:
+    """The document, and its kind, to translate into `language`; 404 for no such document or language."""
     kind_name, key = scope_key(scope)
     kind = next((kind for kind in _kinds() if kind.kind == kind_name), None)
     document = kind.document(key) if kind else None
-    if document is None:
+    if document is None or _language_or_404(language) not in services.target_languages(document.language):
         abort(404)
     return document, kind
-
-
-def _target_or_404(document: Document, language: str) -> str:
-    if _language_or_404(language) not in services.target_languages(document.language):
-        abort(404)
-    return language
 
 
 @bp.route("/")
@@ -67,8 +62,7 @@ def index():
 @login_required
 def document(language: str, scope: str):
     require(current_user, TRANSLATE)
-    document, kind = _document_or_404(scope)
-    _target_or_404(document, language)
+    document, kind = _document_or_404(scope, language)
     return _document_page(document, kind, language, ImportForm())
 
 
@@ -86,8 +80,7 @@ def _document_page(document: Document, kind, language: str, import_form: ImportF
 @limiter.limit(limit_from_config("RATELIMIT_TRANSLATE"), methods=["POST"], key_func=person_id_for_limits)
 def group(language: str, scope: str, group: str):
     require(current_user, TRANSLATE)
-    document, _kind = _document_or_404(scope)
-    _target_or_404(document, language)
+    document, _kind = _document_or_404(scope, language)
     work = [item for item in services.document_work(current_user, document, language) if item.passage.group == group]
     if not work:
         abort(404)
@@ -119,8 +112,7 @@ def group(language: str, scope: str, group: str):
 @bp.post("/<language>/<scope>/publish")
 @login_required
 def publish_drafts(language: str, scope: str):
-    document, _kind = _document_or_404(scope)
-    _target_or_404(document, language)
+    document, _kind = _document_or_404(scope, language)
     count = services.publish_drafts(current_user, document, language)
     flash(ngettext("%(num)d translation is published.", "%(num)d translations are published.", count) if count
           else _("There were no drafts to publish."), "success")
@@ -131,8 +123,7 @@ def publish_drafts(language: str, scope: str):
 @login_required
 @limiter.limit(limit_from_config("RATELIMIT_TRANSLATE"), key_func=person_id_for_limits)
 def machine_draft(language: str, scope: str):
-    document, _kind = _document_or_404(scope)
-    _target_or_404(document, language)
+    document, _kind = _document_or_404(scope, language)
     try:
         count = machine.draft_missing(current_user, document, language)
     except machine.Unavailable:
@@ -147,8 +138,7 @@ def machine_draft(language: str, scope: str):
 @bp.route("/<language>/<scope>.po")
 @login_required
 def export(language: str, scope: str):
-    document, _kind = _document_or_404(scope)
-    _target_or_404(document, language)
+    document, _kind = _document_or_404(scope, language)
     work = services.document_work(current_user, document, language)
     data = po.export_po(document, language, work, project=current_app.config["DISTRICT_NAME"])
     filename = f"{scope.replace(':', '-')}.{language}.po"
@@ -161,8 +151,7 @@ def export(language: str, scope: str):
 @limiter.limit(limit_from_config("RATELIMIT_TRANSLATE"), key_func=person_id_for_limits)
 def import_file(language: str, scope: str):
     require(current_user, TRANSLATE)
-    document, kind = _document_or_404(scope)
-    _target_or_404(document, language)
+    document, kind = _document_or_404(scope, language)
     form = ImportForm()
     if form.validate_on_submit():
         try:
