@@ -18,12 +18,16 @@ from ..queue import job, periodic_job
 from ..urls import external_url
 from .models import CancelledBy, ConversationSession, Registration, RegistrationStatus, SessionFormat, SessionStatus
 from .registration_links import cancel_token, waitlist_position
+from .translatable import SessionTexts
 
 REMINDER_LEAD = timedelta(hours=24)
 
 
-def calendar_invitation(session: ConversationSession, *, for_registrant: bool, cancelled: bool = False) -> str:
-    """The session as an iCalendar file; the online link only goes to people registered."""
+def calendar_invitation(session: ConversationSession, *, for_registrant: bool, cancelled: bool = False,
+                        language: str | None = None) -> str:
+    """The session as an iCalendar file, worded in `language` where translated (the reader's by default);
+    the online link only goes to people registered."""
+    text = SessionTexts([session], language)
     calendar = Calendar()
     calendar.add("prodid", "-//Engage//Community conversations//EN")
     calendar.add("version", "2.0")
@@ -33,7 +37,8 @@ def calendar_invitation(session: ConversationSession, *, for_registrant: bool, c
     event.add("dtstamp", utcnow())
     event.add("dtstart", as_utc(session.starts_at))
     event.add("dtend", as_utc(session.ends_at))
-    event.add("summary", session.title)
+    summary = text(session)
+    event.add("summary", summary, parameters={"LANGUAGE": summary.language})
     event.add("sequence", session.lock_version)
     event.add("url", external_url("conversations.session_page", session_id=session.id))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -43,16 +48,17 @@ def calendar_invitation(session: ConversationSession, *, for_registrant: bool, c
     else:
         event.add("location", ", ".join(part for part in (session.room, session.address) if part))
     if session.description:
-        event.add("description", session.description)
+        description = text(session, "description")
+        event.add("description", description, parameters={"LANGUAGE": description.language})
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
 
 
-def _invitation(session: ConversationSession, *, cancelled: bool = False) -> Attachment:
+def _invitation(session: ConversationSession, language: str, *, cancelled: bool = False) -> Attachment:
     return Attachment(
         filename="conversation.ics",
         content_type=f"text/calendar; method={'CANCEL' if cancelled else 'PUBLISH'}",
-        content=calendar_invitation(session, for_registrant=True, cancelled=cancelled),
+        content=calendar_invitation(session, for_registrant=True, cancelled=cancelled, language=language),
     )
 
 
@@ -67,13 +73,15 @@ def _load_registration(registration_id: int) -> Registration | None:
 def email_registration(registration: Registration, template: str, *, attach: bool = True,
                         cancelled: bool = False, **context) -> None:
     session = registration.session
+    language = registration.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     send_email(
         registration.email,
         template,
         locale=registration.locale,
-        attachments=[_invitation(session, cancelled=cancelled)] if attach else [],
+        attachments=[_invitation(session, language, cancelled=cancelled)] if attach else [],
         registration=registration,
         session=session,
+        session_title=SessionTexts([session], language)(session),
         waitlist_position=waitlist_position(registration),
         session_url=external_url("conversations.session_page", session_id=session.id),
         manage_url=external_url("conversations.manage_registration", token=cancel_token(registration)),

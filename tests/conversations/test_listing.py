@@ -402,7 +402,7 @@ def test_the_calendar_file_has_the_session_without_the_online_link(client, app):
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     body = response.get_data(as_text=True)
-    assert "BEGIN:VEVENT" in body and "SUMMARY:Online night" in body
+    assert "BEGIN:VEVENT" in body and "SUMMARY;LANGUAGE=en:Online night" in body
     assert "meet.example.org/secret" not in body
 
 

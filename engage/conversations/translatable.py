@@ -1,0 +1,66 @@
+"""Community conversations' public words offered to translators, and read in the reader's language
+(see `engage.translation`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import content_language
+from ..models import utcnow
+from ..translation.services import Localizer
+from ..translation.sources import Document, Passage, TranslatableKind
+from ..translation.texts import LocalizedText
+from .models import ConversationSession, SessionStatus
+
+FIELDS = (("title", _l("Title"), False), ("description", _l("Description"), True),
+          ("accessibility_notes", _l("Accessibility"), True))
+# Sessions over this long ago are history: translators are not asked for them.
+_RECENT = timedelta(days=30)
+
+
+def session_scope(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+def session_document(session: ConversationSession) -> Document:
+    passages = [Passage(field, label, getattr(session, field), "session", session.title, multiline)
+                for field, label, multiline in FIELDS if (getattr(session, field) or "").strip()]
+    return Document(session_scope(session.id), session.title, content_language(), passages)
+
+
+def _documents() -> list[Document]:
+    sessions = db.session.scalars(
+        select(ConversationSession)
+        .where(ConversationSession.status != SessionStatus.CANCELLED,
+               ConversationSession.starts_at >= utcnow() - _RECENT)
+        .order_by(ConversationSession.starts_at))
+    return [session_document(session) for session in sessions]
+
+
+def _find(key: str) -> Document | None:
+    session = db.session.get(ConversationSession, int(key)) if key.isdigit() else None
+    return session_document(session) if session else None
+
+
+def _public_url(key: str) -> str | None:
+    return url_for("conversations.session_page", session_id=int(key)) if key.isdigit() else None
+
+
+SESSIONS = TranslatableKind("session", _l("Community conversations"), _documents, _find, public_url=_public_url,
+                            order=40)
+
+
+class SessionTexts:
+    """Sessions' titles, descriptions and accessibility notes in the reader's language, in one query."""
+
+    def __init__(self, sessions: Iterable[ConversationSession], reader: str | None = None) -> None:
+        self._texts = Localizer([session_scope(session.id) for session in sessions], reader)
+
+    def __call__(self, session: ConversationSession, field: str = "title") -> LocalizedText:
+        return self._texts.text(session_scope(session.id), field, getattr(session, field) or "")
