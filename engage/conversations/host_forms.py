@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField, TimeField, URLField)
@@ -12,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 from ..forms import (MultiCheckboxField, OneSubmission, WholeNumberRange, choices, database_id, email_field,
                      max_length, name_field, single_line,
                      strip_whitespace, TextForm)
-from ..i18n import local_to_utc, utc_to_local
+from ..i18n import content_language, local_to_utc, utc_to_local
 from ..models import as_utc
 from ..vocabulary import LANGUAGE_CHOICES
 from . import hosting
@@ -58,6 +59,9 @@ class SessionForm(OneSubmission, TextForm):
     description = TextAreaField(_l("Description"), filters=[strip_whitespace],
                                 description=_l("What you will talk about, and who is welcome."),
                                 validators=[Optional(), max_length(hosting.DESCRIPTION_MAX)])
+    written_in = SelectField(_l("Written in"),
+                             description=_l("The language of the title, description and accessibility notes. "
+                                            "Translators put them into the site's other languages."))
     organization_id = SelectField(_l("Hosted by"), coerce=int)
     plan_id = SelectField(_l("Plan to discuss"), coerce=int,
                           description=_l("Only plans with a published version are listed."))
@@ -110,6 +114,9 @@ class SessionForm(OneSubmission, TextForm):
         _check_year(field)
 
     def set_choices(self, *, organizations, district: bool, plan_choices, schools) -> None:
+        self.written_in.choices = choices(current_app.config["LANGUAGES"].items())
+        if self.written_in.data is None:
+            self.written_in.data = content_language()
         self.organization_id.choices = choices(
             [*([(NO_CHOICE, _l("The district"))] if district else []), *((org.id, org.name) for org in organizations)]
         )
@@ -142,7 +149,7 @@ class SessionForm(OneSubmission, TextForm):
         """What the form shows for an existing session (times in the district's zone)."""
         starts, ends = utc_to_local(session.starts_at), utc_to_local(session.ends_at)
         return {
-            "title": session.title, "description": session.description,
+            "title": session.title, "description": session.description, "written_in": session.written_in,
             "organization_id": session.organization_id or NO_CHOICE, "plan_id": session.plan_id or NO_CHOICE,
             "sections": [section_value(session.plan_id, key) for key in session.section_keys or []],
             "school_id": session.school_id or NO_CHOICE,
@@ -178,6 +185,7 @@ class SessionForm(OneSubmission, TextForm):
         return {
             "title": self.title.data or "",
             "description": self.description.data or "",
+            "written_in": self.written_in.data or content_language(),
             "organization_id": self.organization_id.data or None,
             "plan_id": self.plan_id.data or None,
             "section_keys": [value.partition(":")[2] for value in self.sections.data or []],

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -27,7 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
 from ..extensions import db
-from ..i18n import utc_to_local
+from ..i18n import content_language, utc_to_local
 from ..models import as_utc, utcnow
 from ..orgs.models import School
 from ..permissions import Permission, PermissionDenied, can
@@ -56,7 +57,7 @@ REASON_MAX = 1000
 CAPACITY_MAX = 1000
 CHILDCARE_MAX = 20
 
-SESSION_FIELDS = ("title", "description", "organization_id", "plan_id", "section_keys", "school_id", "starts_at",
+SESSION_FIELDS = ("title", "description", "written_in", "organization_id", "plan_id", "section_keys", "school_id", "starts_at",
                   "ends_at", "registration_deadline", "format", "address", "room", "accessibility_notes",
                   "online_url", "languages", "interpretation_available", "childcare_offered", "food_offered",
                   "capacity")
@@ -250,7 +251,7 @@ def plan_choices() -> list[PlanChoice]:
 def _values_of(session: ConversationSession | None) -> dict:
     """A session's fields (times as aware UTC), or a new session's defaults."""
     if session is None:
-        return {"title": "", "description": "", "organization_id": None, "plan_id": None, "section_keys": [],
+        return {"title": "", "description": "", "written_in": content_language(), "organization_id": None, "plan_id": None, "section_keys": [],
                 "school_id": None, "starts_at": None, "ends_at": None, "registration_deadline": None,
                 "format": SessionFormat.IN_PERSON, "address": "", "room": "", "accessibility_notes": "",
                 "online_url": "", "languages": [], "interpretation_available": False, "childcare_offered": False,
@@ -307,6 +308,8 @@ def session_problems(actor, values: dict, *, session: ConversationSession | None
 
     if not values["title"]:
         problems["title"] = _l("Please give the conversation a title.")
+    if values["written_in"] not in current_app.config["LANGUAGES"] and not unchanged("written_in"):
+        problems["written_in"] = _l("Please choose the language you wrote it in from the list.")
     for name, limit in (("title", TITLE_MAX), ("description", DESCRIPTION_MAX), ("address", ADDRESS_MAX),
                         ("room", ROOM_MAX), ("accessibility_notes", ACCESSIBILITY_MAX), ("online_url", URL_MAX)):
         if len(values[name]) > limit:

@@ -50,6 +50,8 @@ class ConversationSession(db.Model):
 
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The language the host wrote the title, description and notes in (translators translate from it).
+    written_in: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # None: sign-ups close when the session starts.

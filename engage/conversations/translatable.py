@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import content_language
 from ..models import utcnow
 from ..translation.services import Localizer
 from ..translation.sources import Document, Passage, TranslatableKind
@@ -31,7 +30,7 @@ def session_scope(session_id: int) -> str:
 def session_document(session: ConversationSession) -> Document:
     passages = [Passage(field, label, getattr(session, field), "session", session.title, multiline)
                 for field, label, multiline in FIELDS if (getattr(session, field) or "").strip()]
-    return Document(session_scope(session.id), session.title, content_language(), passages)
+    return Document(session_scope(session.id), session.title, session.written_in, passages)
 
 
 def _documents() -> list[Document]:
@@ -60,7 +59,9 @@ class SessionTexts:
     """Sessions' titles, descriptions and accessibility notes in the reader's language, in one query."""
 
     def __init__(self, sessions: Iterable[ConversationSession], reader: str | None = None) -> None:
-        self._texts = Localizer([session_scope(session.id) for session in sessions], reader)
+        sessions = list(sessions)
+        self._texts = Localizer([session_scope(session.id) for session in sessions], reader,
+                                written_in={session.written_in for session in sessions})
 
     def __call__(self, session: ConversationSession, field: str = "title") -> LocalizedText:
-        return self._texts.text(session_scope(session.id), field, getattr(session, field) or "")
+        return self._texts.text(session_scope(session.id), field, getattr(session, field) or "", session.written_in)

@@ -36,13 +36,16 @@ from ..conversations.models import (
     SessionStatus,
 )
 from ..conversations.registration import Signup, register_for_session
+from ..conversations.translatable import session_document
 from ..extensions import db
 from ..i18n import local_to_utc, utc_to_local
 from ..models import as_utc, utcnow
 from ..orgs.models import Membership, Organization, School
 from ..permissions import Role
 from ..plans.models import Plan
+from ..translation import services as translation
 from .feedback import CONCERNS, FeedbackWriter
+from .session_translations import SESSION_TRANSLATIONS
 
 # Members of hosting organizations who run the sessions (host@example.org runs Cedar Grove PTO's).
 HOSTS = [
@@ -654,6 +657,8 @@ def _create_session(spec: DemoSession, token: str, context: _Context) -> Convers
         school_id=context.schools[spec.school].id if spec.school else None,
         title=spec.title,
         description=spec.description,
+        # A session translated into English was written in Spanish.
+        written_in="es" if "en" in SESSION_TRANSLATIONS.get(spec.slug, {}) else "en",
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=spec.minutes),
         registration_deadline=(_at(context, spec.day - spec.deadline_days_before, time(20, 0))
@@ -676,6 +681,8 @@ def _create_session(spec: DemoSession, token: str, context: _Context) -> Convers
     audit.record(creator, "conversation.created", "conversation_session", session.id,
                  title=session.title).created_at = created_at
     db.session.commit()
+    for language, texts in SESSION_TRANSLATIONS.get(spec.slug, {}).items():
+        translation.save_translations(None, session_document(session), language, texts, publish=True)
     context.added["conversation_sessions"] += 1
     return session
 

@@ -44,12 +44,15 @@ def reader_languages(reader: str | None = None) -> list[str]:
 class Localizer:
     """Passages of some documents in a reader's language: one query for all of them."""
 
-    def __init__(self, scopes: Iterable[str], reader: str | None = None) -> None:
+    def __init__(self, scopes: Iterable[str], reader: str | None = None, *,
+                 written_in: Iterable[str] | None = None) -> None:
+        """`written_in`: the languages the documents are written in (the content language unless said)."""
         self.languages = reader_languages(reader)
         self._candidates: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
         scopes = sorted(set(scopes))
-        # A reader of the content language reads the originals: nothing to look up.
-        wanted = [] if self.languages[0] == content_language() else self.languages
+        # A reader of the language everything is written in reads the originals: nothing to look up.
+        sources = set(written_in) if written_in is not None else {content_language()}
+        wanted = [] if sources <= {self.languages[0]} else self.languages
         if not scopes or not wanted:
             return
         rows = db.session.execute(

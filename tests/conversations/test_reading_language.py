@@ -57,3 +57,11 @@ def test_the_list_runs_the_same_queries_however_many_sessions_are_translated(cli
         return counted.count
 
     assert queries(1) == queries(6)
+
+
+def test_a_session_written_in_spanish_is_translated_into_english_for_english_readers(client):
+    session = make_session("Noche del presupuesto", languages=("es",), written_in="es")
+    assert '<h1 lang="es">Noche del presupuesto</h1>' in _page(client, f"/conversations/{session.id}", "en")
+    assert "<h1>Noche del presupuesto</h1>" in _page(client, f"/conversations/{session.id}", "es")
+    translation.save_translations(None, session_document(session), "en", {"title": "Budget night"}, publish=True)
+    assert "<h1>Budget night</h1>" in _page(client, f"/conversations/{session.id}", "en")

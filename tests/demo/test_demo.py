@@ -26,6 +26,7 @@ from engage.conversations.models import (
     SessionStatus,
 )
 from engage.conversations.services import can_manage_session
+from engage.conversations.translatable import SessionTexts
 from engage.demo.comment_writer import Person, write_comments
 from engage.demo.data import DEMO_PASSWORD, ROLE_USERS, load_demo_data
 from engage.demo.feedback import CONCERNS, OFF_TOPIC, FeedbackWriter
@@ -305,10 +306,13 @@ def test_demo_sign_ups_were_confirmed_by_email_through_the_queue(demo):
     for registration in registrations:
         subject = ("You're on the waitlist: %(title)s" if registration.status == RegistrationStatus.WAITLISTED
                    else "You're signed up: %(title)s")
-        with force_locale(registration.locale):  # the email is in the language of the person who signed up
-            expected = gettext(subject, title=registration.session.title)
+        # The email is in the language of the person who signed up, the session's title too where translated.
+        title = SessionTexts([registration.session], registration.locale)(registration.session)
+        with force_locale(registration.locale):
+            expected = gettext(subject, title=title)
         assert any(m.recipient == registration.email and m.subject == expected for m in messages), expected
-    conversation_emails = [m for m in messages if any(s.title in m.subject for s in demo_sessions())]
+    titles = {SessionTexts([s], language)(s) for s in demo_sessions() for language in ("en", "es")}
+    conversation_emails = [m for m in messages if any(title in m.subject for title in titles)]
     assert len(conversation_emails) == len(registrations) < 80
     spanish = next(s for s in upcoming if s.language_codes == ["es"])
     assert {r.locale for r in spanish.registrations} == {"es"}
