@@ -8,7 +8,7 @@ translations of its own words however the draft changes afterwards.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask_babel import lazy_gettext as _l
 
@@ -34,34 +34,38 @@ def note_path(number: int) -> str:
     return f"version:{number}.change_note"
 
 
-def _texts(content: dict) -> Iterator[tuple[dict, str, Passage]]:
-    """(the dict holding it, its key, the passage) for every text of a plan snapshot, in reading order."""
-    plan_group, plan_title = "plan", _l("The plan")
-    yield content, "title", Passage("title", _l("Title"), content.get("title") or "", plan_group, plan_title)
-    yield content, "summary", Passage("summary", _l("Summary"), content.get("summary") or "", plan_group,
-                                      plan_title, multiline=True)
+def _texts(content: dict) -> Iterator[tuple[dict, str, str, Callable[[], Passage]]]:
+    """(the dict holding it, its key, its path, a function making its Passage) for every text of a plan
+    snapshot, in reading order. Readers need only the first three: labels are made for translators."""
+    plan_title = _l("The plan")
+
+    def passage(holder, key, path, label, group, group_title, multiline=False):
+        return holder, key, path, lambda: Passage(path, label(), holder.get(key) or "", group, group_title, multiline)
+
+    yield passage(content, "title", "title", lambda: _l("Title"), "plan", plan_title)
+    yield passage(content, "summary", "summary", lambda: _l("Summary"), "plan", plan_title, True)
     for section in content.get("sections", []):
-        group, key = f"section:{section['key']}", f"section:{section['key']}"
-        yield section, "title", Passage(f"{key}.title", _l("Section title"), section["title"], group, section["title"])
-        yield section, "intro", Passage(f"{key}.intro", _l("Section introduction"), section.get("intro") or "", group,
-                                        section["title"], multiline=True)
+        group = f"section:{section['key']}"
+        yield passage(section, "title", f"{group}.title", lambda: _l("Section title"), group, section["title"])
+        yield passage(section, "intro", f"{group}.intro", lambda: _l("Section introduction"), group,
+                      section["title"], True)
         for action in section.get("actions", []):
             where = f"action:{action['key']}"
             for field, label, multiline in (("title", _l("title"), False), ("description", _l("description"), True),
                                             ("responsible_office", _l("responsible office"), False)):
-                yield action, field, Passage(f"{where}.{field}", _in_action(action, label), action.get(field) or "",
-                                             group, section["title"], multiline)
-            for position, indicator in enumerate(action.get("indicators", []), start=1):
-                for field, label in (("text", _l("indicator %(number)d", number=position)),
-                                     ("deadline_text", _l("indicator %(number)d, deadline", number=position)),
-                                     ("metric", _l("indicator %(number)d, metric", number=position))):
-                    yield indicator, field, Passage(f"{where}.indicator:{position}.{field}", _in_action(action, label),
-                                                    indicator.get(field) or "", group, section["title"], True)
+                yield passage(action, field, f"{where}.{field}", lambda a=action, what=label: _in_action(a, what),
+                              group, section["title"], multiline)
+            for n, indicator in enumerate(action.get("indicators", []), start=1):
+                for field, label in (("text", lambda n=n: _l("indicator %(number)d", number=n)),
+                                     ("deadline_text", lambda n=n: _l("indicator %(number)d, deadline", number=n)),
+                                     ("metric", lambda n=n: _l("indicator %(number)d, metric", number=n))):
+                    yield passage(indicator, field, f"{where}.indicator:{n}.{field}",
+                                  lambda a=action, what=label: _in_action(a, what()), group, section["title"], True)
 
 
 def passages(content: dict, change_notes: dict[int, str] | None = None) -> list[Passage]:
     """The passages of a snapshot that have words, and the notes of what changed in each version."""
-    found = [passage for _holder, _key, passage in _texts(content)]
+    found = [make() for _holder, _key, _path, make in _texts(content)]
     found[2:2] = [Passage(note_path(number), _l("What changed in version %(number)d", number=number), note,
                           "plan", _l("The plan"), multiline=True) for number, note in (change_notes or {}).items()]
     return [passage for passage in found if passage.text.strip()]
@@ -72,6 +76,8 @@ def localized(content: dict, scope: str, localizer: Localizer, *, change_notes: 
     """A copy of a snapshot with every text in the reader's language where it can be, each part
     ("translation" of the plan, of each section and of each action) marked with the worst way
     one of its texts is shown; the change notes likewise; and how the page's passages are shown."""
+    if localizer.reads_originals:  # nothing to look up or mark: the snapshot as it is
+        return content, dict(change_notes or {}), ReadingSummary()
     content, texts = _localized_texts(content, scope, localizer)
     summary = ReadingSummary(text.shown for _holder, _key, text, _source in texts.values())
     _mark_parts(content, texts)
@@ -84,6 +90,8 @@ def localized(content: dict, scope: str, localizer: Localizer, *, change_notes: 
 def localized_pair(old: dict, new: dict, scope: str, localizer: Localizer) -> tuple[dict, dict]:
     """Two snapshots in the reader's language for comparing them word by word: a text is shown
     translated on both sides or on neither, so a change of language never reads as a change."""
+    if localizer.reads_originals:
+        return old, new
     old, old_texts = _localized_texts(old, scope, localizer)
     new, new_texts = _localized_texts(new, scope, localizer)
     for path in old_texts.keys() & new_texts.keys():
@@ -98,10 +106,11 @@ def _localized_texts(content: dict, scope: str, localizer: Localizer) -> tuple[d
     """A copy of the snapshot with its texts localized, and path -> (holder, key, text, source)."""
     content = copy.deepcopy(content)
     texts = {}
-    for holder, key, passage in _texts(content):
-        if passage.text.strip():
-            holder[key] = text = localizer.text(scope, passage.path, passage.text)
-            texts[passage.path] = (holder, key, text, passage.text)
+    for holder, key, path, _make in _texts(content):
+        source = holder.get(key) or ""
+        if source.strip():
+            holder[key] = text = localizer.text(scope, path, source)
+            texts[path] = (holder, key, text, source)
     return content, texts
 
 

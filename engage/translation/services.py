@@ -52,14 +52,15 @@ class Localizer:
         scopes = sorted(set(scopes))
         # A reader of the language everything is written in reads the originals: nothing to look up.
         sources = set(written_in) if written_in is not None else {content_language()}
-        wanted = [] if sources <= {self.languages[0]} else self.languages
-        if not scopes or not wanted:
+        # True: every text is shown as written, in the reader's own language (nothing to mark either).
+        self.reads_originals = sources <= {self.languages[0]}
+        if not scopes or self.reads_originals:
             return
         rows = db.session.execute(
             select(ContentTranslation.scope, ContentTranslation.path, ContentTranslation.language,
                    ContentTranslation.source_hash, ContentTranslation.text, ContentTranslation.machine,
                    ContentTranslation.published_at)
-            .where(ContentTranslation.scope.in_(scopes), ContentTranslation.language.in_(wanted),
+            .where(ContentTranslation.scope.in_(scopes), ContentTranslation.language.in_(self.languages),
                    ContentTranslation.published_at.is_not(None))
         )
         for scope, path, *rest in rows:
