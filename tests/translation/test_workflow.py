@@ -12,6 +12,7 @@ import pytest
 from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.plans import services as plans
+from engage.permissions import PermissionDenied
 from engage.plans.models import PlanStatus
 from engage.translation.forms import field_name
 from engage.translation.models import ContentTranslation
@@ -187,3 +188,34 @@ def test_translated_pages_run_the_same_queries_however_big_the_plan(app, client_
         return counted.count
 
     assert queries(1) == queries(8)
+
+
+def test_a_translation_with_markup_is_shown_as_text(client, users):
+    plan = make_plan(sections=1, actions_per_section=1)
+    plans.publish_version(users["leader"], plan, status=PlanStatus.DRAFT)
+    translate_plan(users["translator"], plan, "es", {"title": '<script>alert("x")</script>',
+                                                     "summary": '<img src=x onerror="alert(1)"> **Por qué**'})
+    main = _main(client, f"/plans/{plan.id}")
+    assert "<script>" not in main and "<img" not in main
+    assert "&lt;script&gt;" in main and "<strong>Por qué</strong>" in main
+
+
+@pytest.mark.parametrize("path", ["/translate/en/plan:{id}", "/translate/xx/plan:{id}", "/translate/es/plan:999999",
+                                  "/translate/es/nothing:{id}", "/translate/es/plan:{id}/part/section:nope"])
+def test_no_such_language_document_or_part_is_a_404(client_as, path):
+    plan = make_plan(sections=1, actions_per_section=1)
+    assert client_as("translator").get(path.format(id=plan.id)).status_code == 404
+
+
+def test_saving_translations_into_the_source_language_is_refused_by_the_service(users):
+    plan = make_plan(sections=1, actions_per_section=1)
+    with pytest.raises(ValueError):
+        translate_plan(users["translator"], plan, "en", {"title": "Same words"})
+
+
+@pytest.mark.parametrize("role", ["participant", "host", "moderator"])
+def test_only_translators_leaders_and_administrators_may_translate(users, role):
+    plan = make_plan(sections=1, actions_per_section=1)
+    with pytest.raises(PermissionDenied):
+        translate_plan(users[role], plan, "es", {"title": "Plan"})
+    translate_plan(users["leader"], plan, "es", {"title": "Plan de la líder"})
