@@ -8,6 +8,7 @@ Accept-Language preference.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -80,8 +81,13 @@ def content_language() -> str:
 
 def language_name(code: str) -> str:
     """A language's name in the reader's language: "inglés" for "en" to a Spanish reader."""
+    return _language_name(code, reading_language())
+
+
+@cache
+def _language_name(code: str, reader: str) -> str:
     try:
-        return Locale.parse(code).get_display_name(reading_language()) or code
+        return Locale.parse(code).get_display_name(reader) or code
     except (ValueError, UnknownLocaleError):
         return code
 
