@@ -18,7 +18,7 @@ from ..queue import job, periodic_job
 from ..urls import external_url
 from .models import CancelledBy, ConversationSession, Registration, RegistrationStatus, SessionFormat, SessionStatus
 from .registration_links import cancel_token, waitlist_position
-from .translatable import SessionTexts
+from .translatable import session_texts
 
 REMINDER_LEAD = timedelta(hours=24)
 
@@ -27,7 +27,7 @@ def calendar_invitation(session: ConversationSession, *, for_registrant: bool, c
                         language: str | None = None) -> str:
     """The session as an iCalendar file, worded in `language` where translated (the reader's by default);
     the online link only goes to people registered."""
-    text = SessionTexts([session], language)
+    text = session_texts([session], language)
     calendar = Calendar()
     calendar.add("prodid", "-//Engage//Community conversations//EN")
     calendar.add("version", "2.0")
@@ -81,7 +81,7 @@ def email_registration(registration: Registration, template: str, *, attach: boo
         attachments=[_invitation(session, language, cancelled=cancelled)] if attach else [],
         registration=registration,
         session=session,
-        session_title=SessionTexts([session], language)(session),
+        session_title=session_texts([session], language)(session),
         waitlist_position=waitlist_position(registration),
         session_url=external_url("conversations.session_page", session_id=session.id),
         manage_url=external_url("conversations.manage_registration", token=cancel_token(registration)),

@@ -14,7 +14,7 @@ from .jobs import calendar_invitation
 from .models import SessionStatus
 from .registration import signup_state
 from .services import get_session
-from .translatable import SessionTexts
+from .translatable import session_texts
 from .signup_forms import SessionFilterForm, signup_form
 
 PAST = "past"
@@ -49,7 +49,7 @@ def list_sessions():
     else:
         sessions = listing.list_upcoming_sessions(filters, page=_page())
     return render_template("conversations/list.html", form=form, filters=filters, sessions=sessions, past=past,
-                           session_text=SessionTexts(sessions.items))
+                           session_text=session_texts(sessions.items))
 
 
 @bp.route("/calendar")
@@ -63,7 +63,7 @@ def calendar():
     grid = listing.month_calendar(filters, year, number, first_weekday=locale.first_week_day)
     return render_template(
         "conversations/calendar.html", form=form, filters=filters, grid=grid, month_ignored=month_ignored,
-        session_text=SessionTexts(s for week in grid.weeks for day in week for s in day.sessions),
+        session_text=session_texts(s for week in grid.weeks for day in week for s in day.sessions),
         day_names=get_day_names("wide", locale=locale), short_day_names=get_day_names("abbreviated", locale=locale),
         today=listing.local_today(),
     )
@@ -85,7 +85,7 @@ def render_session_page(session, form=None, *, problem: str | None = None, statu
     if form is None and page.signup_state is None and page.my_registration is None:
         form = signup_form(session, signed_in=current_user.is_authenticated, formdata=None)
     response = Response(render_template("conversations/session.html", page=page, session=session, form=form,
-                                        problem=problem, session_text=SessionTexts([session])), status)
+                                        problem=problem, session_text=session_texts([session])), status)
     if page.my_manage_token:
         # The page holds the person's personal link: keep it out of shared caches.
         response.headers["Cache-Control"] = "private, no-store"

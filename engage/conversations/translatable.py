@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import utcnow
-from ..translation.services import Localizer
+from ..translation.services import RecordTexts
 from ..translation.sources import Document, Passage, TranslatableKind
-from ..translation.texts import LocalizedText
 from .models import ConversationSession, SessionStatus
 
 FIELDS = (("title", _l("Title"), False), ("description", _l("Description"), True),
@@ -55,13 +54,7 @@ SESSIONS = TranslatableKind("session", _l("Community conversations"), _documents
                             order=40)
 
 
-class SessionTexts:
+def session_texts(sessions: Iterable[ConversationSession], reader: str | None = None) -> RecordTexts:
     """Sessions' titles, descriptions and accessibility notes in the reader's language, in one query."""
-
-    def __init__(self, sessions: Iterable[ConversationSession], reader: str | None = None) -> None:
-        sessions = list(sessions)
-        self._texts = Localizer([session_scope(session.id) for session in sessions], reader,
-                                written_in={session.written_in for session in sessions})
-
-    def __call__(self, session: ConversationSession, field: str = "title") -> LocalizedText:
-        return self._texts.text(session_scope(session.id), field, getattr(session, field) or "", session.written_in)
+    return RecordTexts(sessions, lambda session: session_scope(session.id), reader,
+                       written_in=lambda session: session.written_in, field="title")

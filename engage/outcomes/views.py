@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..forms import database_id
 from ..plans.translation import localized, plan_scope
-from ..themes.translatable import ResponseTexts
+from ..themes.translatable import response_texts
 from ..translation.services import Localizer
 from . import bp, services
 from .forms import NewOutcomeForm, OutcomeForm
@@ -41,7 +41,7 @@ def theme_summary(plan_id: int, theme_id: int):
     texts = Localizer([scope])
     return render_template("outcomes/theme_summary.html", page=page, plan=page.plan, theme=theme,
                            content=localized(page.plan.versions[-1].snapshot, scope, texts)[0],
-                           response_text=ResponseTexts([theme]))
+                           response_text=response_texts([theme]))
 
 
 # --------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..slots import Part
 from .services import published_responses
-from .translatable import ResponseTexts
+from .translatable import response_texts
 
 
 def plan(actor, plan, version) -> dict:
@@ -14,4 +14,4 @@ def plan(actor, plan, version) -> dict:
         return {}
     return {"links": Part("themes/_plan_links_slot.html"),
             "end": Part("themes/_plan_end_slot.html", {"responses": responses, "plan_id": plan.id,
-                                                       "response_text": ResponseTexts(responses)})}
+                                                       "response_text": response_texts(responses)})}

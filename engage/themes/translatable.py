@@ -11,9 +11,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import content_language
-from ..translation.services import Localizer
+from ..translation.services import RecordTexts
 from ..translation.sources import Document, Passage, TranslatableKind
-from ..translation.texts import LocalizedText
 from .models import Theme, ThemeAnalysis, ThemeStatus
 
 RESPONSE_FIELDS = (("response_heard", _l("What we heard"), True), ("response_will_do", _l("What we will do"), True))
@@ -52,11 +51,6 @@ def _public_url(key: str) -> str | None:
 RESPONSES = TranslatableKind("theme", _l("Answers to themes"), _documents, _find, public_url=_public_url, order=20)
 
 
-class ResponseTexts:
+def response_texts(themes: Iterable[Theme], reader: str | None = None) -> RecordTexts:
     """Published answers of some themes in the reader's language, in one query."""
-
-    def __init__(self, themes: Iterable[Theme], reader: str | None = None) -> None:
-        self._texts = Localizer([theme_scope(theme.id) for theme in themes], reader)
-
-    def __call__(self, theme: Theme, field: str) -> LocalizedText:
-        return self._texts.text(theme_scope(theme.id), field, getattr(theme, field) or "")
+    return RecordTexts(themes, lambda theme: theme_scope(theme.id), reader)

@@ -17,7 +17,7 @@ from ..i18n import utc_to_local
 from ..urls import external_url
 from . import bp, feed, listing, services
 from .models import ProgressStatus
-from .translatable import UpdateTexts
+from .translatable import update_texts
 
 FEED_LENGTH = 50
 # Shown beside the status words (never instead of them), so status is not colour alone.
@@ -114,7 +114,7 @@ def show_action(action_id: int):
         action=action,
         row=row,
         history=history,
-        update_text=UpdateTexts(history.updates),
+        update_text=update_texts(history.updates),
         can_update=services.can_update_action(current_user, action),
     )
 
@@ -133,7 +133,7 @@ def _atom(document: bytes) -> Response:
 def plan_feed(plan_id: int):
     public = _public_plan_or_404(plan_id)
     updates = [u for u in services.recent_updates(plan_id, limit=FEED_LENGTH) if u.action.key in public.actions]
-    summaries = UpdateTexts(updates)
+    summaries = update_texts(updates)
     return _atom(feed.build_feed(
         feed_id=feed.tag_id(f"plan/{plan_id}", public.plan.created_at),
         title=_("Progress on %(plan)s", plan=public.title),
@@ -151,7 +151,7 @@ def action_feed(action_id: int):
     action, public = _public_action_or_404(action_id)
     text = listing.action_text(public, action)
     updates = listing.action_updates_for_feed(action_id, limit=FEED_LENGTH)
-    summaries = UpdateTexts(updates)
+    summaries = update_texts(updates)
     return _atom(feed.build_feed(
         feed_id=feed.tag_id(f"action/{action_id}", public.plan.created_at),
         title=_("Progress on %(action)s", action=text.heading),

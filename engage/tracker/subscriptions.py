@@ -31,7 +31,7 @@ from ..urls import external_url
 from . import listing
 from .listing import STATUS_LABELS
 from .models import ProgressUpdate, TrackerSubscription
-from .translatable import UpdateTexts
+from .translatable import update_texts
 
 CONFIRM_PURPOSE = "tracker.subscription.confirm"
 UNSUBSCRIBE_PURPOSE = "tracker.subscription.unsubscribe"
@@ -391,7 +391,7 @@ def notify_update(update_id: int) -> int:
         if subscription.language not in in_language:
             in_language[subscription.language] = (
                 find_target(update.plan_id, update.action_id, reader=subscription.language),
-                UpdateTexts([update], subscription.language)(update))
+                update_texts([update], subscription.language)(update))
         target, summary = in_language[subscription.language]
         action_url = target_url(target)
         unsubscribe_url = external_url("tracker.unsubscribe", token=unsubscribe_token(subscription))

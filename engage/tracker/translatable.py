@@ -13,9 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import content_language, reading_language
-from ..translation.services import Localizer
+from ..translation.services import RecordTexts
 from ..translation.sources import Document, Passage, TranslatableKind
-from ..translation.texts import LocalizedText
 from .models import ProgressUpdate
 
 
@@ -57,11 +56,6 @@ def _public_url(key: str) -> str | None:
 UPDATES = TranslatableKind("update", _l("Progress updates"), _documents, _find, public_url=_public_url, order=30)
 
 
-class UpdateTexts:
-    """The summaries and evidence titles of some updates in the reader's language, in one query."""
-
-    def __init__(self, updates: Iterable[ProgressUpdate], reader: str | None = None) -> None:
-        self._texts = Localizer([update_scope(update.id) for update in updates], reader)
-
-    def __call__(self, update: ProgressUpdate, field: str = "summary") -> LocalizedText:
-        return self._texts.text(update_scope(update.id), field, (getattr(update, field) or "").strip())
+def update_texts(updates: Iterable[ProgressUpdate], reader: str | None = None) -> RecordTexts:
+    """The summaries (and evidence titles) of some updates in the reader's language, in one query."""
+    return RecordTexts(updates, lambda update: update_scope(update.id), reader, field="summary")

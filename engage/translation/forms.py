@@ -36,15 +36,18 @@ class PassagesForm(TextForm):
         form.work = list(work)
         return form
 
+    def _read_as_it_is(self, item: PassageWork) -> bool:
+        """Whether the translator read the passage's source as it is now."""
+        return self[field_name(item.passage.path) + "_source"].data == source_hash(item.passage.text)
+
     def translations(self) -> dict[str, str]:
         """Path -> the text typed, for the passages whose source is the one the translator read."""
         return {item.passage.path: self[field_name(item.passage.path)].data or "" for item in self.work
-                if self[field_name(item.passage.path) + "_source"].data == source_hash(item.passage.text)}
+                if self._read_as_it_is(item)}
 
     def changed_sources(self) -> list[PassageWork]:
         """Passages whose source changed after the form was shown."""
-        return [item for item in self.work
-                if self[field_name(item.passage.path) + "_source"].data != source_hash(item.passage.text)]
+        return [item for item in self.work if not self._read_as_it_is(item)]
 
 
 class ImportForm(FlaskForm):

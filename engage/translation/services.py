@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -71,6 +72,25 @@ class Localizer:
                        self._candidates.get((scope, path), ()))
 
 
+class RecordTexts:
+    """Fields of some records (updates, sessions, themes) in the reader's language, in one query.
+
+    `scope_of(record)` names a record's scope; `written_in(record)` the language it is written in
+    (the content language unless given); `field` the field read when none is named."""
+
+    def __init__(self, records: Iterable, scope_of: Callable[[Any], str], reader: str | None = None, *,
+                 written_in: Callable[[Any], str] | None = None, field: str | None = None) -> None:
+        records = list(records)
+        self._scope_of, self._written_in, self._field = scope_of, written_in, field
+        self._texts = Localizer([scope_of(record) for record in records], reader,
+                                written_in={written_in(r) for r in records} if written_in else None)
+
+    def __call__(self, record, field: str | None = None) -> LocalizedText:
+        field = field or self._field
+        return self._texts.text(self._scope_of(record), field, (getattr(record, field) or "").strip(),
+                                self._written_in(record) if self._written_in else None)
+
+
 # The translators' work --------------------------------------------------------------------
 
 
@@ -106,6 +126,17 @@ def translatable_kinds(components: Sequence[Component]) -> list[TranslatableKind
     return sorted(kinds, key=lambda kind: kind.order)
 
 
+def find_document(components: Sequence[Component], scope: str, language: str
+                  ) -> tuple[Document, TranslatableKind] | None:
+    """The document a scope names ("plan:12"), and its kind, when it can be translated into `language`."""
+    kind_name, key = scope_key(scope)
+    kind = next((kind for kind in translatable_kinds(components) if kind.kind == kind_name), None)
+    document = kind.document(key) if kind else None
+    if document is None or language not in target_languages(document.language):
+        return None
+    return document, kind
+
+
 def target_languages(document_language: str | None = None) -> list[str]:
     """The site's languages a document is translated into: all but its own."""
     return [code for code in current_app.config["LANGUAGES"] if code != (document_language or content_language())]
@@ -137,10 +168,12 @@ def _work(passages: Sequence[Passage], rows: Sequence[ContentTranslation]) -> li
     return work
 
 
-def document_work(actor, document: Document, language: str) -> list[PassageWork]:
-    """Each passage of a document with its translation into `language` and where it stands."""
+def document_work(actor, document: Document, language: str, group: str | None = None) -> list[PassageWork]:
+    """Each passage of a document (of one of its parts, with `group`) with its translation into
+    `language` and where it stands."""
     require(actor, TRANSLATE)
-    return _work(document.passages, _rows([document.scope], [language]))
+    passages = [p for p in document.passages if group is None or p.group == group]
+    return _work(passages, _rows([document.scope], [language])) if passages else []
 
 
 @dataclass(frozen=True)

@@ -23,24 +23,16 @@ def shown_worst(*texts) -> str:
     return Shown.worst(getattr(text, "shown", Shown.AS_WANTED) for text in texts if text)
 
 
-def _kinds():
-    return services.translatable_kinds(current_app.extensions["engage.components"])
-
-
-def _language_or_404(language: str) -> str:
-    if language not in current_app.config["LANGUAGES"]:
-        abort(404)
-    return language
+def _components():
+    return current_app.extensions["engage.components"]
 
 
 def _document_or_404(scope: str, language: str) -> tuple[Document, TranslatableKind]:
     """The document, and its kind, to translate into `language`; 404 for no such document or language."""
-    kind_name, key = scope_key(scope)
-    kind = next((kind for kind in _kinds() if kind.kind == kind_name), None)
-    document = kind.document(key) if kind else None
-    if document is None or _language_or_404(language) not in services.target_languages(document.language):
+    found = services.find_document(_components(), scope, language)
+    if found is None:
         abort(404)
-    return document, kind
+    return found
 
 
 @bp.route("/")
@@ -52,7 +44,7 @@ def index():
         or (targets[0] if targets else None)
     if language not in targets:
         abort(404)
-    listing = [(kind, kind.documents()) for kind in _kinds()]
+    listing = [(kind, kind.documents()) for kind in services.translatable_kinds(_components())]
     found = services.progress([d for _kind, documents in listing for d in documents], [language])
     return render_template("translation/index.html", language=language, targets=targets, listing=listing,
                            progress=found, statuses=services.Status)
@@ -81,7 +73,7 @@ def _document_page(document: Document, kind, language: str, import_form: ImportF
 def group(language: str, scope: str, group: str):
     require(current_user, TRANSLATE)
     document, _kind = _document_or_404(scope, language)
-    work = [item for item in services.document_work(current_user, document, language) if item.passage.group == group]
+    work = services.document_work(current_user, document, language, group)
     if not work:
         abort(404)
     form = PassagesForm.for_work(work)
@@ -95,8 +87,7 @@ def group(language: str, scope: str, group: str):
             return redirect(url_for(".document", language=language, scope=scope, _anchor=f"group-{group}"))
         flash(_("The original of some passages changed while you were translating. Your other translations are "
                 "saved; check the marked passages against their new original."), "error")
-        work = [item for item in services.document_work(current_user, document, language)
-                if item.passage.group == group]
+        work = services.document_work(current_user, document, language, group)
         typed = form.data
         form = PassagesForm.for_work(work)
         for item in changed:

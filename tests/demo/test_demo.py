@@ -26,7 +26,7 @@ from engage.conversations.models import (
     SessionStatus,
 )
 from engage.conversations.services import can_manage_session
-from engage.conversations.translatable import SessionTexts
+from engage.conversations.translatable import session_texts
 from engage.demo.comment_writer import Person, write_comments
 from engage.demo.data import DEMO_PASSWORD, ROLE_USERS, load_demo_data
 from engage.demo.feedback import CONCERNS, OFF_TOPIC, FeedbackWriter
@@ -307,11 +307,11 @@ def test_demo_sign_ups_were_confirmed_by_email_through_the_queue(demo):
         subject = ("You're on the waitlist: %(title)s" if registration.status == RegistrationStatus.WAITLISTED
                    else "You're signed up: %(title)s")
         # The email is in the language of the person who signed up, the session's title too where translated.
-        title = SessionTexts([registration.session], registration.locale)(registration.session)
+        title = session_texts([registration.session], registration.locale)(registration.session)
         with force_locale(registration.locale):
             expected = gettext(subject, title=title)
         assert any(m.recipient == registration.email and m.subject == expected for m in messages), expected
-    titles = {SessionTexts([s], language)(s) for s in demo_sessions() for language in ("en", "es")}
+    titles = {session_texts([s], language)(s) for s in demo_sessions() for language in ("en", "es")}
     conversation_emails = [m for m in messages if any(title in m.subject for title in titles)]
     assert len(conversation_emails) == len(registrations) < 80
     spanish = next(s for s in upcoming if s.language_codes == ["es"])
