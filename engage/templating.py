@@ -46,7 +46,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["aria_for"] = aria_for
     # Globals, not context: macros imported without context use them.
-    app.jinja_env.globals.update(lang_attr=_lang_attr, lang_of=_lang_of, in_language=_in_language,
+    app.jinja_env.globals.update(lang_attr=_lang_attr, lang_of=lang_of, in_language=_in_language,
+                                 in_own_language=in_own_language,
                                  content_language=content_language, language_name=language_name,
                                  reading_language=reading_language, text_direction=text_direction)
     app.jinja_env.filters["formatted"] = formatted_text_to_html
@@ -80,7 +81,7 @@ def _lang_attr(language: str | None) -> Markup:
     return Markup(' lang="{}"').format(language)
 
 
-def _lang_of(text: str) -> Markup:
+def lang_of(text: str) -> Markup:
     """`lang_attr` for a text the district wrote: its own language when it knows it (a text shown
     in the reader's language, engage.translation), else the content language."""
     return _lang_attr(_language_of(text) or content_language())
@@ -89,6 +90,13 @@ def _lang_of(text: str) -> Markup:
 def _language_of(text) -> str | None:
     # Not getattr alone: a jinja Undefined (a missing key) raises on any attribute.
     return text.language if isinstance(text, str) and hasattr(text, "language") else None
+
+
+def in_own_language(text) -> Markup | str:
+    """A text that knows its language (engage.translation) in a span with its `lang` when the page is
+    in another; any other text (the interface's own words) as it is. For labels and options."""
+    language = _language_of(text)
+    return _in_language(text, language) if language else text
 
 
 def _in_language(text: str, language: str | None = None) -> Markup | str:

@@ -33,6 +33,8 @@ from ..surveys.models import (
     SurveyStatus,
 )
 from ..surveys.questions import PROFILE_PROMPTS, default_options
+from ..surveys.translatable import question_path, survey_document
+from ..translation import services as translation
 from .comment_writer import Person
 from .feedback import FeedbackWriter
 
@@ -101,13 +103,18 @@ def load_demo_survey(plan: Plan, leader: User, added: dict[str, int]) -> None:
     added["survey_responses"] += _answer_survey(survey)
 
 
-def _question(kind: str, prompt: str, prompt_es: str, **fields) -> SurveyQuestion:
+def _question(kind: str, prompt: str, prompt_es: str, *, help_text_es: str = "", options_es: dict | None = None,
+              **fields) -> tuple[SurveyQuestion, dict[str, str]]:
+    """A question, and its Spanish by field ("prompt", "help_text", "option:<key>")."""
     fields.setdefault("options", default_options(kind))
-    return SurveyQuestion(kind=kind, prompt=prompt, prompt_es=prompt_es, **fields)
+    spanish = {"prompt": prompt_es, "help_text": help_text_es, **(options_es or {})}
+    return SurveyQuestion(kind=kind, prompt=prompt, **fields), spanish
 
 
-def _options(rows) -> list[dict]:
-    return [{"key": key, "label": label, "label_es": label_es} for key, label, label_es in rows]
+def _options(rows) -> dict:
+    """Options and their Spanish, as arguments for `_question`."""
+    return {"options": [{"key": key, "label": label} for key, label, _es in rows],
+            "options_es": {f"option:{key}": label_es for key, _label, label_es in rows}}
 
 
 def _create_survey(plan: Plan, leader: User) -> Survey:
@@ -118,18 +125,16 @@ def _create_survey(plan: Plan, leader: User) -> Survey:
                   help_text="Think about your own family and school.",
                   help_text_es="Piense en su propia familia y su escuela."),
         _question(QuestionKind.SINGLE_CHOICE, "Which part of the plan matters most to you?",
-                  "¿Qué parte del plan es la más importante para usted?", options=_options(PRIORITIES), required=True),
+                  "¿Qué parte del plan es la más importante para usted?", **_options(PRIORITIES), required=True),
         *[
             _question(QuestionKind.LIKERT, prompt, prompt_es, required=True, section_key=section["key"],
                       action_key=actions.get(number))
             for number, (prompt, prompt_es) in LIKERT_ACTIONS.items()
         ],
         _question(QuestionKind.RATING, "How well does the whole plan reflect what your community needs?",
-                  "¿Qué tan bien refleja el plan completo lo que necesita su comunidad?",
-                  options=[{"key": "0", "label": "Not at all", "label_es": "Nada"},
-                           {"key": "10", "label": "Completely", "label_es": "Completamente"}]),
+                  "¿Qué tan bien refleja el plan completo lo que necesita su comunidad?"),
         _question(QuestionKind.MULTIPLE_CHOICE, "How would you like to hear about the plan's progress?",
-                  "¿Cómo le gustaría enterarse del avance del plan?", options=_options(CHANNELS), allow_other=True,
+                  "¿Cómo le gustaría enterarse del avance del plan?", **_options(CHANNELS), allow_other=True,
                   help_text="Choose all that apply.", help_text_es="Elija todas las que correspondan."),
         _question(QuestionKind.LONG_TEXT, "What would you change in the plan, and why?",
                   "¿Qué cambiaría en el plan y por qué?"),
@@ -138,21 +143,25 @@ def _create_survey(plan: Plan, leader: User) -> Survey:
         _question(QuestionKind.SECTION, "About you", "Sobre usted",
                   help_text="These questions are optional. They show us who we are hearing from, and who we are not.",
                   help_text_es="Estas preguntas son opcionales. Nos muestran a quién estamos escuchando y a quién no."),
-        *[_question(kind, *PROFILE_PROMPTS[kind]) for kind in QuestionKind.PROFILE_KINDS],
+        *[_question(kind, PROFILE_PROMPTS[kind], "") for kind in QuestionKind.PROFILE_KINDS],
     ]
     now = utcnow()
     survey = Survey(
-        title=TITLE, title_es=TITLE_ES, introduction=INTRODUCTION, introduction_es=INTRODUCTION_ES,
+        title=TITLE, introduction=INTRODUCTION,
         plan_id=plan.id, status=SurveyStatus.PUBLISHED, audience=SurveyAudience.ANYONE,
         anonymity=SurveyAnonymity.ANONYMOUS, paged=True, created_by_id=leader.id,
         opens_at=now - timedelta(days=SURVEY_OPENED_DAYS_AGO), closes_at=plan.feedback_closes_at,
         published_at=now - timedelta(days=SURVEY_OPENED_DAYS_AGO),
     )
-    for position, question in enumerate(questions):
+    for position, (question, _spanish) in enumerate(questions):
         question.position = position
         survey.questions.append(question)
     db.session.add(survey)
     db.session.commit()
+    spanish = {"title": TITLE_ES, "introduction": INTRODUCTION_ES}
+    spanish.update((question_path(question.id, field), text) for question, of_question in questions
+                   for field, text in of_question.items() if text)
+    translation.save_translations(None, survey_document(survey), "es", spanish, publish=True)
     return survey
 
 

@@ -23,21 +23,22 @@ from ..audit import services as audit
 from ..extensions import db
 from ..models import as_utc, utcnow
 from ..plans import services as plans
+from ..translation import services as translation
 from .models import QuestionKind, Survey, SurveyAnonymity, SurveyAudience, SurveyQuestion, SurveyStatus
 from .questions import PROFILE_PROMPTS, default_options, new_option_key
 from .services import has_responses, require_manage_surveys
+from .translatable import question_path, survey_scope
 
 TITLE_MAX = 200
 OPTIONS_MAX = 50
-# A duplicate's titles, in the language of each title field.
-COPY_PREFIX, COPY_PREFIX_ES = "Copy of ", "Copia de "
+# A duplicate's title, in the language surveys are written in.
+COPY_PREFIX = "Copy of "
 
-SURVEY_FIELDS = ("title", "title_es", "introduction", "introduction_es", "plan_id", "opens_at", "closes_at",
-                 "audience", "anonymity", "paged")
+SURVEY_FIELDS = ("title", "introduction", "plan_id", "opens_at", "closes_at", "audience", "anonymity", "paged")
 # Answers were given under these promises, so they hold once anyone has answered.
 LOCKED_SETTINGS = ("audience", "anonymity")
 
-WORDING_FIELDS = ("prompt", "prompt_es", "help_text", "help_text_es")
+WORDING_FIELDS = ("prompt", "help_text")
 QUESTION_FIELDS = (*WORDING_FIELDS, "required", "allow_other", "options", "section_key", "action_key")
 
 LOCKED_MESSAGE = _l("People have answered, so questions can't be added, removed or reordered. "
@@ -133,7 +134,7 @@ def _text(value) -> str | None:
 def _settings_of(survey: Survey | None) -> dict:
     """A survey's settings (times as aware UTC), or a new survey's defaults."""
     if survey is None:
-        return {"title": "", "title_es": None, "introduction": "", "introduction_es": None, "plan_id": None,
+        return {"title": "", "introduction": "", "plan_id": None,
                 "opens_at": None, "closes_at": None, "audience": SurveyAudience.ANYONE,
                 "anonymity": SurveyAnonymity.IDENTIFIED, "paged": False}
     values = {name: getattr(survey, name) for name in SURVEY_FIELDS}
@@ -148,15 +149,13 @@ def _checked_settings(survey: Survey | None, fields: dict) -> dict:
         raise TypeError(f"unknown survey fields: {sorted(unknown)}")
     current = _settings_of(survey)
     values = {**current, **fields}
-    values["title"], values["title_es"] = _text(values["title"]) or "", _text(values["title_es"])
+    values["title"] = _text(values["title"]) or ""
     values["introduction"] = _text(values["introduction"]) or ""
-    values["introduction_es"] = _text(values["introduction_es"])
     values["paged"] = bool(values["paged"])
     if not values["title"]:
         raise InvalidSurveyChange(_l("Please give the survey a title."), "title")
-    for name in ("title", "title_es"):
-        if len(values[name] or "") > TITLE_MAX:
-            raise InvalidSurveyChange(_l("Please keep this under %(max)d characters.", max=TITLE_MAX), name)
+    if len(values["title"]) > TITLE_MAX:
+        raise InvalidSurveyChange(_l("Please keep this under %(max)d characters.", max=TITLE_MAX), "title")
     if values["audience"] not in (SurveyAudience.ANYONE, SurveyAudience.SIGNED_IN):
         raise InvalidSurveyChange(_l("Please choose who can answer."), "audience")
     if values["anonymity"] not in (SurveyAnonymity.IDENTIFIED, SurveyAnonymity.ANONYMOUS):
@@ -320,21 +319,25 @@ def duplicate_survey(actor, survey: Survey, *, submission_token: str | None = No
         return existing
     copy = Survey(
         title=(COPY_PREFIX + survey.title)[:TITLE_MAX], submission_token=submission_token,
-        title_es=(COPY_PREFIX_ES + survey.title_es)[:TITLE_MAX] if survey.title_es else None,
-        introduction=survey.introduction, introduction_es=survey.introduction_es, plan_id=survey.plan_id,
+        introduction=survey.introduction, plan_id=survey.plan_id,
         audience=survey.audience, anonymity=survey.anonymity, paged=survey.paged,
         status=SurveyStatus.DRAFT, created_by_id=actor.id,
     )
     copy.questions = [
         SurveyQuestion(
-            position=position, kind=q.kind, prompt=q.prompt, prompt_es=q.prompt_es, help_text=q.help_text,
-            help_text_es=q.help_text_es, required=q.required, allow_other=q.allow_other,
+            position=position, kind=q.kind, prompt=q.prompt, help_text=q.help_text,
+            required=q.required, allow_other=q.allow_other,
             options=[dict(option) for option in q.options], section_key=q.section_key, action_key=q.action_key,
         )
         for position, q in enumerate(survey.questions)
     ]
     db.session.add(copy)
     db.session.flush()
+    paths = {"introduction": "introduction"}
+    for old, new in zip(survey.questions, copy.questions):
+        paths.update((question_path(old.id, field), question_path(new.id, field))
+                     for field in ("prompt", "help_text", *(f"option:{o['key']}" for o in old.options)))
+    translation.copy_translations(survey_scope(survey.id), survey_scope(copy.id), paths)
     audit.record(actor, "survey.duplicated", "survey", copy.id, from_survey_id=survey.id)
     return _commit_once(Survey, submission_token) or copy
 
@@ -362,18 +365,16 @@ def checked_options(kind: str, current: list[dict], given: list[dict] | None) ->
             return current
         known, used, options = {o["key"] for o in current}, set(), []
         for row in given:
-            label, label_es = _text(row.get("label")), _text(row.get("label_es"))
-            if not label and not label_es:
-                continue
+            label = _text(row.get("label"))
             if not label:
-                raise InvalidSurveyChange(_l("Each option needs wording in English."), "options")
+                continue
             key = row.get("key")
             if key not in known or key in used:
                 key = new_option_key()
                 while key in known or key in used:
                     key = new_option_key()
             used.add(key)
-            options.append({"key": key, "label": label, "label_es": label_es})
+            options.append({"key": key, "label": label})
         if len(options) < 2:
             raise InvalidSurveyChange(_l("Please give at least two options."), "options")
         if len(options) > OPTIONS_MAX:
@@ -389,11 +390,11 @@ def checked_options(kind: str, current: list[dict], given: list[dict] | None) ->
         options = []
         for default in defaults:
             row = by_key.get(default["key"], {})
-            label, label_es = _text(row.get("label")), _text(row.get("label_es"))
+            label = _text(row.get("label"))
             # Rating questions may leave their end labels empty; every Likert point needs words.
             if kind == QuestionKind.LIKERT and not label:
-                raise InvalidSurveyChange(_l("Each point of the scale needs wording in English."), "options")
-            options.append({"key": default["key"], "label": label or "", "label_es": label_es})
+                raise InvalidSurveyChange(_l("Each point of the scale needs wording."), "options")
+            options.append({"key": default["key"], "label": label or ""})
         return options
     return []
 
@@ -409,8 +410,7 @@ def _checked_question(survey: Survey, question: SurveyQuestion, fields: dict) ->
     for name in WORDING_FIELDS:
         values[name] = _text(values[name])
     if kind in QuestionKind.PROFILE_KINDS:
-        english, spanish = PROFILE_PROMPTS[kind]
-        values["prompt"], values["prompt_es"] = values["prompt"] or english, values["prompt_es"] or spanish
+        values["prompt"] = values["prompt"] or PROFILE_PROMPTS[kind]
     elif not values["prompt"]:
         raise InvalidSurveyChange(_l("Please write the heading.") if kind == QuestionKind.SECTION
                                   else _l("Please write the question."), "prompt")
@@ -434,7 +434,7 @@ def add_question(actor, survey: Survey, kind: str, *, submission_token: str | No
                  **fields) -> SurveyQuestion:
     """Add a question of this kind at the end (fields: see QUESTION_FIELDS).
 
-    Options are rows of {"key", "label", "label_es"}; without them, Likert and
+    Options are rows of {"key", "label"}; without them, Likert and
     rating questions get the default labels. Profile questions get their
     standard prompts and come at most once each. Refused once people have
     answered (QuestionsLocked). The same form (submission_token) sent twice adds it once.
@@ -494,8 +494,8 @@ def _fix_wording(actor, question: SurveyQuestion, values: dict) -> SurveyQuestio
     fixes = [(name, getattr(question, name), values[name]) for name in WORDING_FIELDS
              if values[name] != getattr(question, name)]
     for old, new in zip(question.options, values["options"]):
-        fixes += [(f"options.{old['key']}.{label}", old.get(label), new[label])
-                  for label in ("label", "label_es") if (old.get(label) or None) != (new[label] or None)]
+        if (old.get("label") or None) != (new["label"] or None):
+            fixes.append((f"options.{old['key']}.label", old.get("label"), new["label"]))
     for field, old, new in fixes:
         audit.record(actor, "survey.wording_fixed", "survey", question.survey_id, question_id=question.id,
                      field=field, old=old, new=new)

@@ -40,12 +40,8 @@ class SurveyForm(OneSubmission, TextForm):
     title = StringField(_l("Title"), filters=[strip_whitespace],
                         validators=[DataRequired(message=_l("Please give the survey a title.")),
                                     max_length(TITLE_MAX)])
-    title_es = StringField(_l("Title in Spanish"), filters=[strip_whitespace],
-                           validators=[Optional(), max_length(TITLE_MAX)])
     introduction = TextAreaField(_l("Introduction"), description=PLAIN_TEXT_HINT, filters=[strip_whitespace],
                                  validators=[Optional(), max_length(5000)])
-    introduction_es = TextAreaField(_l("Introduction in Spanish"), filters=[strip_whitespace],
-                                    validators=[Optional(), max_length(5000)])
     plan_id = SelectField(_l("Plan this survey is about"), coerce=int,
                           description=_l("Linking a plan lets each question say which part of it it asks about. "
                                          "Only plans with a published version are listed."))
@@ -80,20 +76,15 @@ class SurveyForm(OneSubmission, TextForm):
 
 class OptionForm(Form):
     key = HiddenField()
-    label = StringField(_l("Wording in English"), filters=[strip_whitespace])
-    label_es = StringField(_l("Wording in Spanish"), filters=[strip_whitespace])
+    label = StringField(_l("Wording"), filters=[strip_whitespace])
 
 
 class QuestionForm(OneSubmission, TextForm):
     """One question. Only the fields its kind uses are kept, and only the wording once people have answered."""
 
     prompt = TextAreaField(_l("Question"), filters=[strip_whitespace], validators=[max_length(1000)])
-    prompt_es = TextAreaField(_l("Question in Spanish"), filters=[strip_whitespace],
-                              validators=[Optional(), max_length(1000)])
     help_text = TextAreaField(_l("Help text"), filters=[strip_whitespace], validators=[Optional(), max_length(2000)],
                               description=_l("Shown under the question, for example to explain a word."))
-    help_text_es = TextAreaField(_l("Help text in Spanish"), filters=[strip_whitespace],
-                                 validators=[Optional(), max_length(2000)])
     required = BooleanField(_l("People must answer this question"))
     allow_other = BooleanField(_l("Also offer \"Other\", with a box to type in"))
     anchor = SelectField(_l("Part of the plan this asks about"))
@@ -106,7 +97,6 @@ class QuestionForm(OneSubmission, TextForm):
             self.prompt.label.text = _l("Heading")
             self.help_text.label.text = _l("Text under the heading")
             self.help_text.description = None
-            self.help_text_es.label.text = _l("Text under the heading in Spanish")
         unused = set()
         if locked or kind == QuestionKind.SECTION:
             unused.add("required")
@@ -133,8 +123,7 @@ class QuestionForm(OneSubmission, TextForm):
     def validate_options(self, field):
         # Checked here rather than on each row, so the error reads as one message beside the options.
         # Each entry is a FormField, whose own `label` is the row's; the option's fields are on entry.form.
-        if any(len(text or "") > OPTION_LABEL_MAX
-               for entry in field for text in (entry.form.label.data, entry.form.label_es.data)):
+        if any(len(entry.form.label.data or "") > OPTION_LABEL_MAX for entry in field):
             raise ValidationError(_l("Please keep each option under %(max)d characters.", max=OPTION_LABEL_MAX))
 
     def anchor_keys(self) -> tuple[str | None, str | None]:
@@ -153,13 +142,13 @@ class QuestionForm(OneSubmission, TextForm):
 
     def question_fields(self) -> dict:
         """What the form says, as arguments for builder.add_question / update_question."""
-        fields = {name: getattr(self, name).data for name in ("prompt", "prompt_es", "help_text", "help_text_es")}
+        fields = {name: getattr(self, name).data for name in ("prompt", "help_text")}
         for name in ("required", "allow_other"):
             if getattr(self, name) is not None:
                 fields[name] = getattr(self, name).data
         if self.anchor is not None:
             fields["section_key"], fields["action_key"] = self.anchor_keys()
         if self.options is not None:
-            fields["options"] = [{"key": row.key.data, "label": row.label.data, "label_es": row.label_es.data}
+            fields["options"] = [{"key": row.key.data, "label": row.label.data}
                                  for row in (entry.form for entry in self.options)]
         return fields

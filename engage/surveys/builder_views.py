@@ -12,11 +12,13 @@ from ..forms import choices
 from ..i18n import local_to_utc, utc_to_local
 from ..models import SUBMISSION_TOKEN_MAX
 from ..plans.services import list_published_plans
+from ..translation.services import target_languages, untranslated_languages
 from ..urls import external_url
 from . import bp, builder, services
 from .builder_forms import ANONYMITY_LABELS, AUDIENCE_LABELS, STATE_LABELS, QuestionForm, SurveyForm
 from .models import QuestionKind, SurveyStatus
 from .questions import KIND_LABELS, PROFILE_PROMPTS, default_options
+from .translatable import survey_document
 
 
 def _survey_or_404(survey_id: int):
@@ -85,8 +87,7 @@ def _survey_form(survey) -> SurveyForm:
 
 def _settings(form: SurveyForm) -> dict:
     return {
-        "title": form.title.data, "title_es": form.title_es.data,
-        "introduction": form.introduction.data, "introduction_es": form.introduction_es.data,
+        "title": form.title.data, "introduction": form.introduction.data,
         "plan_id": form.plan_id.data or None,
         "opens_at": local_to_utc(form.opens_at.data), "closes_at": local_to_utc(form.closes_at.data),
         "audience": form.audience.data, "anonymity": form.anonymity.data, "paged": form.paged.data,
@@ -131,6 +132,8 @@ def edit_survey(survey_id: int):
         audience_labels=AUDIENCE_LABELS, anonymity_labels=ANONYMITY_LABELS,
         part_labels={(p.section_key, p.action_key): p.label for p in parts},
         share_url=external_url("surveys.respond", survey_id=survey.id), copy_token=secrets.token_urlsafe(24),
+        untranslated=untranslated_languages(survey_document(survey), target_languages()),
+        translation_languages=target_languages(),
     )
 
 
@@ -193,7 +196,7 @@ def _question_form(survey, kind: str, question=None, *, locked: bool = False) ->
     form = QuestionForm(obj=question, kind=kind, locked=locked, plan_parts=builder.plan_parts(survey))
     if not form.is_submitted():
         if question is None:
-            form.prompt.data, form.prompt_es.data = PROFILE_PROMPTS.get(kind, (None, None))
+            form.prompt.data = PROFILE_PROMPTS.get(kind)
             if form.options is not None:
                 form.options.process(None, default_options(kind))
         else:

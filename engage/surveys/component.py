@@ -11,6 +11,7 @@ component = Component(
     url_prefix="/surveys",
     models=("models",),
     audit_labels="audit_labels",
+    translatable=("translatable:SURVEYS",),
     menu=(MenuEntry(_l("Surveys"), "surveys.index", 40, current=("surveys.",)),),
     settings={
         # Sending or saving survey answers, per account (or browser, or address); page turns are free.

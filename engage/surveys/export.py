@@ -45,11 +45,12 @@ from ..audit import services as audit
 from ..csv_export import BYTE_ORDER_MARK, FORMULA_STARTS, CsvExport, safe_cell
 from ..extensions import db
 from ..models import as_utc
-from ..i18n import select_timezone
+from ..i18n import content_language, select_timezone
 from . import disclosure, results, services
 from .models import OTHER_OPTION_KEY, QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from .models import survey_response_schools as response_schools
 from .questions import answer_options
+from .translatable import SurveyWording
 
 # Column headings stay in English, like the prompts: see the module docstring.
 WITHHELD = "withheld (fewer than 10)"
@@ -209,7 +210,7 @@ def _answer_formatter(question: SurveyQuestion, schools: list[tuple[int, str]]):
                 return "\n".join(text or "" for _key, text in value)
             return value[1] or ""
         return text_cell
-    options = answer_options(question, "en", schools)
+    options = answer_options(question, SurveyWording([question.survey], content_language()), schools)
     order = {option.key: position for position, option in enumerate(options)}
     labels = {option.key: option.label for option in options}
     last = len(order)

@@ -71,9 +71,7 @@ class Survey(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    title_es: Mapped[str | None] = mapped_column(String(200))
     introduction: Mapped[str] = mapped_column(Text, default="")
-    introduction_es: Mapped[str | None] = mapped_column(Text)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=SurveyStatus.DRAFT)
     audience: Mapped[str] = mapped_column(String(10), default=SurveyAudience.ANYONE)
@@ -99,12 +97,6 @@ class Survey(db.Model):
     def is_anonymous(self) -> bool:
         return self.anonymity == SurveyAnonymity.ANONYMOUS
 
-    def localized_title(self, locale: str) -> str:
-        return (self.title_es if locale == "es" and self.title_es else self.title)
-
-    def localized_introduction(self, locale: str) -> str:
-        return (self.introduction_es if locale == "es" and self.introduction_es else self.introduction) or ""
-
 
 class SurveyQuestion(db.Model):
     __tablename__ = "survey_questions"
@@ -114,14 +106,12 @@ class SurveyQuestion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(30))
     prompt: Mapped[str] = mapped_column(Text)
-    prompt_es: Mapped[str | None] = mapped_column(Text)
     help_text: Mapped[str | None] = mapped_column(Text)
-    help_text_es: Mapped[str | None] = mapped_column(Text)
     required: Mapped[bool] = mapped_column(default=False)
     # Choice questions: also offer "Other" with a text box.
     allow_other: Mapped[bool] = mapped_column(default=False)
-    # [{"key": "a1b2", "label": "...", "label_es": "..."}]; keys never change,
-    # so answers keep their meaning when a label's typo is fixed.
+    # [{"key": "a1b2", "label": "..."}]; keys never change, so answers keep their
+    # meaning when a label's typo is fixed (and translations find their option).
     options: Mapped[list[dict]] = mapped_column(JSON, default=list)
     # The part of the linked plan this question asks about.
     section_key: Mapped[str | None] = mapped_column(String(20))
@@ -130,12 +120,6 @@ class SurveyQuestion(db.Model):
     submission_token: Mapped[str | None] = mapped_column(String(SUBMISSION_TOKEN_MAX), unique=True)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
-
-    def localized_prompt(self, locale: str) -> str:
-        return self.prompt_es if locale == "es" and self.prompt_es else self.prompt
-
-    def localized_help(self, locale: str) -> str | None:
-        return self.help_text_es if locale == "es" and self.help_text_es else self.help_text
 
 
 survey_response_schools = Table(

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
 from ..vocabulary import LANGUAGE_CHOICES
 from .models import OTHER_OPTION_KEY, QuestionKind, SurveyQuestion
+
+if TYPE_CHECKING:
+    from .translatable import SurveyWording
 
 KIND_LABELS = {
     QuestionKind.SECTION: _l("Section heading (starts a new page on paged surveys)"),
@@ -27,24 +31,37 @@ KIND_LABELS = {
 
 # Stored in each Likert question's options, so leaders can edit the wording.
 DEFAULT_LIKERT_OPTIONS = [
-    {"key": "1", "label": "Strongly disagree", "label_es": "Totalmente en desacuerdo"},
-    {"key": "2", "label": "Disagree", "label_es": "En desacuerdo"},
-    {"key": "3", "label": "Neither agree nor disagree", "label_es": "Ni de acuerdo ni en desacuerdo"},
-    {"key": "4", "label": "Agree", "label_es": "De acuerdo"},
-    {"key": "5", "label": "Strongly agree", "label_es": "Totalmente de acuerdo"},
+    {"key": "1", "label": "Strongly disagree"},
+    {"key": "2", "label": "Disagree"},
+    {"key": "3", "label": "Neither agree nor disagree"},
+    {"key": "4", "label": "Agree"},
+    {"key": "5", "label": "Strongly agree"},
 ]
 # A rating question's options label its two ends.
 DEFAULT_RATING_OPTIONS = [
-    {"key": "0", "label": "Not at all", "label_es": "Nada"},
-    {"key": "10", "label": "Completely", "label_es": "Completamente"},
+    {"key": "0", "label": "Not at all"},
+    {"key": "10", "label": "Completely"},
 ]
 RATING_POINTS = [str(point) for point in range(11)]
 
 PROFILE_PROMPTS = {
-    QuestionKind.PROFILE_RELATIONSHIP: ("What is your main connection to the district?",
-                                        "¿Cuál es su relación principal con el distrito?"),
-    QuestionKind.PROFILE_SCHOOL: ("Which schools are you connected to?", "¿Con qué escuelas tiene relación?"),
-    QuestionKind.PROFILE_LANGUAGE: ("Which language do you prefer?", "¿Qué idioma prefiere?"),
+    QuestionKind.PROFILE_RELATIONSHIP: "What is your main connection to the district?",
+    QuestionKind.PROFILE_SCHOOL: "Which schools are you connected to?",
+    QuestionKind.PROFILE_LANGUAGE: "Which language do you prefer?",
+}
+
+# The standard wordings above in every language of the interface (surveys/translatable.py).
+STANDARD_WORDING = {
+    "Strongly disagree": _l("Strongly disagree"),
+    "Disagree": _l("Disagree"),
+    "Neither agree nor disagree": _l("Neither agree nor disagree"),
+    "Agree": _l("Agree"),
+    "Strongly agree": _l("Strongly agree"),
+    "Not at all": _l("Not at all"),
+    "Completely": _l("Completely"),
+    "What is your main connection to the district?": _l("What is your main connection to the district?"),
+    "Which schools are you connected to?": _l("Which schools are you connected to?"),
+    "Which language do you prefer?": _l("Which language do you prefer?"),
 }
 
 
@@ -60,17 +77,13 @@ def default_options(kind: str) -> list[dict]:
     return []
 
 
-def option_label(option: dict, locale: str) -> str:
-    return (option.get("label_es") if locale == "es" else None) or option.get("label", "")
-
-
 @dataclass(frozen=True)
 class AnswerOption:
     key: str
     label: str
 
 
-def answer_options(question: SurveyQuestion, locale: str, schools=()) -> list[AnswerOption]:
+def answer_options(question: SurveyQuestion, wording: SurveyWording, schools=()) -> list[AnswerOption]:
     """The options a person picks from, in order; schools are (id, name) pairs.
 
     Choice questions with allow_other end with "Other"; rating questions list
@@ -78,7 +91,7 @@ def answer_options(question: SurveyQuestion, locale: str, schools=()) -> list[An
     """
     kind = question.kind
     if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.LIKERT):
-        options = [AnswerOption(o["key"], option_label(o, locale)) for o in question.options]
+        options = [AnswerOption(o["key"], wording.option(question, o)) for o in question.options]
         if kind in QuestionKind.CHOICE_KINDS and question.allow_other:
             options.append(AnswerOption(OTHER_OPTION_KEY, str(_l("Other"))))
         return options
@@ -97,6 +110,6 @@ def takes_many(question: SurveyQuestion) -> bool:
     return question.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.PROFILE_SCHOOL)
 
 
-def rating_end_labels(question: SurveyQuestion, locale: str) -> tuple[str, str]:
-    ends = {o["key"]: option_label(o, locale) for o in question.options}
+def rating_end_labels(question: SurveyQuestion, wording: SurveyWording) -> tuple[str, str]:
+    ends = {o["key"]: wording.option(question, o) for o in question.options}
     return ends.get("0", ""), ends.get("10", "")

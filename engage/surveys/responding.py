@@ -25,9 +25,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
 from ..extensions import db
+from ..i18n import content_language
 from ..models import SUBMISSION_TOKEN_MAX, utcnow
 from ..orgs.models import School
 from ..permissions import PermissionDenied
+from ..plans.translation import localized, plan_scope
+from ..translation.services import Localizer
+from ..translation.texts import LocalizedText, Shown
 from ..vocabulary import LANGUAGE_CHOICES
 from . import services
 from .models import (
@@ -170,8 +174,9 @@ def school_choices(survey: Survey) -> list[tuple[int, str]]:
     return list(db.session.execute(select(School.id, School.name).where(School.active).order_by(School.name)))
 
 
-def question_topics(survey: Survey) -> dict[int, str]:
-    """"Goal 1 › Action 1.2" for questions linked to a part of the survey's plan.
+def question_topics(survey: Survey) -> dict[int, LocalizedText]:
+    """"Goal 1 › Action 1.2" for questions linked to a part of the survey's plan, in the reader's language
+    where the plan is translated.
 
     Titles come from the plan's latest published version; parts that version
     no longer has are left out.
@@ -179,7 +184,9 @@ def question_topics(survey: Survey) -> dict[int, str]:
     linked = [q for q in survey.questions if q.section_key]
     if not linked or survey.plan is None or not survey.plan.versions:
         return {}
-    sections = {s["key"]: s for s in survey.plan.versions[-1].snapshot.get("sections", [])}
+    scope = plan_scope(survey.plan.id)
+    content, _notes, _summary = localized(survey.plan.versions[-1].snapshot, scope, Localizer([scope]))
+    sections = {s["key"]: s for s in content.get("sections", [])}
     topics = {}
     for question in linked:
         section = sections.get(question.section_key)
@@ -189,7 +196,9 @@ def question_topics(survey: Survey) -> dict[int, str]:
         action = next((a for a in section.get("actions", []) if a["key"] == question.action_key), None)
         if action is not None:
             parts.append(action.get("title") or action.get("number") or "")
-        topics[question.id] = " › ".join(part for part in parts if part)
+        parts = [part for part in parts if part]
+        topics[question.id] = LocalizedText(" › ".join(parts), getattr(parts[0], "language", content_language()),
+                                            Shown.worst(getattr(part, "shown", Shown.AS_WANTED) for part in parts))
     return topics
 
 

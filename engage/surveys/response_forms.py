@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from ..forms import MultiCheckboxField, OneSubmission, choices, strip_whitespace, TextForm
+from ..templating import in_own_language, lang_of
 from ..text import plain_text_to_html
 from . import responding
 from .models import OTHER_OPTION_KEY, QuestionKind, SurveyQuestion
 from .questions import answer_options, rating_end_labels, takes_many
+from .translatable import SurveyWording
 
 # Checked whatever the page.
 _ALWAYS_CHECKED = ("csrf_token", "submission_token")
@@ -151,28 +153,34 @@ class ResponseForm(OneSubmission, TextForm):
                 self[field_name(question)].errors = [errors[question.id]]
 
 
-def _hint(question: SurveyQuestion, locale: str, topic: str | None) -> Markup | None:
+def _with(sentence: str, **texts) -> Markup:
+    """A sentence of the interface (translated, its placeholders left) with the district's texts put
+    in, each tagged with its language where the page is in another."""
+    return Markup(escape(sentence)) % {name: in_own_language(text) for name, text in texts.items()}
+
+
+def _hint(question: SurveyQuestion, wording: SurveyWording, topic: str | None) -> Markup | None:
     """Help text, a rating's end labels and the plan part it is about, as safe HTML."""
     parts = []
-    help_text = question.localized_help(locale)
+    help_text = wording.help(question)
     if help_text:
-        parts.append(plain_text_to_html(help_text))
+        parts.append(Markup("<div{}>{}</div>").format(lang_of(help_text), plain_text_to_html(help_text)))
     if question.kind == QuestionKind.RATING:
-        low, high = rating_end_labels(question, locale)
+        low, high = rating_end_labels(question, wording)
         if low and high:
-            ends = _("0 means “%(low)s” and 10 means “%(high)s”.", low=low, high=high)
+            ends = _with(_("0 means “%(low)s” and 10 means “%(high)s”."), low=low, high=high)
         elif low or high:
-            ends = _("0 means “%(low)s”.", low=low) if low else _("10 means “%(high)s”.", high=high)
+            ends = _with(_("0 means “%(low)s”."), low=low) if low else _with(_("10 means “%(high)s”."), high=high)
         else:
             ends = _("0 is the lowest and 10 the highest.")
         parts.append(Markup("<p>{}</p>").format(ends))
     if topic:
-        parts.append(Markup('<p class="question-topic">{}</p>').format(_("About: %(topic)s", topic=topic)))
+        parts.append(Markup('<p class="question-topic">{}</p>').format(_with(_("About: %(topic)s"), topic=topic)))
     return Markup("").join(parts) if parts else None
 
 
-def build_response_form(questions: Iterable[SurveyQuestion], locale: str, schools: Iterable[tuple[int, str]] = (),
-                        page_questions: Iterable[SurveyQuestion] | None = None, *,
+def build_response_form(questions: Iterable[SurveyQuestion], wording: SurveyWording,
+                        schools: Iterable[tuple[int, str]] = (), page_questions: Iterable[SurveyQuestion] | None = None, *,
                         topics: dict[int, str] | None = None) -> type[ResponseForm]:
     """A form class for these questions, in the page's language.
 
@@ -185,8 +193,8 @@ def build_response_form(questions: Iterable[SurveyQuestion], locale: str, school
     for question in questions:
         if question.kind == QuestionKind.SECTION:
             continue
-        label = question.localized_prompt(locale)
-        description = _hint(question, locale, topics.get(question.id))
+        label = wording.prompt(question)
+        description = _hint(question, wording, topics.get(question.id))
         check = _AnswerCheck(question)
         if question.kind in QuestionKind.TEXT_KINDS:
             field_class = StringField if question.kind == QuestionKind.SHORT_TEXT else TextAreaField
@@ -194,12 +202,13 @@ def build_response_form(questions: Iterable[SurveyQuestion], locale: str, school
                                                        validators=[check])
             continue
         field_class = MultiCheckboxField if takes_many(question) else RadioField
-        options = choices((option.key, option.label) for option in answer_options(question, locale, schools))
+        options = choices((option.key, option.label) for option in answer_options(question, wording, schools))
         fields[field_name(question)] = field_class(label, choices=options, validate_choice=False,
                                                    description=description, validators=[check])
         if has_other(question):
             fields[other_field_name(question)] = StringField(
-                _("%(question)s (your “Other” answer)", question=label), filters=[strip_whitespace],
+                _with(_("%(question)s (your “Other” answer)"), question=label),
+                filters=[strip_whitespace],
                 validators=[_AnswerCheck(question, on_other=True)])
     fields["questions"] = questions
     fields["page_questions"] = tuple(questions if page_questions is None else page_questions)

@@ -23,6 +23,7 @@ from ..models import SUBMISSION_TOKEN_MAX, utcnow
 from . import bp, responding, services
 from .models import Survey, SurveyAudience
 from .response_forms import ResponseForm, build_response_form, field_name, formdata_for
+from .translatable import SurveyWording
 
 # A random token that lets a visitor who is not signed in answer once from
 # this browser. It identifies the browser, never the person.
@@ -92,6 +93,7 @@ class _Pages:
     locale: str = field(default_factory=_locale)
 
     def __post_init__(self):
+        self.wording = SurveyWording([self.survey])
         self.pages = responding.survey_pages(self.survey)
         self.schools = responding.school_choices(self.survey)
         self.topics = responding.question_topics(self.survey)
@@ -104,7 +106,7 @@ class _Pages:
         return min(max(page or 1, 1), self.count)
 
     def form(self, page: int, formdata, *, every_page: bool = False) -> ResponseForm:
-        form_class = build_response_form(self.survey.questions, self.locale, self.schools,
+        form_class = build_response_form(self.survey.questions, self.wording, self.schools,
                                          None if every_page else self.pages[page - 1], topics=self.topics)
         return form_class(formdata=formdata)
 
@@ -117,17 +119,18 @@ class _Pages:
     def render(self, page: int, form: ResponseForm, *, preview: bool = False, restored: bool = False):
         return render_template(
             "surveys/respond/form.html", survey=self.survey, form=form, page_number=page, page_count=self.count,
-            page_questions=self.pages[page - 1], locale=self.locale, preview=preview, restored=restored,
+            page_questions=self.pages[page - 1], wording=self.wording, preview=preview, restored=restored,
             field_name=field_name,
         )
 
 
 def _not_open(survey: Survey, state: str, status: int = 200):
-    return render_template("surveys/respond/not_open.html", survey=survey, state=state, locale=_locale()), status
+    return render_template("surveys/respond/not_open.html", survey=survey, state=state,
+                           wording=SurveyWording([survey])), status
 
 
 def _already_answered(survey: Survey):
-    return render_template("surveys/respond/already.html", survey=survey, locale=_locale())
+    return render_template("surveys/respond/already.html", survey=survey, wording=SurveyWording([survey]))
 
 
 @bp.route("/")
@@ -138,7 +141,7 @@ def index():
     answered = responding.answered_survey_ids(
         current_user, None if _signed_in() else _browser_token(create=False), states)
     return render_template("surveys/respond/index.html", surveys=surveys, states=states, answered=answered,
-                           locale=_locale(), can_manage=services.can_manage_surveys(current_user))
+                           wording=SurveyWording(surveys), can_manage=services.can_manage_surveys(current_user))
 
 
 @bp.route("/<id:survey_id>", methods=["GET", "POST"])
@@ -236,7 +239,7 @@ def thanks(survey_id: int):
     if not responding.has_responded(current_user, survey, None if _signed_in() else _browser_token(create=False)):
         return redirect(url_for("surveys.respond", survey_id=survey.id))
     plan = survey.plan if survey.plan is not None and survey.plan.versions else None
-    return render_template("surveys/respond/thanks.html", survey=survey, plan=plan, locale=_locale(),
+    return render_template("surveys/respond/thanks.html", survey=survey, plan=plan, wording=SurveyWording([survey]),
                            state=services.survey_state(survey))
 
 

@@ -90,6 +90,7 @@ from .models import (
     survey_response_schools,
 )
 from .questions import answer_options, rating_end_labels
+from .translatable import SurveyWording
 
 TEXT_ANSWER_CAP = 200  # text answers listed per question; search reaches the rest
 SEARCH_MAX_LENGTH = 200
@@ -409,6 +410,7 @@ class QuestionResult:
 @dataclass
 class SurveyResults:
     survey: Survey
+    title: str  # in the reader's language where translated
     filters: ResultFilters
     search: str
     respondents: int | None  # None: the view is hidden (rules 1 and 2)
@@ -433,8 +435,9 @@ def get_survey_for_results(actor, survey_id: int) -> Survey | None:
 
 
 def survey_results(actor, survey: Survey, *, relationship: str | None = None, school_id: int | None = None,
-                   language: str | None = None, search: str | None = None, locale: str = "en") -> SurveyResults:
-    """Everything the results page shows, with small groups hidden by the module's rules."""
+                   language: str | None = None, search: str | None = None, reader: str | None = None) -> SurveyResults:
+    """Everything the results page shows, with small groups hidden by the module's rules; the survey's
+    wording in the reader's language (the page's unless given)."""
     services.require_manage_surveys(actor)
     schools = list_schools()
     filters, ignored = clean_filters(relationship, school_id, language, [school for school, _name in schools])
@@ -442,8 +445,9 @@ def survey_results(actor, survey: Survey, *, relationship: str | None = None, sc
     shown = disclosure.disclosure_for(survey.id)
     sizes, hidden = check_filters(survey, filters, shown)
     school_names = dict(schools)
+    wording = SurveyWording([survey], reader)
     results = SurveyResults(
-        survey=survey, filters=filters, search=search,
+        survey=survey, title=wording.title(survey), filters=filters, search=search,
         respondents=None if hidden else sizes.size(filters),
         ignored_filters=ignored,
         relationship_choices=_choices(sizes, filters, "relationship", relationship_labels()),
@@ -454,7 +458,7 @@ def survey_results(actor, survey: Survey, *, relationship: str | None = None, sc
         left_out=shown.not_showing_count(filters.active()),
     )
     if not hidden:
-        results.questions = _question_results(survey, filters, sizes, search, locale, schools, shown)
+        results.questions = _question_results(survey, filters, sizes, search, wording, schools, shown)
     return results
 
 
@@ -560,7 +564,7 @@ def _view_counts(rows, filters: ResultFilters, shown: disclosure.Disclosure) -> 
     return _ViewCounts(options, answered)
 
 
-def _question_results(survey: Survey, filters: ResultFilters, sizes: GroupSizes, search: str, locale: str,
+def _question_results(survey: Survey, filters: ResultFilters, sizes: GroupSizes, search: str, wording: SurveyWording,
                       schools: list[tuple[int, str]], shown: disclosure.Disclosure) -> list[QuestionResult]:
     # The view and every coarser one (rules 2 and 3) come from at most three
     # sets of grouped rows: everyone's, and (rule 0) by the facts responses
@@ -579,11 +583,11 @@ def _question_results(survey: Survey, filters: ResultFilters, sizes: GroupSizes,
 
     results, texts_wanted = [], {}
     for question in survey.questions:
-        result = QuestionResult(question, question.localized_prompt(locale), question.localized_help(locale))
+        result = QuestionResult(question, wording.prompt(question), wording.help(question))
         results.append(result)
         if question.kind in COUNTED_KINDS:
             profile = _profile_groups(question, filters, sizes)
-            _count_options(result, view, coarser, locale, schools, active_schools, profile)
+            _count_options(result, view, coarser, wording, schools, active_schools, profile)
             other = next((o for o in result.options if o.key == OTHER_OPTION_KEY), None)
             if other is not None and other.count:
                 texts_wanted[question.id] = (result, OTHER_OPTION_KEY, other.count)
@@ -604,16 +608,16 @@ def _count_shown(count: int, coarser_counts: list[int]) -> bool:
     return not is_small(count) and differs_safely(count, coarser_counts)
 
 
-def _options_for(question: SurveyQuestion, locale: str, schools: list[tuple[int, str]], view: _ViewCounts,
+def _options_for(question: SurveyQuestion, wording: SurveyWording, schools: list[tuple[int, str]], view: _ViewCounts,
                  active_schools: set[int]) -> tuple[list[str], dict[str, str]]:
     """The question's option keys in order, and their labels."""
-    options = answer_options(question, locale, schools)
+    options = answer_options(question, wording, schools)
     if question.kind == QuestionKind.PROFILE_SCHOOL:
         # Every school open today, and any other that someone named.
         options = [o for o in options if int(o.key) in active_schools or view.options.get((question.id, o.key))]
     labels = {o.key: o.label for o in options}
     if question.kind == QuestionKind.RATING:
-        low, high = rating_end_labels(question, locale)
+        low, high = rating_end_labels(question, wording)
         if low:
             labels["0"] = f"0 ({low})"
         if high:
@@ -646,11 +650,11 @@ def _profile_groups(question: SurveyQuestion, filters: ResultFilters, sizes: Gro
     return hidden
 
 
-def _count_options(result: QuestionResult, view: _ViewCounts, coarser: list[_ViewCounts], locale: str,
+def _count_options(result: QuestionResult, view: _ViewCounts, coarser: list[_ViewCounts], wording: SurveyWording,
                    schools: list[tuple[int, str]], active_schools: set[int], hidden_groups: set[str]) -> None:
     """Rule 3 for one question that has options."""
     question = result.question
-    keys, labels = _options_for(question, locale, schools, view, active_schools)
+    keys, labels = _options_for(question, wording, schools, view, active_schools)
     cells = _cells(question, keys, view)
     coarser_cells = [_cells(question, keys, counts) for counts in coarser]
     if question.kind in MANY_ANSWER_KINDS:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from ..models import utcnow
@@ -30,8 +29,7 @@ def _filter_values() -> dict:
 
 
 def _survey_results(survey):
-    return results.survey_results(current_user, survey, **_filter_values(), search=request.args.get("q"),
-                                  locale=str(get_locale()))
+    return results.survey_results(current_user, survey, **_filter_values(), search=request.args.get("q"))
 
 
 def _page_args(view: results.SurveyResults) -> dict:

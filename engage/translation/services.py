@@ -278,6 +278,17 @@ def save_translations(actor, document: Document, language: str, texts: Mapping[s
     return len(changed) + len(removed)
 
 
+def copy_translations(from_scope: str, to_scope: str, paths: Mapping[str, str]) -> None:
+    """Give a copy of a document (a duplicated survey) the translations of the original:
+    `paths` maps the original's passages to the copy's. The caller commits."""
+    for row in _rows([from_scope], current_app.config["LANGUAGES"]):
+        if row.path in paths:
+            db.session.add(ContentTranslation(
+                scope=to_scope, path=paths[row.path], language=row.language, source_hash=row.source_hash,
+                source_text=row.source_text, text=row.text, machine=row.machine, published_at=row.published_at,
+                translated_by_id=row.translated_by_id, updated_at=row.updated_at))
+
+
 def publish_drafts(actor, document: Document, language: str) -> int:
     """Publish every draft translation of today's words of the document."""
     drafts = {w.passage.path: w.text for w in document_work(actor, document, language) if w.status == Status.DRAFT}

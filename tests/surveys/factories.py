@@ -19,18 +19,26 @@ from engage.surveys.models import (
     SurveyStatus,
 )
 from engage.surveys.questions import default_options
+from engage.surveys.translatable import question_path, survey_document
+from engage.translation.services import save_translations
 
 HIDDEN_VIEW = "Fewer than 10 people match these filters, so results are hidden to protect their privacy."
 
 
 def _question(kind: str, prompt: str, **fields) -> SurveyQuestion:
+    """A question; make_survey translates its prompt into Spanish as "ES: <prompt>" and its options
+    "Option X" as "Opción X"."""
     fields.setdefault("options", default_options(kind))
-    return SurveyQuestion(kind=kind, prompt=prompt, prompt_es=fields.pop("prompt_es", f"ES: {prompt}"), **fields)
+    question = SurveyQuestion(kind=kind, prompt=prompt, **fields)
+    question.test_spanish = {"prompt": f"ES: {prompt}",
+                             **{f"option:{o['key']}": o["label"].replace("Option", "Opción") for o in question.options
+                                if o["label"].startswith("Option")}}
+    return question
 
 
 def every_kind_of_question() -> list[SurveyQuestion]:
     """One question of each kind, keyed options "a", "b", "c" on the choice questions."""
-    choices = [{"key": k, "label": f"Option {k.upper()}", "label_es": f"Opción {k.upper()}"} for k in "abc"]
+    choices = [{"key": k, "label": f"Option {k.upper()}"} for k in "abc"]
     return [
         _question(QuestionKind.SECTION, "About the plan", help_text="Questions on the draft plan."),
         _question(QuestionKind.SINGLE_CHOICE, "Which goal matters most?", options=choices, required=True),
@@ -49,14 +57,19 @@ def every_kind_of_question() -> list[SurveyQuestion]:
 def make_survey(title: str = "Draft plan survey", *, questions: list[SurveyQuestion] | None = None,
                 status: str = SurveyStatus.PUBLISHED, anonymity: str = SurveyAnonymity.IDENTIFIED,
                 audience: str = SurveyAudience.ANYONE, **fields) -> Survey:
-    survey = Survey(title=title, title_es=f"ES: {title}", introduction="Tell us what you think.",
+    survey = Survey(title=title, introduction="Tell us what you think.",
                     status=status, anonymity=anonymity, audience=audience,
                     published_at=utcnow() if status != SurveyStatus.DRAFT else None, **fields)
-    for position, question in enumerate(every_kind_of_question() if questions is None else questions):
+    questions = every_kind_of_question() if questions is None else questions
+    for position, question in enumerate(questions):
         question.position = position
         survey.questions.append(question)
     db.session.add(survey)
     db.session.commit()
+    spanish = {"title": f"ES: {title}"}
+    spanish.update((question_path(question.id, field), text) for question in questions
+                   for field, text in getattr(question, "test_spanish", {}).items())
+    save_translations(None, survey_document(survey), "es", spanish, publish=True)
     return survey
 
 

@@ -25,6 +25,8 @@ from engage.surveys.models import (
     SurveyStatus,
 )
 from engage.surveys.questions import DEFAULT_LIKERT_OPTIONS, PROFILE_PROMPTS
+from engage.surveys.translatable import SurveyWording
+from engage.translation.texts import Shown
 from tests.plans.factories import make_plan
 from tests.support.queries import count_queries
 from tests.support.web import post_form
@@ -33,7 +35,7 @@ from tests.surveys.factories import add_response, make_survey, question_of
 
 
 def choice_rows(*labels: str) -> list[dict]:
-    return [{"key": "", "label": label, "label_es": ""} for label in labels]
+    return [{"key": "", "label": label} for label in labels]
 
 
 def draft(**fields) -> Survey:
@@ -115,7 +117,7 @@ def test_unknown_surveys_and_questions_are_404_and_bad_parameters_400(client_as)
 def test_a_leader_starts_a_survey_with_its_settings(client_as, users):
     plan = published_plan(users["leader"])
     response = post_form(client_as("leader"), "/surveys/new", {
-        "title": "Bus times", "title_es": "Horarios de autobús", "introduction": "Tell us.\n\nThanks.",
+        "title": "Bus times", "introduction": "Tell us.\n\nThanks.",
         "plan_id": str(plan.id), "opens_at": "2026-01-05T08:00", "closes_at": "2026-02-05T17:00",
         "audience": "signed_in", "anonymity": "anonymous", "paged": "y",
     }, form_page="/surveys/new")
@@ -125,7 +127,7 @@ def test_a_leader_starts_a_survey_with_its_settings(client_as, users):
     assert survey.opens_at.replace(tzinfo=UTC) == datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
     assert (survey.status, survey.plan_id, survey.audience, survey.anonymity, survey.paged) == (
         SurveyStatus.DRAFT, plan.id, SurveyAudience.SIGNED_IN, SurveyAnonymity.ANONYMOUS, True)
-    assert survey.title_es == "Horarios de autobús" and survey.created_by_id == users["leader"].id
+    assert survey.created_by_id == users["leader"].id
     assert [e.target_id for e in audit_rows("survey.created")] == [survey.id]
 
 
@@ -141,13 +143,13 @@ def test_the_same_new_survey_form_sent_twice_makes_one_survey(client_as):
 
 def test_settings_errors_show_beside_fields_and_keep_what_was_typed(client_as):
     response = post_form(client_as("leader"), "/surveys/new", {
-        "title": " ", "title_es": "x" * 201, "introduction": "Kept <intro>", "plan_id": "0",
+        "title": "x" * 201, "introduction": "Kept <intro>", "plan_id": "0",
         "opens_at": "2026-02-05T08:00", "closes_at": "2026-01-05T08:00", "audience": "everyone",
         "anonymity": "anonymous",
     }, form_page="/surveys/new")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Please give the survey a title." in html and "Please keep this under 200 characters." in html
+    assert "Please keep this under 200 characters." in html and 'value="xxxx' in html
     assert "The closing time must be after the opening time." in html and "Not a valid choice" in html
     assert "Kept &lt;intro&gt;" in html and 'value="2026-02-05T08:00"' in html and 'class="error-summary"' in html
     assert 'value="anonymous" checked' in html or 'checked id="anonymity-1"' in html
@@ -169,15 +171,15 @@ def test_a_leader_edits_the_settings_and_the_change_is_audited(client_as, users)
     leader = client_as("leader")
     page = f"/surveys/{survey.id}/edit"
     assert 'value="2026-03-01T09:00"' in leader.get(page).get_data(as_text=True)  # shown in Chicago time
-    response = post_form(leader, page, {"title": "New title", "title_es": "", "introduction": "", "plan_id": "0",
+    response = post_form(leader, page, {"title": "New title", "introduction": "", "plan_id": "0",
                                         "opens_at": "2026-03-01T09:00", "audience": "anyone",
                                         "anonymity": "identified"}, form_page=page)
     assert response.status_code == 302
     db.session.expire_all()
-    assert survey.title == "New title" and survey.title_es is None and survey.introduction == ""
+    assert survey.title == "New title" and survey.introduction == ""
     (event,) = audit_rows("survey.updated")
     assert event.details["changes"]["title"] == ["Draft plan survey", "New title"]
-    assert set(event.details["changes"]) == {"title", "title_es", "introduction"}
+    assert set(event.details["changes"]) == {"title", "introduction"}
 
 
 # Questions of every kind -------------------------------------------------------------------
@@ -188,19 +190,19 @@ def test_a_leader_adds_a_choice_question_through_the_form_without_javascript(cli
     leader = client_as("leader")
     page = f"/surveys/{survey.id}/questions/new?kind=multiple_choice"
     html = leader.get(page).get_data(as_text=True)
-    assert html.count('name="options-') == 3 * 3  # three empty rows: key, English, Spanish
+    assert html.count('name="options-') == 3 * 2  # three empty rows: key and wording
     response = post_form(leader, page, {
-        "prompt": "Which buses?", "prompt_es": "¿Qué autobuses?", "required": "y", "allow_other": "y",
-        "options-0-key": "", "options-0-label": "Route 1", "options-0-label_es": "Ruta 1",
-        "options-1-key": "", "options-1-label": "", "options-1-label_es": "",
-        "options-2-key": "", "options-2-label": "Route 2", "options-2-label_es": "",
+        "prompt": "Which buses?", "required": "y", "allow_other": "y",
+        "options-0-key": "", "options-0-label": "Route 1",
+        "options-1-key": "", "options-1-label": "",
+        "options-2-key": "", "options-2-label": "Route 2",
     }, form_page=page)
     assert response.status_code == 302
     question = services.get_survey(survey.id).questions[0]
     assert [o["label"] for o in question.options] == ["Route 1", "Route 2"]
-    assert (question.prompt_es, question.required, question.allow_other) == ("¿Qué autobuses?", True, True)
+    assert (question.prompt, question.required, question.allow_other) == ("Which buses?", True, True)
     edit = leader.get(f"/surveys/questions/{question.id}/edit").get_data(as_text=True)
-    assert edit.count('name="options-') == (2 + 3) * 3  # its options and three empty rows
+    assert edit.count('name="options-') == (2 + 3) * 2  # its options and three empty rows
 
 
 def test_question_form_errors_keep_what_was_typed(client_as):
@@ -236,33 +238,30 @@ def test_choice_options_need_two_keep_their_keys_and_are_removed_by_clearing(use
     assert refused.value.field == "options"
     with pytest.raises(builder.InvalidSurveyChange):
         builder.add_question(leader, survey, QuestionKind.SINGLE_CHOICE, prompt="Pick",
-                             options=[{"label": "", "label_es": "Solo español"}, *choice_rows("One", "Two")])
-    with pytest.raises(builder.InvalidSurveyChange):
-        builder.add_question(leader, survey, QuestionKind.SINGLE_CHOICE, prompt="Pick",
                              options=choice_rows("Same", "same"))
     question = builder.add_question(leader, survey, QuestionKind.SINGLE_CHOICE, prompt="Pick",
                                     options=choice_rows("One", "", "Two", "Three"))
     one, two, three = question.options
     assert len({one["key"], two["key"], three["key"]}) == 3
     builder.update_question(leader, question, options=[
-        {"key": one["key"], "label": "One!", "label_es": "¡Uno!"},
-        {"key": two["key"], "label": "", "label_es": ""},  # cleared: removed
-        {"key": three["key"], "label": "Three", "label_es": ""},
-        {"key": "made-up", "label": "Four", "label_es": ""},
+        {"key": one["key"], "label": "One!"},
+        {"key": two["key"], "label": ""},  # cleared: removed
+        {"key": three["key"], "label": "Three"},
+        {"key": "made-up", "label": "Four"},
     ])
     keys = [o["key"] for o in question.options]
     assert keys[:2] == [one["key"], three["key"]] and keys[2] not in {"made-up", one["key"], two["key"], three["key"]}
-    assert question.options[0] == {"key": one["key"], "label": "One!", "label_es": "¡Uno!"}
+    assert question.options[0] == {"key": one["key"], "label": "One!"}
 
 
 def test_likert_questions_always_have_five_points_with_editable_labels(users):
     leader, survey = users["leader"], draft(questions=[])
     question = builder.add_question(leader, survey, QuestionKind.LIKERT, prompt="Buses are on time.")
     assert question.options == DEFAULT_LIKERT_OPTIONS
-    rows = [{"key": str(point), "label": f"Level {point}", "label_es": f"Nivel {point}"} for point in range(1, 6)]
+    rows = [{"key": str(point), "label": f"Level {point}"} for point in range(1, 6)]
     builder.update_question(leader, question, options=[*rows[::-1], {"key": "6", "label": "Extra"}])
     assert [o["key"] for o in question.options] == ["1", "2", "3", "4", "5"]
-    assert question.options[0] == {"key": "1", "label": "Level 1", "label_es": "Nivel 1"}
+    assert question.options[0] == {"key": "1", "label": "Level 1"}
     with pytest.raises(builder.InvalidSurveyChange):
         builder.update_question(leader, question, options=[{**rows[0], "label": ""}, *rows[1:]])
 
@@ -271,8 +270,8 @@ def test_rating_questions_label_their_two_ends_and_may_leave_them_empty(users):
     leader, survey = users["leader"], draft(questions=[])
     question = builder.add_question(leader, survey, QuestionKind.RATING, prompt="How likely?", allow_other=True)
     assert [o["key"] for o in question.options] == ["0", "10"] and question.allow_other is False
-    builder.update_question(leader, question, options=[{"key": "0", "label": "", "label_es": ""},
-                                                       {"key": "10", "label": "Very likely", "label_es": ""}])
+    builder.update_question(leader, question, options=[{"key": "0", "label": ""},
+                                                       {"key": "10", "label": "Very likely"}])
     assert [o["label"] for o in question.options] == ["", "Very likely"]
 
 
@@ -292,7 +291,7 @@ def test_text_and_section_questions_have_no_options_and_headings_are_never_requi
 def test_profile_questions_get_standard_prompts_and_come_once_each(users, client_as):
     leader, survey = users["leader"], draft(questions=[])
     question = builder.add_question(leader, survey, QuestionKind.PROFILE_SCHOOL, options=choice_rows("a", "b"))
-    assert (question.prompt, question.prompt_es) == PROFILE_PROMPTS[QuestionKind.PROFILE_SCHOOL]
+    assert question.prompt == PROFILE_PROMPTS[QuestionKind.PROFILE_SCHOOL]
     assert question.options == []
     with pytest.raises(builder.InvalidSurveyChange):
         builder.add_question(leader, survey, QuestionKind.PROFILE_SCHOOL)
@@ -400,10 +399,10 @@ def test_questions_lock_once_people_have_answered(users):
         builder.update_question(leader, choice, required=False)
     with pytest.raises(builder.QuestionsLocked) as refused:  # clearing an option removes it
         builder.update_question(leader, choice,
-                                options=[*choice.options[:2], {"key": "c", "label": "", "label_es": ""}])
+                                options=[*choice.options[:2], {"key": "c", "label": ""}])
     assert refused.value.field == "options"
     with pytest.raises(builder.QuestionsLocked):
-        builder.update_question(leader, choice, options=[*choice.options, {"key": "", "label": "New", "label_es": ""}])
+        builder.update_question(leader, choice, options=[*choice.options, {"key": "", "label": "New"}])
     db.session.expire_all()
     assert len(services.get_survey(survey.id).questions) == 11 and len(choice.options) == 3
 
@@ -415,23 +414,25 @@ def test_wording_fixes_stay_possible_and_each_is_audited_with_old_and_new(client
     page = f"/surveys/questions/{choice.id}/edit"
     html = leader.get(page).get_data(as_text=True)
     assert "People have answered" in html and "People must answer this question" not in html
-    assert html.count('name="options-') == 3 * 3  # no empty rows
-    form = {"prompt": "Which goal matters most to you?", "prompt_es": choice.prompt_es, "help_text": "",
-            "help_text_es": ""}
+    assert html.count('name="options-') == 3 * 2  # no empty rows
+    form = {"prompt": "Which goal matters most to you?", "help_text": ""}
     for index, option in enumerate(choice.options):
-        form |= {f"options-{index}-key": option["key"], f"options-{index}-label": option["label"],
-                 f"options-{index}-label_es": option["label_es"]}
-    form["options-1-label_es"] = "Opción B corregida"
+        form |= {f"options-{index}-key": option["key"], f"options-{index}-label": option["label"]}
+    form["options-1-label"] = "Option B, fixed"
     assert post_form(leader, page, form, form_page=page).status_code == 302
     db.session.expire_all()
-    assert choice.prompt == "Which goal matters most to you?" and choice.options[1]["label_es"] == "Opción B corregida"
+    assert choice.prompt == "Which goal matters most to you?" and choice.options[1]["label"] == "Option B, fixed"
     assert choice.required is True and [o["key"] for o in choice.options] == ["a", "b", "c"]
     fixes = [e.details for e in audit_rows("survey.wording_fixed")]
     assert fixes == [
         {"question_id": choice.id, "field": "prompt", "old": "Which goal matters most?",
          "new": "Which goal matters most to you?"},
-        {"question_id": choice.id, "field": "options.b.label_es", "old": "Opción B", "new": "Opción B corregida"},
+        {"question_id": choice.id, "field": "options.b.label", "old": "Option B", "new": "Option B, fixed"},
     ]
+    # The Spanish of the fixed words is now out of date: still shown, and marked, until a translator updates it.
+    spanish = SurveyWording([survey], "es")
+    assert (spanish.prompt(choice), spanish.prompt(choice).shown) == ("ES: Which goal matters most?", Shown.OUT_OF_DATE)
+    assert spanish.option(choice, choice.options[0]).shown == Shown.AS_WANTED
 
 
 def test_the_edit_page_says_plainly_when_questions_are_locked(client_as):
@@ -519,13 +520,17 @@ def test_a_copy_is_a_draft_with_the_same_settings_and_questions_and_no_responses
     response = post_form(client_as("leader"), f"/surveys/{survey.id}/duplicate")
     copy = db.session.scalar(select(Survey).where(Survey.id != survey.id))
     assert response.headers["Location"].endswith(f"/surveys/{copy.id}/edit")
-    assert (copy.title, copy.title_es, copy.status) == ("Copy of Draft plan survey", "Copia de ES: Draft plan survey",
-                                                        SurveyStatus.DRAFT)
+    assert (copy.title, copy.status) == ("Copy of Draft plan survey", SurveyStatus.DRAFT)
     assert (copy.anonymity, copy.introduction, copy.opens_at) == (SurveyAnonymity.ANONYMOUS, survey.introduction, None)
     assert [(q.kind, q.prompt, q.options, q.required) for q in copy.questions] == [
         (q.kind, q.prompt, q.options, q.required) for q in survey.questions]
     assert not services.has_responses(copy) and services.has_responses(survey)
     assert audit_rows("survey.duplicated")[0].details == {"from_survey_id": survey.id}
+    # The questions keep their translations; the new title is new words.
+    spanish, choice = SurveyWording([copy], "es"), question_of(copy, QuestionKind.SINGLE_CHOICE)
+    assert (spanish.prompt(choice), spanish.option(choice, choice.options[0])) == (
+        "ES: Which goal matters most?", "Opción A")
+    assert spanish.title(copy).shown == Shown.ORIGINAL
 
 
 def test_only_drafts_nobody_answered_can_be_deleted(client_as, users):
@@ -555,7 +560,6 @@ def test_the_manage_page_lists_every_survey_with_its_state_and_responses(client_
 
 def test_hostile_titles_and_prompts_render_as_text(client_as, users):
     survey = draft(title=PAYLOADS[0][:200])
-    survey.title_es = PAYLOADS[1]
     survey.questions[1].prompt = " ".join(PAYLOADS)
     survey.questions[1].options[0]["label"] = PAYLOADS[2]
     survey.questions[1].help_text = PAYLOADS[9]

@@ -28,6 +28,7 @@ from engage.surveys.models import (
     SurveyResponse,
     SurveyStatus,
 )
+from engage.surveys.questions import PROFILE_PROMPTS, default_options
 from engage.surveys.response_views import BROWSER_COOKIE
 from tests.plans.factories import make_plan
 from tests.support.queries import count_queries
@@ -568,8 +569,9 @@ def test_anonymous_responses_keep_no_link_to_the_account(client_as, users):
 def test_anonymous_surveys_record_no_audit_row_for_answers(client_as):
     from engage.audit.models import AuditEvent
     survey = make_survey(anonymity=SurveyAnonymity.ANONYMOUS)
+    before = db.session.scalar(select(func.count()).select_from(AuditEvent))  # the survey's translation
     send(client_as("participant"), survey)
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
 
 
 # Languages ---------------------------------------------------------------------
@@ -583,11 +585,20 @@ def test_the_spanish_page_shows_the_spanish_questions_and_options(client):
     assert "“Nada”" in page and "“Completamente”" in page
 
 
-def test_questions_without_spanish_text_fall_back_to_english(client):
-    question = SurveyQuestion(kind=K.SHORT_TEXT, prompt="English only", prompt_es=None)
+def test_questions_without_spanish_text_are_shown_in_english_tagged_and_marked(client):
+    question = SurveyQuestion(kind=K.SHORT_TEXT, prompt="English only")
     survey = make_survey(questions=[question])
     page = client.get(path(survey), headers={"Accept-Language": "es"}).get_data(as_text=True)
-    assert "English only" in page
+    assert '<span lang="en">English only</span>' in page
+    assert "Esta parte aún no está traducida al español." in page
+
+
+def test_the_standard_wordings_read_in_every_language_of_the_site(client):
+    survey = make_survey(questions=[SurveyQuestion(kind=K.LIKERT, prompt="Clear?", options=default_options(K.LIKERT)),
+                                    SurveyQuestion(kind=K.PROFILE_LANGUAGE, prompt=PROFILE_PROMPTS[K.PROFILE_LANGUAGE])])
+    page = client.get(path(survey), headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "Rất đồng ý" in page and "Strongly agree" not in page
+    assert "Which language do you prefer?" not in page
 
 
 # States ------------------------------------------------------------------------
