@@ -1,14 +1,16 @@
 """The migrations build exactly the schema the models describe, and each goes down and up again."""
 
+import json
 import os
 from contextlib import nullcontext
+from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, Table, inspect, text
 
 from config import TestingConfig
 from engage import create_app, queue
@@ -42,6 +44,51 @@ def test_every_migration_goes_down_and_up_again(app, tmp_path):
                 db.engine.dispose()
         finally:
             queue.init_app(app)  # threads without an app context use the suite's app again
+
+
+def test_surveys_spanish_columns_move_into_content_translations_and_back(app, tmp_path):
+    server = os.environ.get("TEST_DATABASE_URL")
+    with postgres_test_database(server) if server else nullcontext(f"sqlite:///{tmp_path / 'surveys.sqlite3'}") as url:
+        scratch = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+        try:
+            with scratch.app_context():
+                upgrade(revision="0021")
+                now = datetime.now(UTC)
+                tables = MetaData()
+                surveys, questions = (Table(name, tables, autoload_with=db.engine)
+                                      for name in ("surveys", "survey_questions"))
+                with db.engine.begin() as connection:
+                    connection.execute(surveys.insert().values(
+                        id=1, title="Buses", title_es="Autobuses", introduction="Tell us.", introduction_es=None,
+                        status="published", audience="anyone", anonymity="identified", paged=False,
+                        created_at=now, updated_at=now))
+                    connection.execute(questions.insert().values(
+                        id=7, survey_id=1, position=0, kind="single_choice", prompt="Which?", prompt_es="¿Cuál?",
+                        required=False, allow_other=False,
+                        options=[{"key": "a", "label": "Early", "label_es": "Temprano"},
+                                 {"key": "b", "label": "Late", "label_es": None}]))
+                upgrade(revision="0022")
+                with db.engine.connect() as connection:
+                    moved = connection.execute(text(
+                        "SELECT path, text, source_text FROM content_translations WHERE scope = 'survey:1' "
+                        "AND language = 'es' ORDER BY path")).all()
+                    options = connection.execute(text("SELECT options FROM survey_questions")).scalar()
+                assert [tuple(row) for row in moved] == [("question:7.option:a", "Temprano", "Early"),
+                                                         ("question:7.prompt", "¿Cuál?", "Which?"),
+                                                         ("title", "Autobuses", "Buses")]
+                assert (json.loads(options) if isinstance(options, str) else options) == [
+                    {"key": "a", "label": "Early"}, {"key": "b", "label": "Late"}]
+                downgrade(revision="0021")
+                with db.engine.connect() as connection:
+                    assert tuple(connection.execute(text("SELECT title_es, introduction_es FROM surveys")).one()) == (
+                        "Autobuses", None)
+                    prompt_es, options = connection.execute(text("SELECT prompt_es, options FROM survey_questions")).one()
+                assert prompt_es == "¿Cuál?"
+                assert [option["label_es"] for option in (json.loads(options) if isinstance(options, str) else options)
+                        ] == ["Temprano", None]
+                db.engine.dispose()
+        finally:
+            queue.init_app(app)
 
 
 def _revision_count() -> int:

@@ -26,9 +26,6 @@ from ..translation.texts import LocalizedText, Shown
 from .models import Survey, SurveyQuestion, SurveyStatus
 from .questions import STANDARD_WORDING
 
-_PROMPT_EXCERPT = 60
-
-
 def survey_scope(survey_id: int) -> str:
     return f"survey:{survey_id}"
 
@@ -38,18 +35,13 @@ def question_path(question_id: int, field: str) -> str:
     return f"question:{question_id}.{field}"
 
 
-def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _PROMPT_EXCERPT else text[:_PROMPT_EXCERPT - 1].rstrip() + "…"
-
-
 def survey_document(survey: Survey) -> Document:
     """A survey's wording as passages to translate, question by question."""
     about = _l("The survey")
     passages = [Passage("title", _l("Title"), survey.title, "survey", about),
                 Passage("introduction", _l("Introduction"), survey.introduction or "", "survey", about, True)]
     for number, question in enumerate(survey.questions, start=1):
-        group, title = f"question:{question.id}", _excerpt(question.prompt)
+        group, title = f"question:{question.id}", " ".join(question.prompt.split())
         passages += [Passage(question_path(question.id, "prompt"), _l("Question %(number)d", number=number),
                              question.prompt, group, title, True),
                      Passage(question_path(question.id, "help_text"), _l("Question %(number)d: help text",

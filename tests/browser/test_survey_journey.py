@@ -32,6 +32,7 @@ from engage.surveys.models import (
     SurveyParticipation,
     SurveyResponse,
 )
+from engage.surveys.translatable import SurveyWording
 from tests.browser.conftest import check, expect, heading, press_and_wait_for_page, tab_to, translated
 from tests.support.people import PASSWORD, make_user
 from tests.surveys.factories import make_school, make_survey, question_of
@@ -44,9 +45,13 @@ ONE_WORD = "Esperanza"
 LONG_LINES = ["Más autobuses por la mañana.", "Y reuniones en español."]
 
 
+def prompt_in(question, language: str) -> str:
+    return str(SurveyWording([question.survey], language).prompt(question))
+
+
 def group(page, question, locale: str = "es"):
     """A choice question's fieldset, named by its legend (the prompt)."""
-    return page.get_by_role("group", name=question.localized_prompt(locale))
+    return page.get_by_role("group", name=prompt_in(question, locale))
 
 
 def spanish(text: str, **variables) -> str:
@@ -128,8 +133,8 @@ def test_a_parent_completes_a_survey_in_spanish_on_a_phone_using_only_the_keyboa
     expect(summary.get_by_role("heading")).to_have_text(spanish("Please correct the following:"))
     required_message = translated("Please answer this question.")
     expect(summary.get_by_role("link")).to_have_text([
-        f"{single.localized_prompt('es')}: {required_message}",
-        f"{likert.localized_prompt('es')}: {required_message}",
+        f"{prompt_in(single, 'es')}: {required_message}",
+        f"{prompt_in(likert, 'es')}: {required_message}",
     ])
     expect(group(page, single).locator(".field-error")).to_contain_text(required_message)
     expect(group(page, single).get_by_role("radio").first).to_have_attribute("aria-invalid", "true")
@@ -175,9 +180,9 @@ def test_a_parent_completes_a_survey_in_spanish_on_a_phone_using_only_the_keyboa
     expect(ratings.get_by_role("radio", checked=True)).to_have_count(1)
 
     # Text boxes; the long answer on two lines.
-    tab_to(page, page.get_by_role("textbox", name=short_text.localized_prompt("es")))
+    tab_to(page, page.get_by_role("textbox", name=prompt_in(short_text, "es")))
     page.keyboard.type(ONE_WORD)
-    tab_to(page, page.get_by_role("textbox", name=long_text.localized_prompt("es")))
+    tab_to(page, page.get_by_role("textbox", name=prompt_in(long_text, "es")))
     page.keyboard.type(LONG_LINES[0])
     page.keyboard.press("Enter")
     page.keyboard.type(LONG_LINES[1])
@@ -197,7 +202,7 @@ def test_a_parent_completes_a_survey_in_spanish_on_a_phone_using_only_the_keyboa
     expect(page.get_by_text(spanish("Page %(page)d of %(pages)d", page=1, pages=2))).to_be_visible()
     expect(group(page, single).get_by_role("radio", name="Opción B")).to_be_checked()
     expect(group(page, rating).get_by_role("radio", name="8", exact=True)).to_be_checked()
-    expect(page.get_by_role("textbox", name=long_text.localized_prompt("es"))).to_have_value("\n".join(LONG_LINES))
+    expect(page.get_by_role("textbox", name=prompt_in(long_text, "es"))).to_have_value("\n".join(LONG_LINES))
     check(page)
     tab_to(page, next_button)
     press_and_wait_for_page(page)
@@ -274,7 +279,7 @@ def test_a_visitor_answers_a_one_page_survey_in_spanish_on_a_phone_using_only_th
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text(spanish("Please correct the following:"))
     expect(summary.get_by_role("link")).to_have_text(
-        [f"{likert.localized_prompt('es')}: {translated('Please answer this question.')}"])
+        [f"{prompt_in(likert, 'es')}: {translated('Please answer this question.')}"])
     expect(group(page, single).get_by_role("radio", name="Opción A")).to_be_checked()
     check(page)
 
