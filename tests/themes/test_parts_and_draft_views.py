@@ -122,7 +122,7 @@ def test_a_theme_merged_into_another_is_one_of_its_parts(leader, analysed, users
     services.merge_themes(users["leader"], second, first)
     page = leader.get(f"/themes/analyses/{analysis.id}/themes/{first.id}").get_data(as_text=True)
     inside = page[page.index('id="parts-title"'):page.index('id="draft-title"')]
-    assert f"part={second.id}#items-title" in inside and f"part=none#items-title" in inside
+    assert f"part={second.id}#items-title" in inside and "part=none#items-title" in inside
     assert second.label in inside and first.label in inside
 
 
