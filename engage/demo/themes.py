@@ -155,11 +155,12 @@ def _publish_responses(analysis, leader: User) -> int:
         theme = _theme_about(response.words, active, members, taken)
         if theme is None:
             continue
-        theme_services.rename_theme(leader, theme, response.label, response.label_es)
+        theme_services.rename_theme(leader, theme, response.label)
         theme_services.save_response(leader, theme, heard=response.heard, will_do=response.will_do, publish=True)
-        if response.heard_es:
+        if response.heard_es:  # the others are left for the translators, as happens
             translation.save_translations(None, theme_document(theme), "es", {
-                "response_heard": response.heard_es, "response_will_do": response.will_do_es}, publish=True)
+                "custom_label": response.label_es, "response_heard": response.heard_es,
+                "response_will_do": response.will_do_es}, publish=True)
         taken.add(theme.id)
         published += 1
     return published

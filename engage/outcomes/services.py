@@ -38,6 +38,7 @@ from ..plans.models import Plan, PlanVersion
 from ..privacy import suppress_total
 from ..plans.translation import plan_scope
 from ..themes.models import Theme, ThemeAnalysis, ThemeStatus
+from ..themes.translatable import theme_name
 from ..translation.services import Localizer
 from ..translation.texts import LocalizedText
 from ..urls import external_url
@@ -497,7 +498,7 @@ def _to_public(outcome: FeedbackOutcome, themes: dict[int, Theme], versions: dic
         kind, title, found = TargetKind.VERSION, "", True
     return PublicOutcome(
         id=outcome.id, plan_id=outcome.plan_id, theme_id=theme.id if theme is not None else None,
-        theme_label=(theme.label or theme.key) if theme is not None else "",
+        theme_label=theme_name(theme, texts) if theme is not None else "",
         target_kind=kind, target_title=title, action_number=number,
         section_key=outcome.section_key, action_key=outcome.action_key,
         version_number=version.number if version is not None else None,
@@ -519,7 +520,7 @@ def plan_outcomes(plan_id: int) -> list[PublicOutcome]:
         select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number))}
     latest = max(versions.values(), key=lambda v: v.number) if versions else None
     counts = _public_comment_counts([o.id for o in outcomes])
-    texts = outcome_texts(outcomes, [plan_id])
+    texts = outcome_texts(outcomes, [plan_id], theme_ids=themes)
     return [_to_public(o, themes, versions, latest, counts, texts) for o in outcomes]
 
 
@@ -572,7 +573,7 @@ def recent_outcomes(limit: int = 3) -> list[tuple[PublicOutcome, str]]:
         if version.plan_id not in latest or version.number > latest[version.plan_id].number:
             latest[version.plan_id] = version
     counts = _public_comment_counts([outcome.id for outcome in outcomes])
-    texts = outcome_texts(outcomes, plan_ids)
+    texts = outcome_texts(outcomes, plan_ids, theme_ids=themes)
     return [(_to_public(outcome, themes, versions, latest[outcome.plan_id], counts, texts),
              texts.text(plan_scope(outcome.plan_id), "title", latest[outcome.plan_id].snapshot.get("title", "")))
             for outcome in outcomes]

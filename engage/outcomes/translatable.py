@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import content_language
 from ..plans.translation import plan_scope
+from ..themes.translatable import theme_scope
 from ..translation.services import Localizer
 from ..translation.sources import Document, Passage, TranslatableKind
 from .models import FeedbackOutcome
@@ -45,7 +46,8 @@ def _public_url(key: str) -> str | None:
 OUTCOMES = TranslatableKind("outcome", _l("You said, we did"), _documents, _find, public_url=_public_url, order=25)
 
 
-def outcome_texts(outcomes: Iterable[FeedbackOutcome], plan_ids: Iterable[int] = (), reader: str | None = None
-                  ) -> Localizer:
-    """A Localizer for the outcomes' explanations and their plans' words, in one query."""
-    return Localizer([*(outcome_scope(o.id) for o in outcomes), *map(plan_scope, plan_ids)], reader)
+def outcome_texts(outcomes: Iterable[FeedbackOutcome], plan_ids: Iterable[int] = (), reader: str | None = None,
+                  theme_ids: Iterable[int] = ()) -> Localizer:
+    """A Localizer for the outcomes' explanations, their plans' words and their themes' names, in one query."""
+    return Localizer([*(outcome_scope(o.id) for o in outcomes), *map(plan_scope, plan_ids),
+                      *map(theme_scope, theme_ids)], reader)

@@ -94,13 +94,6 @@ class RenameForm(TextForm):
         filters=[single_line],
         validators=[max_length(LABEL_MAX)],
     )
-    label_es = StringField(
-        _l("Name of the theme in Spanish"),
-        description=_l("What Spanish readers see. Leave empty to show them Engage’s Spanish name, or your "
-                       "name above if you gave one."),
-        filters=[single_line],
-        validators=[max_length(LABEL_MAX)],
-    )
 
 
 class MergeForm(TextForm):
@@ -206,8 +199,6 @@ class OffTopicForm(ItemForm):
 class SeedForm(TextForm):
     label = StringField(_l("Name of the theme"), filters=[single_line],
                         validators=[DataRequired(message=_l("Please give the theme a name.")), max_length(LABEL_MAX)])
-    label_es = StringField(_l("Name in Spanish (optional)"), filters=[single_line],
-                           validators=[Optional(), max_length(LABEL_MAX)])
     examples = TextAreaField(
         _l("Examples of what belongs in it"),
         description=_l("One per line: phrases or comments like the ones this theme should gather. "

@@ -130,9 +130,9 @@ class Theme(db.Model):
     generated_label: Mapped[str] = mapped_column(String(200), default="")
     # The pipeline's name in Spanish, from the theme's Spanish items (its English one when it has none).
     generated_label_es: Mapped[str | None] = mapped_column(String(200))
-    # A leader's name for the theme, and its Spanish; they survive re-runs.
+    # A leader's name for the theme; it survives re-runs (translated as the theme's "custom_label",
+    # see themes/translatable.py).
     custom_label: Mapped[str | None] = mapped_column(String(200))
-    custom_label_es: Mapped[str | None] = mapped_column(String(200))
     top_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     # How alike its items were at the last run: their mean cosine to its centre (None before one).
     tightness: Mapped[float | None] = mapped_column(Float)
@@ -160,10 +160,8 @@ class Theme(db.Model):
         return self.label_in(reading_language())
 
     def label_in(self, language: str) -> str:
-        """A leader's name before the pipeline's; in Spanish, a Spanish name when there is one
-        that still fits (the pipeline's Spanish name does not outlive a leader's renaming)."""
-        if language == "es" and self.custom_label_es:
-            return self.custom_label_es
+        """A leader's name as written before the pipeline's name in that language (the public
+        read a leader's name in their language through `translatable.theme_name`)."""
         return self.custom_label or self.generated_label_in(language)
 
     def generated_label_in(self, language: str) -> str:

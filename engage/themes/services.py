@@ -41,7 +41,7 @@ from ..domain import RecordNotFound
 from ..extensions import db
 from ..feedback import services as feedback
 from ..feedback.services import FeedbackItem, FeedbackSource, plan_feedback_items
-from ..i18n import local_to_utc
+from ..i18n import content_language, local_to_utc
 from ..models import as_utc, utcnow
 from ..permissions import Permission, require
 from ..queue import job
@@ -779,20 +779,19 @@ def get_theme(actor, analysis: ThemeAnalysis, theme_id: int) -> Theme:
     return theme
 
 
-def rename_theme(actor, theme: Theme, label: str, label_es: str | None = None) -> None:
-    """A leader's name for the theme, and its Spanish; empty goes back to the generated one."""
+def rename_theme(actor, theme: Theme, label: str) -> None:
+    """A leader's name for the theme; empty goes back to the generated one. Translators put
+    the name into the site's other languages (themes/translatable.py)."""
     require_manage_themes(actor)
     label = " ".join((label or "").split())
-    label_es = " ".join((label_es or "").split())
-    if len(label) > LABEL_MAX or len(label_es) > LABEL_MAX:
+    if len(label) > LABEL_MAX:
         raise ValueError(_("Keep the name under %(max)d characters.", max=LABEL_MAX))
-    if ((label or None), (label_es or None)) == (theme.custom_label, theme.custom_label_es):
+    if (label or None) == theme.custom_label:
         return
-    before = {"label": theme.label_in("en"), "label_es": theme.label_in("es")}
-    theme.custom_label, theme.custom_label_es = label or None, label_es or None
+    before = theme.label_in(content_language())
+    theme.custom_label = label or None
     audit.record(actor, "themes.renamed", "theme", theme.id, analysis_id=theme.analysis_id,
-                 changes={key: [value, theme.label_in(key[-2:] if key.endswith("_es") else "en")]
-                          for key, value in before.items()})
+                 changes={"label": [before, theme.label_in(content_language())]})
     db.session.commit()
 
 
@@ -804,17 +803,15 @@ def _changed_at_once() -> str:
     return _("Someone changed these themes at the same time. Please try again.")
 
 
-def seed_theme(actor, analysis: ThemeAnalysis, label: str, label_es: str | None = None,
-               examples: Iterable[str] = ()) -> Theme:
+def seed_theme(actor, analysis: ThemeAnalysis, label: str, examples: Iterable[str] = ()) -> Theme:
     """A theme a leader starts before a run: its name and a few example phrases (one per
     line) of what belongs in it. The next run keeps it and places like feedback in it.
     Starting one with the name of a theme already started returns that one."""
     require_manage_themes(actor)
     label = " ".join((label or "").split())
-    label_es = " ".join((label_es or "").split()) or None
     if not label:
         raise ValueError(_("Give the theme a name."))
-    if len(label) > LABEL_MAX or len(label_es or "") > LABEL_MAX:
+    if len(label) > LABEL_MAX:
         raise ValueError(_("Keep the name under %(max)d characters.", max=LABEL_MAX))
     lines = [" ".join(line.split()) for line in examples]
     lines = list(dict.fromkeys(line for line in lines if line))
@@ -826,7 +823,7 @@ def seed_theme(actor, analysis: ThemeAnalysis, label: str, label_es: str | None 
         return started[label.casefold()]  # a double submit, or the same name twice
     analysis_id = analysis.id
     try:
-        theme = _new_seed(analysis, label, [label, *lines], label_es)
+        theme = _new_seed(analysis, label, [label, *lines])
         audit.record(actor, "themes.seeded", "theme", theme.id, analysis_id=analysis_id, label=label,
                      examples=len(lines))
         db.session.commit()
@@ -866,12 +863,12 @@ def _seed_actions(actor, analysis: ThemeAnalysis) -> int:
 
 
 def _started_by_label(analysis: ThemeAnalysis) -> dict[str, Theme]:
-    return {theme.label_in("en").casefold(): theme for theme in seeded_themes(analysis)}
+    return {theme.label_in(content_language()).casefold(): theme for theme in seeded_themes(analysis)}
 
 
-def _new_seed(analysis: ThemeAnalysis, label: str, examples: list[str], label_es: str | None = None) -> Theme:
+def _new_seed(analysis: ThemeAnalysis, label: str, examples: list[str]) -> Theme:
     theme = Theme(analysis=analysis, key=f"t{analysis.next_theme_number}", custom_label=label,
-                  custom_label_es=label_es, seed_examples=examples, top_terms=[], subthemes=[])
+                  seed_examples=examples, top_terms=[], subthemes=[])
     analysis.next_theme_number += 1
     db.session.add(theme)
     db.session.flush()

@@ -266,8 +266,7 @@ def seed_theme(analysis_id: int):
     form = SeedForm(prefix="seed-")
     if form.validate_on_submit():
         try:
-            theme = services.seed_theme(current_user, analysis, form.label.data, form.label_es.data,
-                                        form.example_lines())
+            theme = services.seed_theme(current_user, analysis, form.label.data, form.example_lines())
         except ValueError as problem:
             form.examples.errors = [*form.examples.errors, str(problem)]
         else:
@@ -371,8 +370,7 @@ def _render_theme(analysis, theme, *, rename=None, response=None, merge=None, sp
     themed = services.current_themed_items(analysis)
     themes = services.active_themes(analysis)
     sections = reporting.section_titles(plan.id)
-    rename = rename or RenameForm(formdata=None, prefix="rename-", label=theme.custom_label or "",
-                                  label_es=theme.custom_label_es or "")
+    rename = rename or RenameForm(formdata=None, prefix="rename-", label=theme.custom_label or "")
     members = reporting.members_of(theme, themed)
     parts = reporting.theme_parts(theme, members, {t.id: t for t in analysis.themes}, str(NO_PART_LABEL))
     draft = heard.theme_draft(theme, members, parts)
@@ -472,11 +470,11 @@ def rename(analysis_id: int, theme_id: int):
         return moved
     form = RenameForm(prefix="rename-")
     if form.validate_on_submit():
-        if ((form.label.data or None), (form.label_es.data or None)) == (found.custom_label, found.custom_label_es):
+        if (form.label.data or None) == found.custom_label:
             # The name it already has (a double submit, or nothing changed): nothing to do or log.
             return _back_to_theme(analysis, found)
         try:
-            services.rename_theme(current_user, found, form.label.data or "", form.label_es.data or "")
+            services.rename_theme(current_user, found, form.label.data or "")
         except ValueError as problem:
             form.label.errors = [*form.label.errors, str(problem)]
         else:

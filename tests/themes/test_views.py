@@ -419,21 +419,19 @@ def test_themes_are_named_in_the_readers_language(leader, users, analysed):
         assert theme.generated_label_es in spanish and theme.generated_label_es not in english
 
 
-def test_a_leader_names_a_theme_in_both_languages(leader, users, analysed):
+def test_a_leader_names_a_theme_and_every_leader_sees_that_name(leader, users, analysed):
     _plan, analysis = analysed
     theme = themes_of(analysis)[0]
-    post(leader, theme_url(analysis, theme, "/rename"),
-         {"label": "Late and unreliable buses", "label_es": "Autobuses tarde y poco fiables"}, prefix="rename-")
+    post(leader, theme_url(analysis, theme, "/rename"), {"label": "Late and unreliable buses"}, prefix="rename-")
     db.session.expire_all()
-    assert (theme.label_in("en"), theme.label_in("es")) == ("Late and unreliable buses",
-                                                             "Autobuses tarde y poco fiables")
     assert "Late and unreliable buses" in text_of(leader.get(theme_url(analysis, theme)))
+    # A Spanish-speaking leader sees the name given rather than Engage's Spanish name for another idea;
+    # the public read it translated once a translator has (themes/translatable.py).
     users["leader"].locale = "es"
     db.session.commit()
     page = text_of(leader.get(theme_url(analysis, theme)))
-    assert "<h1>Autobuses tarde y poco fiables</h1>" in page and "Engage lo llamó" in page
-    # An English name alone: Spanish readers see it rather than Engage's Spanish name for another idea.
-    post(leader, theme_url(analysis, theme, "/rename"), {"label": "Buses", "label_es": ""}, prefix="rename-")
+    assert "<h1>Late and unreliable buses</h1>" in page and "Engage lo llamó" in page
+    post(leader, theme_url(analysis, theme, "/rename"), {"label": "Buses"}, prefix="rename-")
     db.session.expire_all()
     assert theme.label_in("es") == "Buses"
     assert audit_actions().count("themes.renamed") == 2
