@@ -12,7 +12,7 @@ component = Component(
     models=("models",),
     jobs=("jobs",),
     slots={"account": "slots:account"},
-    translatable=("translatable:SESSIONS",),
+    translatable=("translatable:SESSIONS", "translatable:RESOURCES"),
     audit_labels="audit_labels",
     menu=(MenuEntry(_l("Conversations"), "conversations.list_sessions", 50, current=("conversations.",)),),
     settings={

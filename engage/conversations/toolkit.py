@@ -3,7 +3,8 @@
 leaders share with every host.
 
 Printables use the latest published version of the session's plan: the text
-families read on the plan page, never an unpublished draft.
+families read on the plan page, never an unpublished draft. Each printed copy
+reads it in the copy's language where it is translated.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from ..extensions import db
 from ..models import utcnow
 from ..permissions import Permission, PermissionDenied, can, require
 from ..plans.models import PlanVersion
+from ..plans.translation import localized, plan_scope
+from ..translation.services import Localizer
 from ..uploads import (
     DOCX,
     JPEG,
@@ -52,6 +55,7 @@ from .models import (
     ToolkitResource,
 )
 from .services import can_manage_all_sessions, hosting_organization_ids, require_manage_session
+from .translatable import session_texts
 
 # Plain-language summaries ----------------------------------------------------------
 
@@ -139,6 +143,9 @@ class OutlineAction:
     number: str
     title: str
     summary: str
+    # The title's language when translated (engage.translation), the summary's likewise; "": as written.
+    language: str = ""
+    summary_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,9 @@ class OutlineSection:
     title: str
     summary: str
     actions: tuple[OutlineAction, ...]
+    # The title's language when translated (engage.translation), the summary's likewise; "": as written.
+    language: str = ""
+    summary_language: str = ""
 
     @property
     def short_title(self) -> str:
@@ -165,14 +175,21 @@ def latest_version(plan_id: int | None) -> PlanVersion | None:
     )
 
 
+def _language_of(text) -> str:
+    """A translated text's language; "" for words as written (in the content language)."""
+    return getattr(text, "language", None) or ""
+
+
 def _outline_action(action: dict) -> OutlineAction:
     description = action.get("description") or ""
+    title_source = action.get("title") if (action.get("title") or "").strip() else description
     title = (action.get("title") or "").strip() or plain_summary(description, max_sentences=1, limit=90)
     summary = plain_summary(description, max_sentences=1, limit=ACTION_SUMMARY_LIMIT)
     if summary.startswith(title.rstrip("….").rstrip()):
         # Many plans title an action with the start of its description: say it once, in full.
-        title, summary = summary, ""
-    return OutlineAction(key=action["key"], number=(action.get("number") or "").strip(), title=title, summary=summary)
+        title, summary, title_source = summary, "", description
+    return OutlineAction(key=action["key"], number=(action.get("number") or "").strip(), title=title, summary=summary,
+                         language=_language_of(title_source), summary_language=_language_of(description))
 
 
 def outline_sections(content: dict | None, section_keys: list[str] | None) -> list[OutlineSection]:
@@ -186,6 +203,7 @@ def outline_sections(content: dict | None, section_keys: list[str] | None) -> li
             title=section.get("title") or "",
             summary=plain_summary(section.get("intro")),
             actions=tuple(_outline_action(action) for action in section.get("actions", [])),
+            language=_language_of(section.get("title")), summary_language=_language_of(section.get("intro")),
         )
         for position, section in enumerate(content.get("sections", []), start=1)
     ]
@@ -194,10 +212,41 @@ def outline_sections(content: dict | None, section_keys: list[str] | None) -> li
     return chosen or all_sections
 
 
-def session_sections(session: ConversationSession, version: PlanVersion | None = None) -> list[OutlineSection]:
-    """The plan sections a session covers (session.section_keys, or all), from the latest published version."""
+def session_sections(session: ConversationSession, version: PlanVersion | None = None,
+                     reader: str | None = None) -> list[OutlineSection]:
+    """The plan sections a session covers (session.section_keys, or all), from the latest published
+    version; in `reader`'s language where translated, when given."""
     version = version or latest_version(session.plan_id)
-    return outline_sections(version.snapshot if version else None, session.section_keys)
+    return outline_sections(_read_in(version, reader), session.section_keys)
+
+
+def _read_in(version: PlanVersion | None, reader: str | None) -> dict | None:
+    if version is None or reader is None:
+        return version.snapshot if version else None
+    scope = plan_scope(version.plan_id)
+    return localized(version.snapshot, scope, Localizer([scope], reader))[0]
+
+
+@dataclass(frozen=True)
+class PrintedCopy:
+    """What one printed copy reads of the plan and the session, in its language where translated."""
+
+    plan_title: str | None
+    session_title: str
+    sections: list[OutlineSection]
+
+
+def printed_copies(session: ConversationSession, version: PlanVersion | None,
+                   languages: list[PrintLanguage]) -> dict[str, PrintedCopy]:
+    """Locale -> the copy printed in it."""
+    copies = {}
+    for language in languages:
+        content = _read_in(version, language.locale)
+        copies[language.locale] = PrintedCopy(
+            plan_title=content.get("title") if content else None,
+            session_title=session_texts([session], language.locale)(session),
+            sections=outline_sections(content, session.section_keys))
+    return copies
 
 
 # Languages of the printables --------------------------------------------------------
@@ -291,6 +340,7 @@ class DiscussionGuide:
     feedback_url: str
     sections: list[OutlineSection]
     languages: list[PrintLanguage]
+    copies: dict[str, PrintedCopy]
     questions: dict[str, list] = field(default_factory=dict)
 
 
@@ -299,13 +349,15 @@ def discussion_guide(actor, session: ConversationSession) -> DiscussionGuide:
     require_manage_session(actor, session)
     version = latest_version(session.plan_id)
     sections = session_sections(session, version)
+    languages = print_languages(session)
     return DiscussionGuide(
         session=session,
         plan_title=version.snapshot.get("title") if version else None,
         feedback_url=(external_url("plans.show", plan_id=session.plan_id) if version
                       else external_url("plans.index")),
         sections=sections,
-        languages=print_languages(session),
+        languages=languages,
+        copies=printed_copies(session, version, languages),
         questions={section.key: discussion_questions(section) for section in sections},
     )
 
@@ -416,6 +468,7 @@ class CommentCards:
     fields: tuple[CardField, ...]
     sections: list[OutlineSection]
     languages: list[PrintLanguage]
+    copies: dict[str, PrintedCopy]
     cards_per_page: int
     pages: int
 
@@ -429,12 +482,15 @@ class CommentCards:
 def comment_cards(actor, session: ConversationSession, *, pages: int = 1) -> CommentCards:
     """Blank comment cards for a session: `pages` pages in each of its languages."""
     require_manage_session(actor, session)
-    sections = session_sections(session)
+    version = latest_version(session.plan_id)
+    sections = session_sections(session, version)
+    languages = print_languages(session)
     return CommentCards(
         session=session,
         fields=comment_card_fields(),
         sections=sections,
-        languages=print_languages(session),
+        languages=languages,
+        copies=printed_copies(session, version, languages),
         cards_per_page=2 if len(sections) <= CARDS_PER_PAGE_MAX_SECTIONS else 1,
         pages=min(max(pages, 1), MAX_CARD_PAGES),
     )

@@ -12,6 +12,7 @@ from ..extensions import talisman
 from . import bp, services, toolkit
 from .models import ResourceKind
 from .toolkit_forms import ResourceForm
+from .translatable import resource_texts
 
 # A downloaded file is never a page of this site: no scripts, no plugins, no
 # same-origin access, even if a browser were talked into showing it.
@@ -67,10 +68,11 @@ def comment_cards(session_id: int):
 
 
 def _toolkit_page(form: ResourceForm | None, *, file_again: bool = False):
+    resources = toolkit.list_resources(current_user)
     return render_template(
         "conversations/toolkit/toolkit.html",
         sessions=toolkit.upcoming_sessions_to_host(current_user),
-        resources=toolkit.list_resources(current_user),
+        resources=resources, resource_text=resource_texts(resources),
         form=form,
         file_again=file_again,
         can_manage=toolkit.can_manage_toolkit(current_user),

@@ -11,9 +11,11 @@ import pytest
 from engage.audit.models import AuditEvent
 from engage.conversations import toolkit
 from engage.conversations.models import NoteEntry, RegistrationStatus, SessionStatus, ToolkitResource
+from engage.conversations.translatable import resource_document
 from engage.extensions import db
 from engage.plans import services as plans
 from engage.plans.models import PlanStatus
+from engage.translation import services as translation
 from tests.conversations.factories import add_registration, make_session
 from tests.plans.factories import make_plan
 from tests.support.people import make_organization, make_user
@@ -171,6 +173,23 @@ def test_guide_prints_one_copy_per_session_language(client_as, users):
     assert blocks == ["es", "en"]
     # Each copy has the whole guide: its own questions and sections.
     assert html.count("1. Goal 1</span></h4>") == 2
+
+
+def test_each_copy_of_the_guide_and_cards_reads_the_plan_in_its_language_where_translated(client_as, users):
+    plan = published_plan(users)
+    first, second = plan.sections[:2]
+    translation.save_translations(None, plans.plan_document(plan), "es", {
+        f"section:{first.key}.title": "Meta 1", f"section:{first.key}.intro": "La sección 1 trata de las familias."},
+        publish=True)
+    session = host_session(users, plan_id=plan.id, languages=("es", "en"))
+    html = guide_of(client_as("host"), session)
+    spanish, english = html.split('<section class="print-block guide" lang="en"')
+    assert '<span lang="es">1. Meta 1</span>' in spanish
+    assert '<p class="guide-summary" lang="es">La sección 1 trata de las familias.</p>' in spanish
+    assert f'<span lang="en">2. {second.title}</span>' in spanish  # not translated: as written, tagged
+    assert '<span lang="en">1. Goal 1</span>' in english and "Meta 1" not in english
+    cards = page(client_as("host"), f"/conversations/{session.id}/toolkit/comment-cards")
+    assert '<span lang="es">1. Meta 1</span>' in cards and '<span lang="en">1. Goal 1</span>' in cards
 
 
 def test_guide_in_a_language_without_translation_falls_back_to_english_with_a_note(client_as, users):
@@ -417,6 +436,18 @@ def test_a_leader_shares_a_link_every_host_sees(client_as, users):
     html = page(client_as("host"), TOOLKIT)
     assert 'href="https://example.org/tips" rel="noopener noreferrer nofollow"' in html
     assert "How to welcome families." in html and "In Spanish" in html
+
+
+def test_a_host_reads_a_shared_resource_in_their_language_where_translated(client, client_as, users):
+    resource = toolkit.add_link_resource(users["leader"], title="Facilitation tips", url="https://example.org/tips",
+                                         description="How to welcome families.")
+    translation.save_translations(None, resource_document(resource), "es", {"title": "Consejos para facilitar"},
+                                  publish=True)
+    host = client_as("host")
+    html = host.get(TOOLKIT, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert re.search(r"<h3>\s*<a [^>]+>Consejos para facilitar</a>", html)
+    assert '<div lang="en"><p>How to welcome families.</p></div>' in html
+    assert "Esta parte aún no está traducida al español." in html
 
 
 def test_sharing_a_link_is_audited(client_as, users):
