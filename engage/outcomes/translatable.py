@@ -18,12 +18,18 @@ from ..translation.sources import Document, Passage, TranslatableKind
 from .models import FeedbackOutcome
 
 
+_TITLE_WORDS = 10
+
+
 def outcome_scope(outcome_id: int) -> str:
     return f"outcome:{outcome_id}"
 
 
 def outcome_document(outcome: FeedbackOutcome) -> Document:
-    title = _l("You said, we did: %(explanation)s", explanation=" ".join(outcome.explanation.split()[:8]) + "…")
+    words = outcome.explanation.split()
+    # Its first words, as written: the list already says these are "You said, we did".
+    title = " ".join(words[:_TITLE_WORDS]) if len(words) <= _TITLE_WORDS else (
+        " ".join(words[:_TITLE_WORDS]).rstrip(".,;:") + "…")
     return Document(outcome_scope(outcome.id), title, content_language(),
                     [Passage("explanation", _l("What we did, and why"), outcome.explanation, "outcome", title, True)])
 

@@ -75,7 +75,7 @@ def _public_url(key: str) -> str | None:
     return url_for("surveys.respond", survey_id=survey.id) if survey and survey.status != SurveyStatus.DRAFT else None
 
 
-SURVEYS = TranslatableKind("survey", _l("Surveys"), _documents, _find, public_url=_public_url, order=25)
+SURVEYS = TranslatableKind("survey", _l("Surveys"), _documents, _find, public_url=_public_url, order=22)
 
 
 class SurveyWording:
