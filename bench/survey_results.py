@@ -68,6 +68,8 @@ from engage.surveys.models import (  # noqa: E402
     survey_response_schools,
 )
 from engage.surveys.questions import default_options  # noqa: E402
+from engage.surveys.translatable import survey_document  # noqa: E402
+from engage.translation import services as translation  # noqa: E402
 
 PASSWORD = "bench password 123"
 LEADER = "leader@example.org"
@@ -115,13 +117,13 @@ def seed_schools() -> list[int]:
 
 def _question(kind: str, prompt: str, **fields) -> SurveyQuestion:
     fields.setdefault("options", default_options(kind))
-    return SurveyQuestion(kind=kind, prompt=prompt, prompt_es=f"ES: {prompt}", **fields)
+    return SurveyQuestion(kind=kind, prompt=prompt, **fields)
 
 
 def seed_survey() -> Survey:
     """One question of every kind, as tests/surveys/factories.every_kind_of_question builds them."""
     def choices(labels):
-        return [{"key": f"k{i}", "label": label, "label_es": f"ES: {label}"} for i, label in enumerate(labels)]
+        return [{"key": f"k{i}", "label": label} for i, label in enumerate(labels)]
 
     questions = [
         _question(QuestionKind.SECTION, "About the plan", help_text="Questions on the draft plan."),
@@ -139,7 +141,7 @@ def seed_survey() -> Survey:
         _question(QuestionKind.PROFILE_SCHOOL, "Your schools"),
         _question(QuestionKind.PROFILE_LANGUAGE, "Your language"),
     ]
-    survey = Survey(title="Family engagement plan survey", title_es="Encuesta del plan", introduction="Tell us.",
+    survey = Survey(title="Family engagement plan survey", introduction="Tell us.",
                     status=SurveyStatus.PUBLISHED, anonymity=SurveyAnonymity.IDENTIFIED,
                     published_at=utcnow() - timedelta(days=30))
     for position, question in enumerate(questions):
@@ -147,6 +149,10 @@ def seed_survey() -> Survey:
         survey.questions.append(question)
     db.session.add(survey)
     db.session.commit()
+    # Translated into Spanish, as a district's survey would be.
+    document = survey_document(survey)
+    translation.save_translations(None, document, "es", {p.path: f"ES: {p.text}" for p in document.passages},
+                                  publish=True)
     return survey
 
 

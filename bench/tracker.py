@@ -136,7 +136,6 @@ def seed_updates(plan: Plan, leader: User, size: Size, rng: random.Random) -> in
             "as_of": (created - timedelta(days=rng.randint(0, 10))).date(), "status": status,
             "percent_complete": 100 if status == ProgressStatus.DONE else rng.randint(0, 95),
             "summary": "We held two sessions this month; attendance grew.\nNext: more interpreters. " * rng.randint(1, 3),
-            "summary_es": "Realizamos dos sesiones este mes." if rng.random() < 0.2 else "",
             "evidence_kind": EvidenceKind.LINK if link else EvidenceKind.NONE,
             "evidence_url": f"https://example.org/minutes/{n}.pdf" if link else "",
             "evidence_title": "Meeting minutes" if link else "",
