@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Flask, current_app, request
 from babel.dates import get_datetime_format
 from flask_babel import format_date, format_time, get_locale
@@ -67,11 +69,24 @@ def init_app(app: Flask) -> None:
         }
 
 
-def _main_menu() -> list:
-    """The components' menu entries the signed-in person (or visitor) may see, in order."""
-    return [entry for entry, shown_if in current_app.extensions["engage.menu"]
-            if (entry.permission is None or can(current_user, entry.permission))
-            and (shown_if is None or shown_if(current_user))]
+@dataclass(frozen=True)
+class MainMenu:
+    """The components' menu entries the signed-in person (or visitor) may see, in order: the pages
+    for everyone, and the tools of people with a role, grouped under one entry."""
+
+    public: list
+    tools: list
+
+    def is_current(self, endpoint: str | None) -> bool:
+        return any(entry.is_current(endpoint) for entry in self.tools)
+
+
+def _main_menu() -> MainMenu:
+    shown = [entry for entry, shown_if in current_app.extensions["engage.menu"]
+             if (entry.permission is None or can(current_user, entry.permission))
+             and (shown_if is None or shown_if(current_user))]
+    return MainMenu(public=[entry for entry in shown if entry.permission is None and entry.shown_if is None],
+                    tools=[entry for entry in shown if entry.permission is not None or entry.shown_if is not None])
 
 
 def _lang_attr(language: str | None) -> Markup:

@@ -136,17 +136,19 @@ def _emails_link_to_live_server(app, live_server, monkeypatch):
 
 @pytest.fixture
 def new_context(browser, live_server, _emails_link_to_live_server):
-    """new_context(locale="es", phone=True) -> a fresh browser context (own cookies) on the live server."""
+    """new_context(locale="es", phone=True, width=320, javascript=False) -> a fresh browser context (own
+    cookies) on the live server."""
     from axe_playwright_python.base import AXE_FILE_PATH  # importable: `browser` checked
 
     contexts = []
 
-    def make(locale: str = "en", *, phone: bool = False):
+    def make(locale: str = "en", *, phone: bool = False, width: int | None = None, javascript: bool = True):
         options = {
             "base_url": live_server,
             "locale": locale,
             "extra_http_headers": {"Accept-Language": f"{locale};q=1.0"},
-            "viewport": PHONE if phone else DESKTOP,
+            "viewport": {**(PHONE if phone else DESKTOP), **({"width": width} if width else {})},
+            "java_script_enabled": javascript,
         }
         if phone:
             options.update(is_mobile=True, has_touch=True, device_scale_factor=3)
@@ -261,6 +263,38 @@ def tab_to(page, locator, *, backwards: bool = False, max_presses: int = MAX_PRE
     if not is_focused(locator):
         raise AssertionError(f"{max_presses} presses of {key} never focused {locator}; "
                              f"the focus is on {_focused_element(page)}")
+
+
+def open_menu(page, *, keyboard: bool = False):
+    """The main menu, opened first on a phone (behind its "Menu" button): with a click, or with Tab and Enter."""
+    language = page.locator("html").get_attribute("lang")
+    menu = page.get_by_role("navigation", name=translated("Main menu", language))
+    button = page.get_by_role("button", name=translated("Menu", language), exact=True)
+    if button.is_visible():
+        expect(button).to_have_attribute("aria-expanded", "false")
+        if keyboard:
+            tab_to(page, button)
+            page.keyboard.press("Enter")
+        else:
+            button.click()
+        expect(button).to_have_attribute("aria-expanded", "true")
+    expect(menu).to_be_visible()
+    return menu
+
+
+def menu_link(page, name: str, *, keyboard: bool = False):
+    """A link of the main menu, shown: the menu opened on a phone, and "Tools" when the link is one of
+    them; with the keyboard (Tab, Enter) or clicks."""
+    link = open_menu(page, keyboard=keyboard).get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        tools = page.locator(".nav-tools summary")
+        if keyboard:
+            tab_to(page, tools)
+            page.keyboard.press("Enter")
+        else:
+            tools.click()
+    expect(link).to_be_visible()
+    return link
 
 
 def check(page) -> None:

@@ -44,6 +44,7 @@ from tests.browser.conftest import (
     check,
     expect,
     heading,
+    menu_link,
     press_and_wait_for_page,
     sign_in,
     tab_to,
@@ -104,8 +105,7 @@ def test_a_parent_finds_a_spanish_session_with_childcare_signs_up_on_a_phone_and
     # Conversations, from the menu.
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    page.get_by_role("navigation", name=translated("Main menu")).get_by_role(
-        "link", name=translated("Conversations")).click()
+    menu_link(page, translated("Conversations")).click()
     expect(heading(page)).to_have_text(translated("Community conversations"))
     expect(main(page).get_by_role("link", name=ENGLISH_TITLE)).to_be_visible()
     check(page)
@@ -230,7 +230,7 @@ def test_a_host_checks_people_in_adds_a_walk_in_and_submits_notes_that_reach_the
     assert_accessible(page)
 
     # Hosting, from the menu; then the conversations they run.
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Hosting").click()
+    menu_link(page, "Hosting").click()
     assert_accessible(page)
     main(page).get_by_role("link", name="Conversations I host").click()
     expect(heading(page)).to_have_text("Conversations you run")

@@ -33,7 +33,7 @@ from engage.surveys.models import (
     SurveyResponse,
 )
 from engage.surveys.translatable import SurveyWording
-from tests.browser.conftest import check, expect, heading, press_and_wait_for_page, tab_to, translated
+from tests.browser.conftest import check, expect, heading, open_menu, press_and_wait_for_page, tab_to, translated
 from tests.support.people import PASSWORD, make_user
 from tests.surveys.factories import make_school, make_survey, question_of
 
@@ -111,7 +111,7 @@ def test_a_parent_completes_a_survey_in_spanish_on_a_phone_using_only_the_keyboa
     check(page)
 
     # Surveys, from the menu; then the survey, from the list.
-    menu = page.get_by_role("navigation", name=translated("Main menu"))
+    menu = open_menu(page, keyboard=True)
     tab_to(page, menu.get_by_role("link", name=translated("Surveys")))
     press_and_wait_for_page(page)
     expect(heading(page)).to_have_text(translated("Surveys"))

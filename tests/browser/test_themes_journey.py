@@ -36,6 +36,7 @@ from tests.browser.conftest import (
     check,
     expect,
     heading,
+    menu_link,
     press_and_wait_for_page,
     sign_in,
     tab_to,
@@ -106,7 +107,7 @@ def test_a_leader_runs_the_analysis_renames_merges_drills_in_and_publishes_a_res
     sign_in(page, users["leader"].email)
 
     # Themes, from the menu: the plan, with its analysis over all feedback not run yet.
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Themes").click()
+    menu_link(page, "Themes").click()
     expect(heading(page)).to_have_text("Themes in what people told us")
     plan_region = page.get_by_role("region", name=PLAN_TITLE)
     expect(plan_region).to_contain_text("Not run yet.")
@@ -299,8 +300,7 @@ def test_a_leader_on_a_phone_in_spanish_reaches_the_dashboard_and_a_theme_with_t
     check_phone(page)
 
     # Themes, from the menu.
-    menu = page.get_by_role("navigation", name=translated("Main menu"))
-    tab_to(page, menu.get_by_role("link", name=translated("Themes"), exact=True))
+    tab_to(page, menu_link(page, translated("Themes"), keyboard=True))
     press_and_wait_for_page(page)
     expect(heading(page)).to_have_text(translated("Themes in what people told us"))
     check_phone(page)
