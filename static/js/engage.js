@@ -36,7 +36,7 @@ document.addEventListener("DOMContentLoaded", () => {
         tools.open = false;
       }
     });
-    tools.addEventListener("keydown", (event) => {
+    document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && tools.open) {
         tools.open = false;
         tools.querySelector("summary").focus();

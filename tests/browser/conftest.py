@@ -227,11 +227,36 @@ def describe_violations(where: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+NARROWEST = 320  # px: the narrowest phone; no page scrolls sideways on it (WCAG 1.4.10)
+
+
 def assert_accessible(page) -> None:
-    """Fail with a readable list of every axe violation on the current page."""
+    """Fail with a readable list of every axe violation on the current page, or when the page would
+    scroll sideways on the narrowest phone."""
     violations = axe_violations(page)
     where = f"{page.url} (lang={page.locator('html').get_attribute('lang')})"
     assert not violations, describe_violations(where, violations)
+    assert_no_sideways_scroll(page, NARROWEST)
+
+
+def assert_no_sideways_scroll(page, width: int) -> None:
+    """The page, laid out `width` px wide (then as it was), is no wider than that."""
+    viewport = page.viewport_size
+    if viewport["width"] != width:
+        page.set_viewport_size({"width": width, "height": viewport["height"]})
+    try:
+        wide = page.evaluate("""() => {
+            const limit = document.documentElement.clientWidth;
+            const found = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > limit + 1)
+                .slice(0, 3).map(el => `<${el.tagName.toLowerCase()}${el.id ? " id=" + el.id : ""}`
+                                   + `${el.className && typeof el.className === "string" ? " class=" + el.className : ""}>`);
+            return [document.documentElement.scrollWidth, found];
+        }""")
+    finally:
+        if viewport["width"] != width:
+            page.set_viewport_size(viewport)
+    assert wide[0] <= width, (f"{page.url} is {wide[0]}px wide on a {width}px phone: it scrolls sideways "
+                              f"(too wide: {', '.join(wide[1])})")
 
 
 MAX_PRESSES = 60  # Tab presses before tab_to gives up

@@ -211,6 +211,9 @@ def conversation(users) -> dict:
     """A plan open for feedback in two versions, and a thread on it: a reply that was
     reported and waits for a moderator, one shown without its author's name, one hidden."""
     plan = make_plan(feedback_opens_at=utcnow() - timedelta(days=1), feedback_closes_at=utcnow() + timedelta(days=7))
+    # As long as real plans' titles are: a menu of sections must not widen a phone's page.
+    plan.sections[1].title = ("Goal 2: Every school builds lasting partnerships with families through listening "
+                              "sessions, home visits, interpretation and shared decision making")
     plans.publish_version(users["leader"], plan, status=PlanStatus.DRAFT)
     plan.sections[0].actions[0].title = "Later bus routes for middle schools"
     db.session.commit()
