@@ -14,12 +14,16 @@ PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: demo test test-postgres test-browser install translations extract-messages update-messages serve bench clean
 
+# Links in the emails the demo sends point where it is served (`make demo PORT=5110`), unless
+# BASE_URL says otherwise.
+demo serve: export BASE_URL ?= http://$(HOST):$(PORT)
+
 # One shell runs the app and a job queue consumer (emails, reminders) beside
 # it; the consumer is stopped, letting its jobs finish, whenever `flask run` ends.
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Engage is starting at http://$(HOST):$(PORT), with a job queue consumer for its emails (Ctrl+C stops both)."
+	@echo "Engage is starting at http://$(HOST):$(PORT) (its emails link to $(BASE_URL)), with a job queue consumer for its emails (Ctrl+C stops both)."
 	@$(FLASK) queue worker --workers 2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)

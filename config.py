@@ -159,6 +159,11 @@ class DevelopmentConfig(Config):
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Someone trying the demo signs in and out as one role after another: production's sign-in
+    # limits (against guessing passwords) would lock them out after ten.
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "120 per minute")
+    RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS = os.environ.get("RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS", "60 per minute")
+    RATELIMIT_LOGIN_PER_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_PER_ACCOUNT", "600 per hour")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 

@@ -30,18 +30,21 @@ def demo_command():
             "The demo data has well-known passwords and is refused in production (ENGAGE_ENV=production)."
         )
     added = load_demo_data()
-    click.echo(
-        f"Demo data ready (added {added['schools']} schools, {added['organizations']} organizations, "
-        f"{added['users']} people, {added['plans']} plans ({added['plan_versions']} versions), "
-        f"{added['comments']} comments, {added['supports']} agreements, {added['flags']} flags, "
-        f"{added['surveys']} survey with {added['survey_responses']} responses, "
-        f"{added['conversation_sessions']} community conversations with {added['registrations']} sign-ups "
-        f"and {added['conversation_notes']} hosts' notes, "
-        # What the components' own demo seeds added, counted under their own words ("progress updates").
-        + "".join(f"{count} {kind}, " for kind, count in added.items() if " " in kind)
-        + f"{added.get('outcomes', 0)} \"you said, we did\" links, "
-        f"{added.get('enrollment_figures', 0)} enrollment figures)."
-    )
+    if not any(added.values()):
+        click.echo("The demo district is already loaded: nothing was added.")
+    else:
+        click.echo(
+            f"Demo data ready (added {added['schools']} schools, {added['organizations']} organizations, "
+            f"{added['users']} people, {added['plans']} plans ({added['plan_versions']} versions), "
+            f"{added['comments']} comments, {added['supports']} agreements, {added['flags']} flags, "
+            f"{added['surveys']} survey with {added['survey_responses']} responses, "
+            f"{added['conversation_sessions']} community conversations with {added['registrations']} sign-ups "
+            f"and {added['conversation_notes']} hosts' notes, "
+            # What the components' own demo seeds added, counted under their own words ("progress updates").
+            + "".join(f"{count} {kind}, " for kind, count in added.items() if " " in kind)
+            + f"{added.get('outcomes', 0)} \"you said, we did\" links, "
+            f"{added.get('enrollment_figures', 0)} enrollment figures)."
+        )
     if added["registrations"] and not current_app.config["QUEUE_IMMEDIATE"]:
         click.echo("Their confirmation emails wait in the job queue until a consumer sends them to the outbox "
                    "(`make demo` runs one; or `flask --app engage queue worker`).")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
+import subprocess
 from datetime import UTC, timedelta
+from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, text
 
-from config import ProductionConfig
+from config import DevelopmentConfig, ProductionConfig
 from engage import create_app
 from engage.accounts.models import User
 from engage.comments.models import Comment, CommentFlag, CommentSupport
@@ -37,6 +40,7 @@ from engage.mail.models import OutboxMessage
 from engage.models import utcnow
 from engage.orgs.models import Organization, School
 from engage.permissions import Permission, can
+from tests.support.people import make_user
 from engage.plans.models import Plan, PlanVersion
 from engage.plans.services import FeedbackWindow, feedback_window_state
 from engage.surveys.models import QuestionKind, Survey, SurveyParticipation, SurveyResponse
@@ -113,6 +117,8 @@ def test_demo_data_loads_once_and_twice_changes_nothing(app):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     assert counts() == after_first
+    assert "The demo district is already loaded: nothing was added." in second.output
+    assert "Demo data ready" not in second.output and DEMO_PASSWORD in second.output
     assert after_first[1] >= 5 and after_first[2] >= 5
     assert after_first[3] == 2 and after_first[5] > 0
     assert 8 <= after_first[11] <= 12 and after_first[12] > 50 and after_first[14] > 50
@@ -127,6 +133,36 @@ def test_every_demo_login_works_with_its_role(demo, client):
         post_form(client, "/logout")
     host = db.session.scalar(select(User).where(User.email == "host@example.org"))
     assert can(host, Permission.HOST)
+
+
+@pytest.mark.parametrize("environment, links_to", [({}, "http://127.0.0.1:5110"),
+                                                    ({"BASE_URL": "https://demo.example.org"}, "https://demo.example.org")])
+def test_make_demo_on_another_port_sends_emails_linking_to_that_port(environment, links_to):
+    """`make demo PORT=5110` gives the demo's commands (the app, its job consumer) BASE_URL, unless it is set."""
+    root = Path(__file__).parents[2]
+    env = {key: value for key, value in os.environ.items() if key != "BASE_URL"} | environment
+    dry_run = subprocess.run(["make", "-n", "demo", "PORT=5110"], cwd=root, env=env, capture_output=True, text=True,
+                             check=True)
+    assert f"its emails link to {links_to})" in dry_run.stdout
+
+
+def test_the_demo_lets_someone_sign_in_as_one_role_after_another(tmp_path):
+    """Production's limits against guessing passwords (ten sign-ins a minute from one address) would
+    lock out someone clicking around the demo."""
+    app = create_app(DevelopmentConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.sqlite3'}",
+                                         "RATELIMIT_STORAGE_URI": "memory://", "QUEUE_IMMEDIATE": True})
+    from tests.support.web import log_in, post_form
+
+    with app.app_context():
+        db.create_all()
+        people = [make_user(email=f"role{n}@example.org") for n in range(3)]
+        client = app.test_client()
+        for attempt in range(15):
+            assert log_in(client, people[attempt % 3].email).status_code == 302, attempt
+            post_form(client, "/logout")
+        db.session.remove()
+        db.drop_all()
+    assert int(ProductionConfig.RATELIMIT_LOGIN.split()[0]) < 15  # where production would have refused
 
 
 def test_demo_is_refused_in_production(tmp_path):
