@@ -53,7 +53,18 @@ OTHER_TEXT_MAX = 500
 DRAFT_VALUE_MAX = 2 * LONG_TEXT_MAX
 DRAFT_VALUES_PER_FIELD = 200
 
-ANSWER_REQUIRED = _l("Please answer this question.")
+# What to do about a required question left unanswered, by kind: said beside it and in the summary.
+ANSWER_REQUIRED = {
+    QuestionKind.SINGLE_CHOICE: _l("Choose an answer."),
+    QuestionKind.MULTIPLE_CHOICE: _l("Choose at least one answer."),
+    QuestionKind.LIKERT: _l("Choose how much you agree."),
+    QuestionKind.RATING: _l("Choose a number from 0 to 10."),
+    QuestionKind.SHORT_TEXT: _l("Write your answer in the box."),
+    QuestionKind.LONG_TEXT: _l("Write your answer in the box."),
+    QuestionKind.PROFILE_RELATIONSHIP: _l("Choose your main connection to the district."),
+    QuestionKind.PROFILE_SCHOOL: _l("Choose at least one school."),
+    QuestionKind.PROFILE_LANGUAGE: _l("Choose the language you prefer."),
+}
 CHOOSE_AN_OPTION = _l("Please choose one of the options.")
 CHOOSE_ONLY_ONE = _l("Please choose only one answer.")
 CHOOSE_A_RATING = _l("Please choose a number from 0 to 10.")
@@ -276,7 +287,7 @@ def check_answer(question: SurveyQuestion, values: Iterable[str], other_text: st
         if len(text) > limit:
             return CheckedAnswer([text], error=_too_long(limit))
         if question.required and not text:
-            return CheckedAnswer([], error=ANSWER_REQUIRED)
+            return CheckedAnswer([], error=ANSWER_REQUIRED[kind])
         return CheckedAnswer([text] if text else [])
 
     values = list(dict.fromkeys(values))
@@ -296,7 +307,7 @@ def check_answer(question: SurveyQuestion, values: Iterable[str], other_text: st
     if len(values) > 1 and not takes_many(question):
         return CheckedAnswer(values, other_text or None, CHOOSE_ONLY_ONE)
     if question.required and not values and allowed:
-        return CheckedAnswer(values, None, ANSWER_REQUIRED)
+        return CheckedAnswer(values, None, ANSWER_REQUIRED[kind])
     if OTHER_OPTION_KEY in values and not other_text:
         return CheckedAnswer(values, None, SAY_WHAT_OTHER_IS, error_on_other=True)
     if len(other_text) > OTHER_TEXT_MAX:

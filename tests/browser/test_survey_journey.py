@@ -131,12 +131,13 @@ def test_a_parent_completes_a_survey_in_spanish_on_a_phone_using_only_the_keyboa
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
     expect(summary.get_by_role("heading")).to_have_text(spanish("Please correct the following:"))
-    required_message = translated("Please answer this question.")
+    # Each question, then what to do about it (its own words: not glued to the question by a colon).
+    choose_one, agree = translated("Choose an answer."), translated("Choose how much you agree.")
     expect(summary.get_by_role("link")).to_have_text([
-        f"{prompt_in(single, 'es')}: {required_message}",
-        f"{prompt_in(likert, 'es')}: {required_message}",
+        f"{prompt_in(single, 'es')} {choose_one}",
+        f"{prompt_in(likert, 'es')} {agree}",
     ])
-    expect(group(page, single).locator(".field-error")).to_contain_text(required_message)
+    expect(group(page, single).locator(".field-error")).to_contain_text(choose_one)
     expect(group(page, single).get_by_role("radio").first).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text(spanish("Page %(page)d of %(pages)d", page=1, pages=2))).to_be_visible()
     check(page)
@@ -279,7 +280,7 @@ def test_a_visitor_answers_a_one_page_survey_in_spanish_on_a_phone_using_only_th
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text(spanish("Please correct the following:"))
     expect(summary.get_by_role("link")).to_have_text(
-        [f"{prompt_in(likert, 'es')}: {translated('Please answer this question.')}"])
+        [f"{prompt_in(likert, 'es')} {translated('Choose how much you agree.')}"])
     expect(group(page, single).get_by_role("radio", name="Opción A")).to_be_checked()
     check(page)
 

@@ -141,8 +141,8 @@ def test_optional_questions_left_empty_store_no_answers(client_as):
 
 
 @pytest.mark.parametrize(("kind", "value", "message"), [
-    (K.SINGLE_CHOICE, None, "Please answer this question."),
-    (K.LIKERT, None, "Please answer this question."),
+    (K.SINGLE_CHOICE, None, "Choose an answer."),
+    (K.LIKERT, None, "Choose how much you agree."),
     (K.SINGLE_CHOICE, "zzz", "Please choose one of the options."),
     (K.MULTIPLE_CHOICE, ["a", "nope"], "Please choose one of the options."),
     (K.LIKERT, "6", "Please choose one of the options."),
@@ -211,7 +211,7 @@ def test_the_form_keeps_what_was_typed_and_chosen_when_something_is_wrong(client
     answers = {q(survey, K.LIKERT): "2", q(survey, K.SHORT_TEXT): "Keep me", q(survey, K.LONG_TEXT): "Line one",
                q(survey, K.MULTIPLE_CHOICE): ["b", "c"], q(survey, K.RATING): "7"}
     page = send(client_as("participant"), survey, answers).get_data(as_text=True)
-    assert "Please answer this question." in page
+    assert "Choose an answer." in page
     assert 'value="Keep me"' in page and "Line one</textarea>" in page
     likert, multi, rating = q(survey, K.LIKERT), q(survey, K.MULTIPLE_CHOICE), q(survey, K.RATING)
     assert re.search(rf'checked id="{likert}-1" name="{likert}" type="radio" value="2"', page)
@@ -232,7 +232,7 @@ def test_the_service_checks_answers_again(app, users):
     with app.test_request_context():
         errors = {question_id: str(message) for question_id, message in raised.value.errors.items()}
     assert errors == {
-        single.id: "Please answer this question.", question_of(survey, K.LIKERT).id: "Please answer this question.",
+        single.id: "Choose an answer.", question_of(survey, K.LIKERT).id: "Choose how much you agree.",
         rating.id: "Please choose a number from 0 to 10.", school.id: "Please choose schools from the list.",
         language.id: "Please choose only one answer."}
     assert responses(survey) == []
@@ -280,7 +280,7 @@ def test_a_paged_survey_moves_between_pages_without_javascript_and_keeps_answers
     stuck = post_form(client, path(survey), {"submission_token": token, "nav": "next", "page": "1",
                                              q(survey, K.SHORT_TEXT): "Hopeful"}, form_page=path(survey))
     stuck_page = stuck.get_data(as_text=True)
-    assert "Page 1 of 2" in stuck_page and "Please answer this question." in stuck_page
+    assert "Page 1 of 2" in stuck_page and "Choose an answer." in stuck_page
     assert 'value="Hopeful"' in stuck_page
 
     moved = post_form(client, path(survey), {"submission_token": token, "nav": "next", "page": "1",
