@@ -119,6 +119,16 @@ def send_removal_notice(registration_id: int) -> None:
 
 
 @job()
+def send_cancellation_notice(registration_id: int) -> None:
+    """The person cancelled their own place (or left the waitlist): a note that it is done, a way back
+    while there is room, and the calendar entry withdrawn."""
+    registration = _load_registration(registration_id)
+    if registration is not None and registration.email and registration.status == RegistrationStatus.CANCELLED:
+        email_registration(registration, "conversation_place_cancelled", cancelled=True,
+                           listing_url=external_url("conversations.list_sessions"))
+
+
+@job()
 def notify_session_changed(session_id: int, changed: list[str]) -> None:
     """Tell everyone signed up or waiting that the time or place changed ("time", "place" in `changed`)."""
     registrations = db.session.scalars(

@@ -297,6 +297,8 @@ class RegistrationPage:
     can_cancel: bool
     # The online link, only for a confirmed place at a session still on.
     online_url: str | None
+    # A cancelled place at a session still taking sign-ups: "Changed your mind?"
+    can_sign_up_again: bool = False
 
     @property
     def online_url_is_link(self) -> bool:
@@ -323,6 +325,8 @@ def registration_page(registration: Registration, *, now: datetime | None = None
         waitlist_position=waitlist_position(registration),
         can_cancel=registration.is_active and not started and session.status in SessionStatus.OPEN,
         online_url=session.online_url if show_link else None,
+        can_sign_up_again=(registration.status == RegistrationStatus.CANCELLED and not started
+                           and session.status in SessionStatus.OPEN),
     )
 
 

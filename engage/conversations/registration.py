@@ -222,8 +222,7 @@ def cancel_registration(registration_id: int, *, by: str = CancelledBy.PARTICIPA
             audit.record(actor, "conversation.registration_removed", "conversation_session", session.id,
                          registration=registration.id)
         emails = _emails_for(None, promoted)
-        if by == CancelledBy.HOST:
-            emails.append(("removed", registration.id))
+        emails.append(("removed" if by == CancelledBy.HOST else "cancelled", registration.id))
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -285,6 +284,7 @@ def _send(emails: list[tuple[str, int]]) -> None:
         "confirmation": jobs.send_registration_confirmation,
         "promotion": jobs.send_promotion_notice,
         "removed": jobs.send_removal_notice,
+        "cancelled": jobs.send_cancellation_notice,
     }
     for kind, registration_id in emails:
         send[kind](registration_id)

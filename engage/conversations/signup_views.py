@@ -25,6 +25,7 @@ from .registration import (
 )
 from .registration_links import cancel_token, registration_from_token
 from .signup_forms import signup_form
+from .translatable import session_texts
 
 # Tokens we make are about 100 characters; anything far longer is not one of ours.
 TOKEN_MAX = 500
@@ -98,7 +99,7 @@ def _registration_or_problem(token: str):
 def _render_registration(registration, token: str, *, notice: str | None = None, status: int = 200):
     page = listing.registration_page(registration)
     return render_template("conversations/registration.html", page=page, token=token, notice=notice,
-                           problem=None), status
+                           problem=None, title=session_texts([page.session])(page.session)), status
 
 
 @bp.route("/registration/<token>")
@@ -107,6 +108,19 @@ def manage_registration(token: str):
     if problem is not None:
         return problem
     return _render_registration(registration, token)
+
+
+@bp.get("/registration/<token>/cancel")
+def confirm_cancel(token: str):
+    """"Cancel your place?": the place and two buttons; nothing changes until the first is pressed."""
+    registration, problem = _registration_or_problem(token)
+    if problem is not None:
+        return problem
+    page = listing.registration_page(registration)
+    if not page.can_cancel:  # cancelled already, or started: the place's own page says so
+        return redirect(url_for("conversations.manage_registration", token=token), 303)
+    return render_template("conversations/cancel_place.html", page=page, token=token,
+                           title=session_texts([page.session])(page.session))
 
 
 @bp.post("/registration/<token>/cancel")

@@ -192,10 +192,26 @@ def test_a_parent_finds_a_spanish_session_with_childcare_signs_up_on_a_phone_and
     page.goto(links[0])
     expect(heading(page)).to_have_text(translated("Your place: %(title)s", title=MATCH_TITLE))
     check(page)
+    # Cancelling asks first; "No" changes nothing.
+    main(page).get_by_role("link", name=translated("Cancel my place")).click()
+    expect(heading(page)).to_have_text(translated("Cancel your place?"))
+    check(page)
+    main(page).get_by_role("link", name=translated("No, keep my place")).click()
+    expect(main(page)).to_contain_text(translated("You have a place."))
+    main(page).get_by_role("link", name=translated("Cancel my place")).click()
     page.get_by_role("button", name=translated("Yes, cancel my place")).click()
     expect(flash(page)).to_have_text(translated("Your place is cancelled. Thank you for letting us know."))
     expect(main(page)).to_contain_text(translated("This place is cancelled."))
-    expect(page.get_by_role("button", name=translated("Yes, cancel my place"))).to_have_count(0)
+    expect(main(page).get_by_role("link", name=translated("Cancel my place"))).to_have_count(0)
+    check(page)
+    # An email says it is done; the page offers the way back while there is room.
+    db.session.expire_all()
+    cancelled_email = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == GUEST_EMAIL)
+                                         .order_by(OutboxMessage.id.desc())).first()
+    assert cancelled_email.subject == translated("Your place is cancelled: %(title)s", title=MATCH_TITLE)
+    assert "METHOD:CANCEL" in cancelled_email.attachments[0]["content"]
+    main(page).get_by_role("link", name=translated("Sign up again")).click()
+    expect(page).to_have_url(re.compile(rf"/conversations/{session.id}#signup-title$"))
     check(page)
 
     db.session.expire_all()

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from engage.accounts.tokens import make_token
-from engage.conversations.models import Registration, RegistrationStatus, SessionFormat, SessionStatus
+from engage.conversations.models import (
+    CancelledBy,
+    Registration,
+    RegistrationStatus,
+    SessionFormat,
+    SessionStatus,
+)
+from engage.conversations.registration import cancel_registration
 from engage.conversations.registration_links import cancel_token
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
@@ -19,6 +26,11 @@ from tests.support.queries import count_queries
 from tests.support.web import csrf_token, log_in, post_form
 
 ONLINE_URL = "https://meet.example.org/secret-room"
+
+
+def outbox_to(address: str) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == address)
+                                   .order_by(OutboxMessage.id)))
 
 
 def link(registration) -> str:
@@ -43,7 +55,7 @@ def test_the_link_shows_the_place_and_its_details(client, app):
     html = client.get(link(registration)).get_data(as_text=True)
 
     for expected in ("Budget night", "You have a place.", "Rosa", "3 people", "2 children", "Spanish",
-                     "Step-free entrance", "Yes, cancel my place"):
+                     "Step-free entrance", "Cancel my place"):
         assert expected in html
 
 
@@ -84,6 +96,46 @@ def test_cancelling_frees_the_seat(client, app):
     db.session.refresh(session)
     assert session.seats_taken == 0
     assert "This place is cancelled." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_cancelling_asks_first_and_asking_changes_nothing(client, app):
+    session = make_session("Budget night", capacity=4)
+    registration = add_registration(session, party_size=2)
+    page = client.get(f"{link(registration)}/cancel").get_data(as_text=True)
+    assert "Cancel your place?" in page and "Budget night" in page and "2 people" in page
+    assert "Yes, cancel my place" in page and f'href="{link(registration)}"' in page  # "No, keep my place"
+    assert fresh(registration).status == RegistrationStatus.CONFIRMED
+    leaving = add_registration(session, status=RegistrationStatus.WAITLISTED, email="wait@example.org")
+    assert "Leave the waitlist?" in client.get(f"{link(leaving)}/cancel").get_data(as_text=True)
+
+
+def test_asking_to_cancel_a_place_no_longer_held_goes_back_to_the_place(client, app):
+    registration = add_registration(make_session(), status=RegistrationStatus.CANCELLED)
+    response = client.get(f"{link(registration)}/cancel")
+    assert response.status_code == 303 and response.headers["Location"].endswith(link(registration))
+
+
+def test_a_cancelled_place_is_confirmed_by_email_and_can_be_taken_again_while_there_is_room(client, app):
+    session = make_session("Budget night", capacity=4)
+    registration = add_registration(session, name="Rosa", email="rosa@example.org", party_size=2)
+
+    page = client.get(cancel(client, link(registration)).headers["Location"]).get_data(as_text=True)
+
+    [message] = outbox_to("rosa@example.org")
+    assert message.subject == "Your place is cancelled: Budget night" and "Hello Rosa," in message.body_text
+    assert f"http://localhost/conversations/{session.id}" in message.body_text
+    [attachment] = message.attachments
+    assert "METHOD:CANCEL" in attachment["content"]
+    assert "Changed your mind?" in page and "There are 4 places left." in page
+    assert f'href="/conversations/{session.id}#signup-title"' in page
+
+
+def test_a_place_the_host_removed_gets_the_host_s_email_not_the_cancellation(client_as, users):
+    session = make_session(organization=users["host"].memberships[0].organization)
+    registration = add_registration(session, email="rosa@example.org")
+    cancel_registration(registration.id, by=CancelledBy.HOST, actor=users["host"])
+    [message] = outbox_to("rosa@example.org")
+    assert message.subject.startswith("Your place was cancelled")
 
 
 def test_cancelling_gives_the_seat_to_the_waitlist_who_are_emailed(client, app):
@@ -188,7 +240,7 @@ def test_a_cancelled_place_has_no_cancel_button(client, app):
 
     html = client.get(link(registration)).get_data(as_text=True)
 
-    assert "This place is cancelled." in html and "Yes, cancel my place" not in html
+    assert "This place is cancelled." in html and "Cancel my place" not in html
 
 
 def test_a_place_cannot_be_cancelled_once_the_session_has_started(client, app):
@@ -199,7 +251,7 @@ def test_a_place_cannot_be_cancelled_once_the_session_has_started(client, app):
     page = client.get(path).get_data(as_text=True)
     response = cancel(client, path)
 
-    assert "Yes, cancel my place" not in page and "can no longer be cancelled" in page
+    assert "Cancel my place" not in page and "can no longer be cancelled" in page
     assert response.status_code == 409
     assert "can no longer be cancelled" in response.get_data(as_text=True)
     assert fresh(registration).status == RegistrationStatus.CONFIRMED
