@@ -99,6 +99,8 @@ class RenameForm(TextForm):
 class MergeForm(TextForm):
     into = SelectField(_l("Merge this theme into"), coerce=str, validate_choice=False,
                        validators=[InputRequired(message=_l("Please choose a theme."))])
+    # "1" once the leader has seen what merging does and pressed "Yes, merge" (it cannot be undone).
+    confirmed = HiddenField()
 
     def set_themes(self, themes, current) -> None:
         self.into.choices = choices([("", _l("Choose a theme"))] + [

@@ -32,7 +32,7 @@ from datetime import date, datetime, time as day_time, timedelta
 import numpy as np
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import caching
@@ -907,6 +907,12 @@ def _refuse_while_running(analysis: ThemeAnalysis) -> None:
     # A run under way rewrites every item's theme when it ends and would undo the edit.
     if active_run(analysis) is not None:
         raise ValueError(_("The analysis is running. Wait until it has finished, then try again."))
+
+
+def theme_item_count(theme: Theme) -> int:
+    """How many feedback items a theme holds (not those marked off-topic), for "Merge … into …?"."""
+    return db.session.scalar(select(func.count()).select_from(ThemeAssignment).where(
+        ThemeAssignment.theme_id == theme.id, ThemeAssignment.off_topic.is_(False))) or 0
 
 
 def merge_themes(actor, theme: Theme, into: Theme) -> None:

@@ -520,6 +520,10 @@ def merge(analysis_id: int, theme_id: int):
     form.set_themes(services.active_themes(analysis), found)
     if form.validate_on_submit():
         into = _theme_or_404(analysis, form.theme_id)
+        if form.confirmed.data != "1":
+            form.confirmed.data = "1"
+            return render_template("themes/confirm_merge.html", analysis=analysis, theme=found, into=into, form=form,
+                                   items=services.theme_item_count(found))
         try:
             services.merge_themes(current_user, found, into)
         except ValueError as problem:

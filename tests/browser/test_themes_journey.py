@@ -170,6 +170,11 @@ def test_a_leader_runs_the_analysis_renames_merges_drills_in_and_publishes_a_res
     expect(heading(page)).to_have_text(second_label)
     page.get_by_label("Merge this theme into").select_option(label=NEW_NAME)
     page.get_by_role("button", name="Merge", exact=True).click()
+    # It asks first, saying what a merge does and that it cannot be undone.
+    expect(heading(page)).to_have_text(f"Merge \u201c{second_label}\u201d into \u201c{NEW_NAME}\u201d?")
+    expect(main(page)).to_contain_text(f"Its {second_items} items will count toward")
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, merge them").click()
     expect(flash(page)).to_have_text(f"\u201c{second_label}\u201d is merged into this theme.")
     expect(heading(page)).to_have_text(NEW_NAME)
     merged_items = first_items + second_items

@@ -61,7 +61,7 @@ def test_a_theme_renamed_or_merged_shows_on_the_next_visit_in_each_language(user
     post_form(leader, f"{base}/themes/{first.id}/rename", {"rename-label": "Buses that never come"},
               form_page=f"{base}/themes/{first.id}")
     assert "Buses that never come" in leader.get(base).get_data(as_text=True)
-    post_form(leader, f"{base}/themes/{second.id}/merge", {"merge-into": str(first.id)},
+    post_form(leader, f"{base}/themes/{second.id}/merge", {"merge-into": str(first.id), "merge-confirmed": "1"},
               form_page=f"{base}/themes/{second.id}")
     page = leader.get(base).get_data(as_text=True)
     assert f"/themes/{second.id}\"" not in page and "Buses that never come" in page

@@ -371,7 +371,7 @@ def test_merging_into_a_hostile_choice_is_refused_and_changes_nothing(leader, wo
     for into in choices:
         # The first of several values is the one read: here not a number.
         into = {"self": str(theme.id), "array": ["abc", str(world.themes[1].id)]}.get(into, into)
-        response = post(leader, f"{world.base}/themes/{theme.id}/merge", {"into": into}, prefix="merge-")
+        response = post(leader, f"{world.base}/themes/{theme.id}/merge", {"into": into, "confirmed": "1"}, prefix="merge-")
         # An id in range that is no theme of the analysis is a 404; anything else an error beside the select.
         if into == "2147483647":
             assert_safe(response, allowed=(404,))
@@ -448,7 +448,7 @@ def _edit_routes(world):
         (f"{world.base}/run", "", {"n_themes": "3", "submission_token": uuid.uuid4().hex}),
         (f"{world.base}/themes/{theme}/rename", "rename-", {"label": "Forged"}),
         (f"{world.base}/themes/{theme}/response", "response-", {"heard": "a", "will_do": "b", "publish": "y"}),
-        (f"{world.base}/themes/{theme}/merge", "merge-", {"into": str(world.themes[1].id)}),
+        (f"{world.base}/themes/{theme}/merge", "merge-", {"into": str(world.themes[1].id), "confirmed": "1"}),
         (f"{world.base}/themes/{theme}/split", "split-", {"n_parts": "2"}),
         (f"{world.base}/items/move", "", {"source": "comment", "source_id": item, "theme": "other"}),
         (f"{world.base}/items/off-topic", "", {"source": "comment", "source_id": item, "off_topic": "1"}),
@@ -486,7 +486,7 @@ def test_every_edit_sent_twice_is_done_once(leader, world):
 def test_a_merge_or_split_sent_twice_goes_to_where_the_items_are(leader, world):
     first, second, third = world.themes
     for _ in range(2):
-        response = post(leader, f"{world.base}/themes/{first.id}/merge", {"into": str(second.id)}, prefix="merge-")
+        response = post(leader, f"{world.base}/themes/{first.id}/merge", {"into": str(second.id), "confirmed": "1"}, prefix="merge-")
         assert_safe(response, allowed=(302,))
         assert response.headers["Location"].endswith(f"/themes/{second.id}")
     for _ in range(2):

@@ -448,17 +448,32 @@ def test_a_name_too_long_is_refused_beside_the_field_and_kept(leader, analysed):
     assert theme.custom_label is None and "themes.renamed" not in audit_actions()
 
 
-def test_merging_two_themes(leader, analysed):
+def test_merging_asks_first_and_asking_changes_nothing(leader, analysed):
     _plan, analysis = analysed
     theme, into = themes_of(analysis)[:2]
     response = post(leader, theme_url(analysis, theme, "/merge"), {"into": str(into.id)}, prefix="merge-")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Merge \u201c{theme.label}\u201d into \u201c{into.label}\u201d?" in html
+    assert "A merge cannot be undone." in html and "Yes, merge them" in html
+    assert 'name="merge-confirmed" type="hidden" value="1"' in html
+    assert f'name="merge-into" value="{into.id}"' in html
+    db.session.expire_all()
+    assert theme.status == ThemeStatus.ACTIVE and "themes.merged" not in audit_actions()
+
+
+def test_merging_two_themes(leader, analysed):
+    _plan, analysis = analysed
+    theme, into = themes_of(analysis)[:2]
+    response = post(leader, theme_url(analysis, theme, "/merge"), {"into": str(into.id), "confirmed": "1"},
+                    prefix="merge-")
     assert response.headers["Location"].endswith(theme_url(analysis, into))
     db.session.expire_all()
     assert theme.status == ThemeStatus.MERGED and theme.merged_into_id == into.id
     assert "themes.merged" in audit_actions()
     # The merged theme's page goes to the theme it joined; sending the form again changes nothing.
     assert leader.get(theme_url(analysis, theme)).headers["Location"].endswith(theme_url(analysis, into))
-    again = post(leader, theme_url(analysis, theme, "/merge"), {"into": str(into.id)}, prefix="merge-")
+    again = post(leader, theme_url(analysis, theme, "/merge"), {"into": str(into.id), "confirmed": "1"}, prefix="merge-")
     assert again.status_code == 302 and audit_actions().count("themes.merged") == 1
 
 
@@ -467,7 +482,7 @@ def test_a_bad_merge_is_refused_beside_the_field(leader, analysed, into):
     _plan, analysis = analysed
     theme = themes_of(analysis)[0]
     value = str(theme.id) if into == "self" else into
-    response = post(leader, theme_url(analysis, theme, "/merge"), {"into": value}, prefix="merge-")
+    response = post(leader, theme_url(analysis, theme, "/merge"), {"into": value, "confirmed": "1"}, prefix="merge-")
     assert response.status_code == 200
     assert error_beside(text_of(response), "merge-into")
     assert "themes.merged" not in audit_actions()
@@ -480,7 +495,7 @@ def test_merging_into_a_theme_of_another_analysis_is_not_found(leader, analysed,
     stranger = Theme(analysis_id=other.id, key="t1", generated_label="Elsewhere")
     db.session.add(stranger)
     db.session.commit()
-    response = post(leader, theme_url(analysis, theme, "/merge"), {"into": str(stranger.id)}, prefix="merge-")
+    response = post(leader, theme_url(analysis, theme, "/merge"), {"into": str(stranger.id), "confirmed": "1"}, prefix="merge-")
     assert response.status_code in (200, 404)
     db.session.expire_all()
     assert theme.status == ThemeStatus.ACTIVE
