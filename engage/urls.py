@@ -37,8 +37,13 @@ def safe_next_url(default: str | None = None) -> str:
     Anything with a scheme or host (or that a browser would read as one) is
     refused, so a link cannot send people to another site after signing in.
     """
-    target = request.values.get("next", "")
+    return local_path(request.values.get("next")) or default or url_for("main.home")
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None (see `safe_next_url`)."""
+    target = target or ""
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and "\\" not in target and not parts.scheme and not parts.netloc:
         return target
-    return default or url_for("main.home")
+    return None

@@ -152,6 +152,12 @@ def user_for_sign_in_link(token: str) -> SignInLink:
     return SignInLink(user, bool(payload.get("remember")))
 
 
+def sign_in_on_confirming(user: User) -> None:
+    """Confirming one's address with the emailed link, then pressing "Continue", signs one in: the
+    link proves the address, as a sign-in link does."""
+    start_sign_in(user, remember=False)
+
+
 def sign_in_with_link(token: str) -> SignInLink:
     """Finish signing in with an emailed link (it then stops working). Raises TokenError like user_for_sign_in_link."""
     link = user_for_sign_in_link(token)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from collections.abc import Iterable
 from functools import cache
 
@@ -25,7 +26,7 @@ from ..orgs.models import Membership, Organization
 from ..orgs.services import list_schools
 from ..permissions import Permission, Role, require
 from ..queue import job
-from ..urls import external_url
+from ..urls import external_url, local_path
 from .models import (
     ParticipantProfile,
     User,
@@ -51,8 +52,10 @@ class WrongPassword(Exception):
 # Registration and verification -------------------------------------------------
 
 
-def register_user(*, email: str, password: str, display_name: str, locale: str | None) -> User | None:
-    """Create a participant account and email a verification link.
+def register_user(*, email: str, password: str, display_name: str, locale: str | None,
+                  next_path: str | None = None) -> User | None:
+    """Create a participant account and email a verification link (which leads on to `next_path`,
+    the page the person was on, once the address is confirmed).
 
     An address that already has an account gets no second one: its owner is
     emailed instead, with links to sign in and to choose a new password. The
@@ -73,19 +76,20 @@ def register_user(*, email: str, password: str, display_name: str, locale: str |
             db.session.rollback()
             existing = find_user_by_email(email)
         else:
-            send_verification_email(user)
+            send_verification_email(user, next_path)
             return user
     if existing is not None:
-        _email_account_exists(existing)
+        _email_account_exists(existing, next_path)
     return None
 
 
-def _email_account_exists(user: User) -> None:
+def _email_account_exists(user: User, next_path: str | None = None) -> None:
     """Tell an account's owner that someone tried to register with their address."""
     if not user.active:  # a turned-off account can neither sign in nor reset its password
         return
     reset_link = external_url("accounts.reset_password", token=make_token(RESET_PURPOSE, _reset_payload(user)))
-    send_email(user.email, "account_exists", locale=user.locale, user=user, login_link=external_url("accounts.login"),
+    send_email(user.email, "account_exists", locale=user.locale, user=user,
+               login_link=external_url("accounts.login", next=local_path(next_path)),
                reset_link=reset_link, hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
 
 
@@ -97,13 +101,23 @@ def _email_signed_link(recipient: str, user: User, *, purpose: str, payload: dic
                hours=current_app.config[max_age_setting] // 3600)
 
 
-def send_verification_email(user: User) -> None:
-    _email_signed_link(user.email, user, purpose=VERIFY_PURPOSE, payload={"user": user.id, "email": user.email},
+def send_verification_email(user: User, next_path: str | None = None) -> None:
+    """The link confirming the address; it carries, signed, the page to go on to."""
+    payload = {"user": user.id, "email": user.email}
+    if local_path(next_path):
+        payload["next"] = next_path
+    _email_signed_link(user.email, user, purpose=VERIFY_PURPOSE, payload=payload,
                        endpoint="accounts.verify_email", template="verify_email",
                        max_age_setting="EMAIL_VERIFICATION_MAX_AGE")
 
 
-def verify_email(token: str) -> User:
+@dataclass(frozen=True)
+class Verified:
+    user: User
+    next_path: str | None  # the page the person was on when they registered
+
+
+def verify_email(token: str) -> Verified:
     """Mark the account's address as verified. Raises TokenError/TokenExpired."""
     payload = read_token(VERIFY_PURPOSE, token, current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
     user = db.session.get(User, payload.get("user"))
@@ -112,7 +126,7 @@ def verify_email(token: str) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         db.session.commit()
-    return user
+    return Verified(user, local_path(payload.get("next")))
 
 
 # Signing in --------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ..extensions import limit_from_config, limiter, login_manager
 from ..forms import choices
 from ..i18n import SESSION_LOCALE_KEY, remember_locale, supported_locales
 from ..orgs.services import list_schools
-from ..urls import safe_next_url
+from ..urls import local_path, safe_next_url
 from . import attempts, bp, services, sign_ins
 from .forms import (
     AccountForm,
@@ -89,21 +89,32 @@ def register():
             password=form.password.data,
             display_name=form.display_name.data,
             locale=session.get(SESSION_LOCALE_KEY),
+            next_path=local_path(request.values.get("next")),
         )
         return render_template("accounts/check_email.html", email=form.email.data.strip())
     return render_template("accounts/register.html", form=form)
 
 
-@bp.route("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify_email(token: str):
+    """Opening the link confirms the address and offers to carry on where the person was; only
+    pressing that button (a POST) signs them in, so a mail scanner following links signs nobody in."""
     try:
-        user = services.verify_email(token)
+        verified = services.verify_email(token)
     except TokenError as error:
         return _link_problem(error)
-    flash(_("Thank you, your email address is confirmed."), "success")
-    if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("accounts.account"))
-    return redirect(url_for("accounts.login"))
+    user, onward = verified.user, verified.next_path
+    if current_user.is_authenticated:
+        if current_user.id == user.id:
+            flash(_("Thank you, your email address is confirmed."), "success")
+        return redirect(onward or url_for("accounts.account"))
+    if request.method == "POST" and user.active:
+        attempts.sign_in_on_confirming(user)
+        login_user(user)
+        flash(_("Thank you, your email address is confirmed. Welcome, %(name)s: you are signed in.",
+                name=user.display_name), "success")
+        return redirect(onward or url_for("main.home"))
+    return render_template("accounts/verified.html", user=user)
 
 
 @bp.post("/verify/resend")

@@ -39,11 +39,41 @@ def test_registering_creates_an_unverified_participant_and_emails_a_link(client)
     assert last_link_to("rosa@example.org").startswith("/verify/")
 
 
-def test_following_the_verification_link_verifies_the_address(client):
+def test_following_the_verification_link_verifies_the_address_and_offers_to_carry_on_signed_in(client):
     register(client)
-    response = client.get(last_link_to("rosa@example.org"))
-    assert response.status_code == 302
+    link = last_link_to("rosa@example.org")
+    page = client.get(link)
+    assert page.status_code == 200 and "Your email address is confirmed" in page.get_data(as_text=True)
     assert find_user_by_email("rosa@example.org").is_verified
+    assert client.get("/account").status_code == 302  # opening the link signs nobody in (mail scanners open links)
+    response = post_form(client, link, form_page=link)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/account").status_code == 200
+
+
+def test_registering_from_a_page_comes_back_to_it_signed_in(client):
+    register_page = "/register?next=/plans/"
+    assert 'href="/login?next=/plans/"' in client.get(register_page).get_data(as_text=True)
+    post_form(client, register_page, {"display_name": "Rosa Diaz", "email": "rosa@example.org",
+                                      "password": "a long enough password", "confirm": "a long enough password"},
+              form_page=register_page)
+    link = last_link_to("rosa@example.org")
+    response = post_form(client, link, form_page=link)
+    assert response.headers["Location"] == "/plans/"
+    assert "Welcome, Rosa Diaz" in client.get("/plans/").get_data(as_text=True)
+
+
+def test_a_verification_link_never_sends_anyone_to_another_site(client):
+    post_form(client, "/register?next=https://evil.example.com/", {
+        "display_name": "Rosa Diaz", "email": "rosa@example.org", "password": "a long enough password",
+        "confirm": "a long enough password"}, form_page="/register")
+    link = last_link_to("rosa@example.org")
+    assert post_form(client, link, form_page=link).headers["Location"] == "/"
+
+
+def test_the_nav_s_sign_in_and_register_links_come_back_to_the_page(client):
+    html = client.get("/plans/").get_data(as_text=True)
+    assert 'href="/login?next=/plans/"' in html and 'href="/register?next=/plans/"' in html
 
 
 def test_a_tampered_verification_link_gets_a_friendly_page(client):

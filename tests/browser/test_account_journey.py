@@ -27,10 +27,12 @@ def spanish(text: str, **variables) -> str:
     return result
 
 
-def register_from_the_home_page(page) -> None:
-    page.goto("/")
+def register_from_the_plans(page) -> None:
+    """Reading the plans, the parent creates an account from the menu: it keeps the page to come back to."""
+    page.goto("/plans/")
     assert_accessible(page)
-    page.get_by_role("main").get_by_role("link", name="Create an account").click()
+    menu_link(page, "Create an account").click()
+    expect(page).to_have_url(re.compile(r"/register\?next=/plans/$"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     assert_accessible(page)
@@ -63,19 +65,18 @@ def verification_link_from_the_outbox(admin_page) -> str:
 
 def test_a_parent_registers_confirms_signs_in_switches_to_spanish_and_signs_out(new_context, users, live_server):
     page = new_context().new_page()
-    register_from_the_home_page(page)
+    register_from_the_plans(page)
 
+    # The emailed link confirms the address; "Continue" signs the parent in, back on the plans.
     link = verification_link_from_the_outbox(new_context().new_page())
     assert link.startswith(f"{live_server}/verify/")
     page.goto(link)
-    expect(page).to_have_url(re.compile(r"/login$"))
-    expect(page.get_by_role("status")).to_have_text("Thank you, your email address is confirmed.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your email address is confirmed")
     assert_accessible(page)
-
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_have_text(f"Welcome, {NAME}. You are signed in.")
+    page.get_by_role("button", name="Continue, signed in").click()
+    expect(page).to_have_url(re.compile(r"/plans/$"))
+    expect(page.get_by_role("status")).to_have_text(
+        f"Thank you, your email address is confirmed. Welcome, {NAME}: you are signed in.")
     assert_accessible(page)
 
     menu_link(page, "My account").click()
