@@ -108,8 +108,11 @@ def test_the_page_shows_each_count_in_a_chart_and_a_table(client_as, survey):
                                    q(survey, QuestionKind.LIKERT): "4" if i < 15 else "2"})
     html = client_as("leader").get(f"/surveys/{survey.id}/results").get_data(as_text=True)
     assert respondents_on_page(html) == 30
-    assert '<svg class="chart chart-bars"' in html and 'aria-hidden="true"' in html
-    assert "Option A: 18 (60%)" in html  # the chart's label
+    assert '<svg class="chart chart-bars"' in html
+    # The chart is an image whose name gives every answer's count and share: what a screen reader reads.
+    assert 'role="img" aria-label="Option A: 18 (60%); Option B: 12 (40%); Option C: 0 (0%)"' in html
+    # The same numbers in a table, folded under the chart so the page is not every number twice.
+    assert '<details class="results-numbers">' in html
     assert '<th scope="row">Option A</th>' in html and '<td class="number">18</td>' in html
     assert "<caption" in html and 'scope="col"' in html
     # The agreement scale: one stacked bar with a legend, the numbers in the table too.
@@ -132,6 +135,17 @@ def test_the_page_says_how_many_answers_it_shows(client_as, survey, monkeypatch)
     respond(survey, 20, lambda i: {q(survey, QuestionKind.LONG_TEXT): f"Later buses {i}"})
     html = client_as("leader").get(f"/surveys/{survey.id}/results").get_data(as_text=True)
     assert "Showing the newest 12 of 20. Search to find others." in html
+
+
+def test_the_page_shows_ten_text_answers_and_folds_the_rest_the_printable_page_shows_all(client_as, survey):
+    respond(survey, 25, lambda i: {q(survey, QuestionKind.LONG_TEXT): f"Later buses {i}"})
+    leader = client_as("leader")
+    html = leader.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    shown, folded = html.split('<details class="text-answers-more">')
+    assert shown.count("<li>Later buses") == 10 and "Later buses 24" in shown
+    assert "Show 15 more answers" in folded and folded.count("<li>Later buses") == 15
+    printed = leader.get(f"/surveys/{survey.id}/results/print").get_data(as_text=True)
+    assert printed.count("<li>Later buses") == 25 and "text-answers-more" not in printed
 
 
 def test_search_finds_text_answers_whatever_their_case(users, survey):
@@ -369,7 +383,7 @@ def test_the_printable_page_has_every_question_and_no_controls(client_as, survey
         assert question.prompt.replace("'", "&#39;") in html
     assert "Generated" in html and "Connection to the district: Parent or guardian of a student" in html
     assert 'class="search-form results-filters"' not in html and "Download responses" not in html
-    assert "<table" in html and "<svg" in html
+    assert "<table" in html and "<svg" in html and "results-numbers" not in html  # printed open
 
 
 # Access ------------------------------------------------------------------------------
