@@ -212,17 +212,16 @@ def outline_sections(content: dict | None, section_keys: list[str] | None) -> li
     return chosen or all_sections
 
 
-def session_sections(session: ConversationSession, version: PlanVersion | None = None,
-                     reader: str | None = None) -> list[OutlineSection]:
-    """The plan sections a session covers (session.section_keys, or all), from the latest published
-    version; in `reader`'s language where translated, when given."""
+def session_sections(session: ConversationSession, version: PlanVersion | None = None) -> list[OutlineSection]:
+    """The plan sections a session covers (session.section_keys, or all), from the latest published version."""
     version = version or latest_version(session.plan_id)
-    return outline_sections(_read_in(version, reader), session.section_keys)
+    return outline_sections(version.snapshot if version else None, session.section_keys)
 
 
-def _read_in(version: PlanVersion | None, reader: str | None) -> dict | None:
-    if version is None or reader is None:
-        return version.snapshot if version else None
+def _read_in(version: PlanVersion | None, reader: str) -> dict | None:
+    """The version's snapshot in `reader`'s language where translated."""
+    if version is None:
+        return None
     scope = plan_scope(version.plan_id)
     return localized(version.snapshot, scope, Localizer([scope], reader))[0]
 

@@ -126,10 +126,15 @@ def translatable_kinds(components: Sequence[Component]) -> list[TranslatableKind
     return sorted(kinds, key=lambda kind: kind.order)
 
 
+_ID_LIMIT = 2**31  # the databases' integer ids: a longer number is no record (and would overflow a query)
+
+
 def find_document(components: Sequence[Component], scope: str, language: str
                   ) -> tuple[Document, TranslatableKind] | None:
     """The document a scope names ("plan:12"), and its kind, when it can be translated into `language`."""
     kind_name, key = scope_key(scope)
+    if not (key.isascii() and key.isdigit() and 0 < int(key) < _ID_LIMIT):
+        return None  # every document's key is its record's id: anything else names nothing
     kind = next((kind for kind in translatable_kinds(components) if kind.kind == kind_name), None)
     document = kind.document(key) if kind else None
     if document is None or language not in target_languages(document.language):

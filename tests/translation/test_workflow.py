@@ -201,7 +201,10 @@ def test_a_translation_with_markup_is_shown_as_text(client, users):
 
 
 @pytest.mark.parametrize("path", ["/translate/en/plan:{id}", "/translate/xx/plan:{id}", "/translate/es/plan:999999",
-                                  "/translate/es/nothing:{id}", "/translate/es/plan:{id}/part/section:nope"])
+                                  "/translate/es/nothing:{id}", "/translate/es/plan:{id}/part/section:nope",
+                                  *(f"/translate/es/{kind}:99999999999999999999999" for kind in
+                                    ("plan", "survey", "session", "resource", "update", "theme", "outcome")),
+                                  "/translate/es/survey:99999999999999999999999.po"])
 def test_no_such_language_document_or_part_is_a_404(client_as, path):
     plan = make_plan(sections=1, actions_per_section=1)
     assert client_as("translator").get(path.format(id=plan.id)).status_code == 404
