@@ -20,6 +20,11 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def soonest_first(closes_at: datetime | None) -> datetime:
+    """A sort key for things that close: the soonest first, those that never close last."""
+    return as_utc(closes_at) or datetime.max.replace(tzinfo=UTC)
+
+
 class TimeWindow:
     """Where a moment falls in an optional opening/closing window (the closing moment is outside)."""
 

@@ -172,9 +172,14 @@ def edit_comment(user, comment: Comment, *, body: str) -> Comment:
     return comment
 
 
+def can_delete(user, comment: Comment) -> bool:
+    """Only its author takes a comment back, and only while it shows."""
+    return getattr(user, "id", None) == comment.author_id and comment.status == CommentStatus.VISIBLE
+
+
 def delete_comment(user, comment: Comment) -> None:
     """The author takes their comment back; the words are erased, replies stay."""
-    if getattr(user, "id", None) != comment.author_id or comment.status != CommentStatus.VISIBLE:
+    if not can_delete(user, comment):
         raise PermissionDenied("delete comment")
     comment.status = CommentStatus.DELETED
     comment.body = ""
@@ -385,12 +390,13 @@ def thread_for(comment_id: int) -> tuple[Comment, ThreadNode] | None:
     return root, nodes[root.id]
 
 
-def comment_counts(plan_id: int) -> dict[str | None, int]:
-    """Visible comments per section key (None: the plan as a whole), one query."""
+def comment_counts(plan_id: int) -> dict[tuple[str | None, str | None], int]:
+    """Visible comments per (section key, action key), None for the plan or the section as a whole:
+    one query."""
     rows = db.session.execute(
-        select(Comment.section_key, func.count())
+        select(Comment.section_key, Comment.action_key, func.count())
         .where(Comment.plan_id == plan_id, Comment.status == CommentStatus.VISIBLE)
-        .group_by(Comment.section_key)
+        .group_by(Comment.section_key, Comment.action_key)
     )
-    return defaultdict(int, {key: count for key, count in rows})
+    return defaultdict(int, {(section_key, action_key): count for section_key, action_key, count in rows})
 

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from ..plans import services as plans
 from ..slots import Part
 from .services import comment_counts
 
 
 def plan(actor, plan, version) -> dict:
-    """A plan's page: the way to its comments, and each section's count (one query)."""
+    """A plan's page: the way to its comments, and each section's and action's count and way to
+    comment (one query)."""
     counts = comment_counts(plan.id)
+    per_section = Counter()
+    for (section_key, _action_key), count in counts.items():
+        per_section[section_key] += count
     sections = version.snapshot.get("sections", [])
+    # A plan's latest version takes comments while its window is open; an older version is read only.
+    taking = version.number == plan.versions[-1].number and \
+        plans.feedback_window_state(plan) == plans.FeedbackWindow.OPEN
     return {
         "links": Part("comments/_plan_links_slot.html", {"plan_id": plan.id, "count": sum(counts.values())}),
         "section": {section["key"]: Part("comments/_plan_section_slot.html",
                                          {"plan_id": plan.id, "section_key": section["key"],
-                                          "count": counts[section["key"]]})
+                                          "count": per_section[section["key"]]})
                     for section in sections},
         "action_end": {action["key"]: Part("comments/_plan_action_slot.html",
                                            {"plan_id": plan.id, "section_key": section["key"],
-                                            "action_key": action["key"],
-                                            "action_name": action.get("title") or action.get("number")})
+                                            "action_key": action["key"], "taking": taking,
+                                            "count": counts[section["key"], action["key"]],
+                                            "action": action})
                        for section in sections for action in section.get("actions", [])},
     }

@@ -9,6 +9,7 @@ from .. import slots
 from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..permissions import Permission, PermissionDenied, can
 from ..plans import services as plans
+from ..plans.translation import find_part, read_latest
 from ..urls import safe_next_url
 from . import bp, services
 from .forms import CommentForm, EditCommentForm, FlagForm, ReasonForm
@@ -33,12 +34,11 @@ def _comment_or_404(comment_id: int):
     return comment
 
 
-def _anchor_titles(plan, section_key: str | None, action_key: str | None) -> tuple[str | None, str | None]:
-    for section in plan.versions[-1].snapshot["sections"]:
-        if section["key"] == section_key:
-            action = next((a for a in section["actions"] if a["key"] == action_key), None)
-            return section["title"], (action["title"] or action["number"]) if action else None
-    return None, None
+def _commented_on(plan, section_key: str | None, action_key: str | None) -> dict:
+    """What the comments are about, in the reader's language: the plan, and its section or action."""
+    content = read_latest(plan)
+    section, action = find_part(content, section_key, action_key)
+    return {"content": content, "section": section, "action": action}
 
 
 def _page_slots(plan):
@@ -52,11 +52,10 @@ def _render_index(plan, form, status=200):
     threads = services.list_threads(plan, current_user, section_key=section_key, action_key=action_key,
                                     sort=sort if sort in services.SORTS else "newest",
                                     page=request.args.get("page", 1, type=int) or 1)
-    section_title, action_title = _anchor_titles(plan, section_key, action_key)
     form.section_key.data, form.action_key.data = section_key, action_key
     return render_template(
         "comments/index.html", plan=plan, threads=threads, form=form, sort=sort,
-        section_key=section_key, action_key=action_key, section_title=section_title, action_title=action_title,
+        section_key=section_key, action_key=action_key, **_commented_on(plan, section_key, action_key),
         window=plans.feedback_window_state(plan), page_slots=_page_slots(plan),
     ), status
 
@@ -108,9 +107,8 @@ def thread(plan_id: int, comment_id: int):
     if found is None or found[0].plan_id != plan.id:
         abort(404)
     root, node = found
-    section_title, action_title = _anchor_titles(plan, root.section_key, root.action_key)
     return render_template("comments/thread.html", plan=plan, node=node, root=root,
-                           section_title=section_title, action_title=action_title, page_slots=_page_slots(plan),
+                           **_commented_on(plan, root.section_key, root.action_key), page_slots=_page_slots(plan),
                            supported=services.supported_ids(current_user, [root.id]))
 
 
@@ -141,10 +139,14 @@ def edit(comment_id: int):
     return render_template("comments/edit.html", comment=comment, form=form)
 
 
-@bp.post("/comments/<id:comment_id>/delete")
+@bp.route("/comments/<id:comment_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(comment_id: int):
     comment = _comment_or_404(comment_id)
+    if request.method == "GET":  # asks first: removing a comment cannot be undone
+        if not services.can_delete(current_user, comment):
+            raise PermissionDenied("delete comment")
+        return render_template("comments/delete.html", comment=comment)
     services.delete_comment(current_user, comment)
     flash(_("Your comment is removed."), "success")
     return redirect(url_for("comments.index", plan_id=comment.plan_id))

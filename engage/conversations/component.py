@@ -11,7 +11,7 @@ component = Component(
     url_prefix="/conversations",
     models=("models",),
     jobs=("jobs",),
-    slots={"account": "slots:account"},
+    slots={"home": "slots:home", "account": "slots:account"},
     translatable=("translatable:SESSIONS", "translatable:RESOURCES"),
     audit_labels="audit_labels",
     menu=(MenuEntry(_l("Conversations"), "conversations.list_sessions", 50, current=("conversations.",)),),

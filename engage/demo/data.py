@@ -83,6 +83,16 @@ LAST_NAMES = ["Alvarez", "Brooks", "Chen", "Diaz", "Evans", "Flores", "Garcia", 
 PLAN_FILES = Path(__file__).parent / "plans"
 # The district's draft plan, open for feedback, and a school's plan that puts it into practice.
 OPEN_PLAN_FILE = "riverbend_equity_policy_plan.txt"
+# The district's actions come from a table with no titles; its leaders give each a short one,
+# so pages name an action in a few words rather than its first line.
+OPEN_PLAN_ACTION_TITLES = {
+    "1": "An equity data dashboard",
+    "2": "An equity plan for every school",
+    "3": "Restorative discipline",
+    "4": "Teachers who reflect our students",
+    "5": "Every message in families' languages",
+    "6": "A budget that follows the plan",
+}
 SCHOOL_PLAN_FILE, SCHOOL_PLAN_OWNER = "cedar_grove_action_plan.txt", "Cedar Grove Elementary School"
 SCHOOL_PLAN_IMPLEMENTS = ("2", "5")  # the district actions (by number) the school's plan carries out
 # Eight weeks of feedback so far, so the themes have a trend to show.
@@ -139,7 +149,8 @@ def load_demo_data(*, generated_participants: int = 120) -> dict[str, int]:
     db.session.commit()
 
     leader = find_user_by_email("leader@example.org")
-    open_plan = _demo_plan(OPEN_PLAN_FILE, None, leader, added, opened_days_ago=FEEDBACK_OPENED_DAYS_AGO)
+    open_plan = _demo_plan(OPEN_PLAN_FILE, None, leader, added, opened_days_ago=FEEDBACK_OPENED_DAYS_AGO,
+                           action_titles=OPEN_PLAN_ACTION_TITLES)
     carried_out = [a for section in open_plan.sections for a in section.actions if a.number in SCHOOL_PLAN_IMPLEMENTS]
     school_plan = _demo_plan(SCHOOL_PLAN_FILE, schools[SCHOOL_PLAN_OWNER].id, leader, added, opened_days_ago=None,
                              implements=carried_out)
@@ -215,11 +226,13 @@ def _demo_race_ethnicity(rng: random.Random, spanish: bool) -> list[str]:
 
 
 def _demo_plan(filename: str, owner_school_id: int | None, leader: User, added: dict[str, int], *,
-               opened_days_ago: int | None, implements: list[PlanAction] | None = None) -> Plan:
+               opened_days_ago: int | None, implements: list[PlanAction] | None = None,
+               action_titles: dict[str, str] | None = None) -> Plan:
     """Import a plan file once and publish it as version 1, a draft.
 
     With ``opened_days_ago``, the draft has been taking feedback for that many
-    days; a school's plan names the district actions it ``implements``.
+    days; a school's plan names the district actions it ``implements``; ``action_titles`` gives
+    actions (by number) the short titles the file has none of.
     """
     imported = parse_plan_file(PLAN_FILES / filename)
     plan = db.session.scalar(select(Plan).where(Plan.title == imported.title))
@@ -235,6 +248,9 @@ def _demo_plan(filename: str, owner_school_id: int | None, leader: User, added: 
         published_at = on_the_hour - timedelta(days=opened_days_ago)
         settings = {"feedback_opens_at": published_at,
                     "feedback_closes_at": on_the_hour + timedelta(days=FEEDBACK_CLOSES_IN_DAYS)}
+    for action in (a for section in plan.sections for a in section.actions):
+        if action.number in (action_titles or {}):
+            _save_action(leader, plan, action, title=action_titles[action.number])
     if settings or implements:
         plans.save_plan(leader, plan, implements=[action.id for action in implements or []], **settings)
     version = plans.publish_version(leader, plan, status=PlanStatus.DRAFT)
@@ -255,12 +271,12 @@ def _revise_open_plan(plan: Plan, leader: User, added: dict[str, int], *, at: da
     db.session.commit()
 
 
-def _save_action(leader: User, plan: Plan, action: PlanAction, *, description: str | None = None,
-                 more_indicators: tuple[dict, ...] = ()) -> None:
+def _save_action(leader: User, plan: Plan, action: PlanAction, *, title: str | None = None,
+                 description: str | None = None, more_indicators: tuple[dict, ...] = ()) -> None:
     """Change one thing about an action through the plan editor's service, keeping the rest."""
     indicators = [{"text": i.text, "deadline_text": i.deadline_text, "metric": i.metric} for i in action.indicators]
     plans.save_action(
-        leader, plan, action.section, action, number=action.number, title=action.title,
+        leader, plan, action.section, action, number=action.number, title=action.title if title is None else title,
         description=action.description if description is None else description,
         responsible_office=action.responsible_office, months=list(action.months or []),
         indicators=[*indicators, *more_indicators],

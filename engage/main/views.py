@@ -2,14 +2,13 @@ from flask import render_template
 from flask_login import current_user
 
 from .. import slots
-from ..orgs.services import list_schools
 from ..plans.services import list_published_plans
 from . import bp
 
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", schools=list_schools(), plans=list_published_plans(),
+    return render_template("main/home.html", plans=list_published_plans(),
                            page_slots=slots.fill("home", actor=current_user))
 
 

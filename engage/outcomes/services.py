@@ -36,7 +36,7 @@ from ..permissions import Permission, require
 from ..plans.diff import action_label
 from ..plans.models import Plan, PlanVersion
 from ..privacy import suppress_total
-from ..plans.translation import plan_scope
+from ..plans.translation import find_part, plan_scope
 from ..themes.models import Theme, ThemeAnalysis, ThemeStatus
 from ..themes.translatable import theme_name
 from ..translation.services import Localizer
@@ -80,18 +80,6 @@ def _valid_id(value) -> bool:
 # --------------------------------------------------------------------------
 # Plans' parts, as the snapshots of their published versions name them
 # --------------------------------------------------------------------------
-
-def _find_in_snapshot(snapshot: dict | None, section_key: str | None, action_key: str | None):
-    """(section, action) dicts of the snapshot for the keys; None where not found."""
-    for section in (snapshot or {}).get("sections", []):
-        if action_key is not None:
-            action = next((a for a in section.get("actions", []) if a.get("key") == action_key), None)
-            if action is not None:
-                return section, action
-        elif section.get("key") == section_key:
-            return section, None
-    return None, None
-
 
 def action_title(action: dict) -> str:
     label = action_label(action)
@@ -158,7 +146,7 @@ def _checked_target(plan: Plan, version: PlanVersion | None, section_key, action
     snapshot_version = version or (plan.versions[-1] if plan.versions else None)
     if snapshot_version is None:
         raise OutcomeRefused("target", _l("This plan has no published version yet."))
-    section, action = _find_in_snapshot(snapshot_version.snapshot, section_key, action_key)
+    section, action = find_part(snapshot_version.snapshot, section_key, action_key)
     if section is None or (section_key is not None and section.get("key") != section_key):
         if version is not None:
             raise OutcomeRefused("target", _l("That part is not in version %(number)d. Choose another part, or "
@@ -386,7 +374,7 @@ def _email_content(outcome: FeedbackOutcome) -> dict:
     latest = plan.versions[-1] if plan.versions else None
     read_in = outcome.version or latest
     snapshot = read_in.snapshot if read_in is not None else {}
-    section, action = _find_in_snapshot(snapshot, outcome.section_key, outcome.action_key)
+    section, action = find_part(snapshot, outcome.section_key, outcome.action_key)
     anchor = (f"action-{outcome.action_key}" if action is not None else
               f"section-{outcome.section_key}" if section is not None else None)
     theme = _display_theme(outcome.theme) if outcome.theme is not None else None
@@ -484,7 +472,7 @@ def _to_public(outcome: FeedbackOutcome, themes: dict[int, Theme], versions: dic
     theme = _display_theme(themes[outcome.theme_id], themes) if outcome.theme_id in themes else None
     version = versions.get(outcome.version_id) if outcome.version_id else None
     snapshot = (version or latest).snapshot if (version or latest) is not None else {}
-    section, action = _find_in_snapshot(snapshot, outcome.section_key, outcome.action_key)
+    section, action = find_part(snapshot, outcome.section_key, outcome.action_key)
     number, scope = "", plan_scope(outcome.plan_id)
     if outcome.action_key:
         kind, title = TargetKind.ACTION, _action_title(action, scope, texts) if action else ""
@@ -554,8 +542,8 @@ def public_outcome(outcome: FeedbackOutcome) -> PublicOutcome | None:
     return next((public for public in plan_outcomes(outcome.plan_id) if public.id == outcome.id), None)
 
 
-def recent_outcomes(limit: int = 3) -> list[tuple[PublicOutcome, str]]:
-    """The newest links across every plan, each with its plan's title as published, in five queries."""
+def recent_outcomes(limit: int = 3) -> list[PublicOutcome]:
+    """The newest links across every plan, in five queries."""
     outcomes = db.session.scalars(
         select(FeedbackOutcome).where(FeedbackOutcome.plan_id.in_(select(PlanVersion.plan_id)))
         .order_by(FeedbackOutcome.created_at.desc(), FeedbackOutcome.id.desc()).limit(limit)
@@ -574,9 +562,7 @@ def recent_outcomes(limit: int = 3) -> list[tuple[PublicOutcome, str]]:
             latest[version.plan_id] = version
     counts = _public_comment_counts([outcome.id for outcome in outcomes])
     texts = outcome_texts(outcomes, plan_ids, theme_ids=themes)
-    return [(_to_public(outcome, themes, versions, latest[outcome.plan_id], counts, texts),
-             texts.text(plan_scope(outcome.plan_id), "title", latest[outcome.plan_id].snapshot.get("title", "")))
-            for outcome in outcomes]
+    return [_to_public(outcome, themes, versions, latest[outcome.plan_id], counts, texts) for outcome in outcomes]
 
 
 @dataclass

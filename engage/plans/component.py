@@ -13,4 +13,5 @@ component = Component(
     commands=("cli:plans_cli",),
     menu=(MenuEntry(_l("Plans"), "plans.index", 20, current=("plans.",)),),
     translatable=("translatable:PLANS",),
+    slots={"home": "slots:home"},
 )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..audit import services as audit
 from ..extensions import db
 from ..i18n import content_language
-from ..models import TimeWindow, time_window_state, utcnow
+from ..models import TimeWindow, soonest_first, time_window_state, utcnow
 from ..permissions import Permission, require
 from ..translation import services as translation
 from ..translation.sources import Document
@@ -233,6 +233,13 @@ def list_published_plans() -> list[PlanListing]:
         .order_by(Plan.owner_school_id.is_not(None), Plan.title)
     )
     return [PlanListing(plan, version) for plan, version in rows]
+
+
+def plans_taking_comments(now: datetime | None = None) -> list[PlanListing]:
+    """Published plans whose comment window is open now, the soonest to close first."""
+    listings = [listing for listing in list_published_plans()
+                if feedback_window_state(listing.plan, now) == FeedbackWindow.OPEN]
+    return sorted(listings, key=lambda listing: soonest_first(listing.plan.feedback_closes_at))
 
 
 def get_plan(plan_id: int) -> Plan | None:

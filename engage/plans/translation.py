@@ -124,3 +124,28 @@ def _mark_parts(content: dict, texts: dict[str, tuple]) -> None:
         for action in section.get("actions", []):
             action["translation"] = Shown.worst(
                 shown_in.get(id(action), []) + [s for i in action.get("indicators", []) for s in shown_in.get(id(i), [])])
+
+
+def plan_titles(titles: dict[int, str], reader: str | None = None) -> dict[int, LocalizedText]:
+    """Plans' titles (by plan id, as their latest versions read) in the reader's language: one query."""
+    localizer = Localizer([plan_scope(plan_id) for plan_id in titles], reader)
+    return {plan_id: localizer.text(plan_scope(plan_id), "title", title) for plan_id, title in titles.items()}
+
+
+def find_part(snapshot: dict | None, section_key: str | None, action_key: str | None) -> tuple[dict | None, dict | None]:
+    """The (section, action) of a snapshot with these keys (an action is found by its key alone,
+    wherever it moved); None where not found."""
+    for section in (snapshot or {}).get("sections", []):
+        if action_key is not None:
+            action = next((a for a in section.get("actions", []) if a.get("key") == action_key), None)
+            if action is not None:
+                return section, action
+        elif section.get("key") == section_key:
+            return section, None
+    return None, None
+
+
+def read_latest(plan) -> dict:
+    """The plan's latest published version in the reader's language (see `localized`)."""
+    scope = plan_scope(plan.id)
+    return localized(plan.versions[-1].snapshot, scope, Localizer([scope]))[0]

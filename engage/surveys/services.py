@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import TimeWindow, time_window_state
+from ..models import TimeWindow, soonest_first, time_window_state, utcnow
 from ..permissions import Permission, PermissionDenied, can, require
 from .models import Survey, SurveyAudience, SurveyResponse, SurveyStatus
 
@@ -82,6 +82,13 @@ def list_surveys_to_manage(actor) -> list[tuple[Survey, int]]:
     surveys = db.session.scalars(select(Survey).order_by(Survey.created_at.desc(), Survey.id.desc())).all()
     counts = response_counts([s.id for s in surveys])
     return [(survey, counts.get(survey.id, 0)) for survey in surveys]
+
+
+def list_open_surveys(now: datetime | None = None) -> list[Survey]:
+    """The surveys taking answers now, the soonest to close first."""
+    now = now or utcnow()
+    surveys = [survey for survey in list_public_surveys(now) if survey_state(survey, now) == SurveyState.OPEN]
+    return sorted(surveys, key=lambda survey: soonest_first(survey.closes_at))
 
 
 def list_public_surveys(now: datetime | None = None) -> list[Survey]:

@@ -332,3 +332,95 @@ def test_comments_cannot_be_edited_after_the_window_closes(users, plan):
     db.session.commit()
     with pytest.raises(services.EditWindowPassed):
         services.edit_comment(users["participant"], comment, body="Changed after closing")
+
+
+# Finding the way to comment, and knowing what on -------------------------------
+
+
+def _first_action(plan) -> tuple[str, dict]:
+    section = plan.versions[-1].snapshot["sections"][0]
+    return section["key"], section["actions"][0]
+
+
+def test_each_action_on_the_plan_has_a_comment_button_and_its_own_count(client, users, plan):
+    section, action = _first_action(plan)
+    for n in range(2):
+        post(users["participant"], plan, f"On the action {n}", section_key=section, action_key=action["key"])
+    post(users["participant"], plan, "On the section", section_key=section)
+    comments_url = f"/plans/{plan.id}/comments?section={section}&amp;action={action['key']}"
+
+    html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    article = html.split(f'id="action-{action["key"]}"', 1)[1].split("</article>", 1)[0]
+
+    assert f'class="button button-secondary" href="{comments_url}#add-comment">Comment' in article
+    assert "2 comments on this action" in article
+    assert "3 comments on this section" in html
+    assert html.count("No comments on this action yet") == 3
+
+
+def test_a_plan_not_taking_comments_shows_the_counts_without_a_comment_button(client, users):
+    plan = make_plan(feedback_closes_at=utcnow() - timedelta(days=1))
+    plans.publish_version(users["leader"], plan, status=PlanStatus.DRAFT)
+
+    html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+
+    assert "#add-comment" not in html and html.count("No comments on this action yet") == 4
+
+
+def test_the_comments_page_names_the_action_and_quotes_it_above_the_form(client_as, users, plan):
+    section, action = _first_action(plan)
+
+    html = client_as("participant").get(
+        f"/plans/{plan.id}/comments?section={section}&action={action['key']}").get_data(as_text=True)
+
+    assert "<title>Comments on Action 1: Action 1.1" in html
+    assert "<h1>Comments on Action 1: Action 1.1</h1>" in html
+    quoted = html.split('class="quoted-part"', 1)[1].split("</figure>", 1)[0]
+    assert "Offer bus passes to every family that asks." in quoted
+    assert f'href="/plans/{plan.id}#action-{action["key"]}"' in quoted
+    assert html.index("quoted-part") < html.index('id="add-comment"')
+
+
+def test_a_thread_has_one_title_naming_what_it_is_about(client, users, plan):
+    comment = post(users["participant"], plan, "On the section", section_key=section_key(plan))
+
+    html = client.get(f"/plans/{plan.id}/comments/{comment.id}").get_data(as_text=True)
+
+    assert "<title>A conversation on “Goal 1”" in html and "<h1>A conversation on “Goal 1”</h1>" in html
+
+
+def test_i_agree_is_a_toggle_whose_state_is_announced_and_count_shown_beside_it(client_as, users, plan):
+    comment = post(users["moderator"], plan, "Agree with me")
+    client = client_as("participant")
+
+    def agree_button() -> str:
+        html = client.get(f"/plans/{plan.id}/comments").get_data(as_text=True)
+        return html.split(f'id="comment-{comment.id}"', 1)[1].split("</article>", 1)[0]
+
+    assert 'class="toggle-button" aria-pressed="false"' in agree_button()
+    post_form(client, f"/comments/{comment.id}/support", form_page=f"/plans/{plan.id}/comments")
+    shown = agree_button()
+    assert 'class="toggle-button" aria-pressed="true"' in shown and "1 person agrees" in shown
+
+
+def test_deleting_my_comment_asks_first_and_keeps_it_until_i_confirm(client_as, users, plan):
+    comment = post(users["participant"], plan, "Second thoughts")
+    client = client_as("participant")
+
+    confirm = client.get(f"/comments/{comment.id}/delete")
+
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Delete your comment?" in html and "Second thoughts" in html
+    assert "No, keep it" in html
+    db.session.refresh(comment)
+    assert comment.status == "visible"
+    post_form(client, f"/comments/{comment.id}/delete", form_page=f"/comments/{comment.id}/delete")
+    db.session.refresh(comment)
+    assert comment.status == "deleted"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "moderator"])
+def test_only_the_author_is_asked_to_delete_a_comment(client_as, users, plan, role):
+    comment = post(users["participant"], plan, "Mine")
+
+    assert client_as(role).get(f"/comments/{comment.id}/delete").status_code in (302, 403)

@@ -426,10 +426,22 @@ def test_hostile_session_text_is_escaped(client, app, path):
 # Home and account pages ------------------------------------------------------------
 
 
-def test_the_home_page_links_to_the_conversations(client, app):
-    html = page(client, "/")
+def test_the_home_page_offers_the_next_three_conversations_and_counts_the_rest(client, app):
+    sessions = [make_session(f"Session {n}", starts_in=timedelta(days=n + 1)) for n in range(5)]
+    make_session("Already held", starts_in=timedelta(days=-2), status=SessionStatus.COMPLETED)
 
-    assert 'href="/conversations/"' in html and "Community conversations" in html
+    offered = page(client, "/").split('id="have-your-say-title"', 1)[1].split("</section>", 1)[0]
+
+    assert [title for title in re.findall(r">(Session \d|Already held)</a>", offered)] == \
+        ["Session 0", "Session 1", "Session 2"]
+    assert f'href="/conversations/{sessions[0].id}"' in offered
+    assert "See all 5 conversations and sign up" in offered and 'href="/conversations/"' in offered
+
+
+def test_the_home_page_offers_no_conversations_card_when_none_is_coming(client, app):
+    make_session("Already held", starts_in=timedelta(days=-2), status=SessionStatus.COMPLETED)
+
+    assert "Community conversations" not in page(client, "/").split('id="have-your-say-title"', 1)[1]
 
 
 def test_my_account_lists_my_active_conversations_with_their_links(client_as, users):

@@ -273,7 +273,8 @@ def test_the_home_page_shows_the_newest_three_links_across_plans(client, users, 
     for outcome in newer:
         assert f'href="/plans/{other.id}#outcome-{outcome.id}"' in said
     assert f'href="/plans/{other.id}/heard/{theme.id}">Late buses</a>' in said
-    assert "(Transport Plan)" in said
+    # Each names the part of the plan it led to, not the whole plan's title again.
+    assert "Transport Plan" not in said
 
 
 def test_the_home_page_has_no_links_section_before_there_are_links(client, plan):
