@@ -12,7 +12,7 @@ from datetime import UTC, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..audit import services as audit
@@ -400,3 +400,20 @@ def comment_counts(plan_id: int) -> dict[tuple[str | None, str | None], int]:
     )
     return defaultdict(int, {(section_key, action_key): count for section_key, action_key, count in rows})
 
+
+
+@dataclass(frozen=True)
+class MyComments:
+    recent: list[Comment]  # newest first, their plans loaded
+    total: int
+
+
+def my_comments(user, *, limit: int = 10) -> MyComments:
+    """The comments a person wrote and has not taken back, newest first: two queries."""
+    if not getattr(user, "is_authenticated", False):
+        return MyComments([], 0)
+    mine = select(Comment).where(Comment.author_id == user.id, Comment.status != CommentStatus.DELETED)
+    total = db.session.scalar(select(func.count()).select_from(mine.subquery()))
+    recent = db.session.scalars(mine.options(joinedload(Comment.plan))
+                                .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)).all()
+    return MyComments(list(recent), total)

@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..plans import services as plans
 from ..slots import Part
-from .services import comment_counts
+from .services import comment_counts, my_comments
 
 
 def plan(actor, plan, version) -> dict:
@@ -33,3 +33,8 @@ def plan(actor, plan, version) -> dict:
                                             "action": action})
                        for section in sections for action in section.get("actions", [])},
     }
+
+
+def account(actor) -> dict:
+    """On my account: the comments I wrote, newest first."""
+    return {"activity": Part("comments/_account_slot.html", {"mine": my_comments(actor)})}

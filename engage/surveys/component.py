@@ -12,7 +12,7 @@ component = Component(
     models=("models",),
     audit_labels="audit_labels",
     translatable=("translatable:SURVEYS",),
-    slots={"home": "slots:home"},
+    slots={"home": "slots:home", "account": "slots:account"},
     menu=(MenuEntry(_l("Surveys"), "surveys.index", 40, current=("surveys.",)),),
     settings={
         # Sending or saving survey answers, per account (or browser, or address); page turns are free.

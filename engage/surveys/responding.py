@@ -509,3 +509,15 @@ def submit_response(actor, survey: Survey, *, answers: dict[int, list[str]], oth
             _back_off(attempt)
     raise AssertionError("unreachable")
 
+
+
+def my_surveys(actor) -> list[Survey]:
+    """The surveys a signed-in person answered, newest first (what they answered stays private:
+    participation records who took part, never which response is theirs)."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    return list(db.session.scalars(
+        select(Survey).join(SurveyParticipation, SurveyParticipation.survey_id == Survey.id)
+        .where(SurveyParticipation.user_id == actor.id)
+        .order_by(Survey.published_at.desc(), Survey.id.desc())
+    ))

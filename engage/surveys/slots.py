@@ -15,3 +15,9 @@ def home(actor) -> dict:
     answered = responding.answered_survey_ids(actor, None, [survey.id for survey in surveys])
     return {"have_your_say": Part("surveys/_home_slot.html", {"surveys": surveys, "answered": answered,
                                                               "wording": SurveyWording(surveys)})}
+
+
+def account(actor) -> dict:
+    """On my account: the surveys I answered."""
+    surveys = responding.my_surveys(actor)
+    return {"activity": Part("surveys/_account_slot.html", {"surveys": surveys, "wording": SurveyWording(surveys)})}

@@ -424,3 +424,34 @@ def test_only_the_author_is_asked_to_delete_a_comment(client_as, users, plan, ro
     comment = post(users["participant"], plan, "Mine")
 
     assert client_as(role).get(f"/comments/{comment.id}/delete").status_code in (302, 403)
+
+
+def test_my_account_lists_my_comments_newest_first_but_not_ones_i_took_back(client_as, users, plan):
+    older = post(users["participant"], plan, "My first thought")
+    newer = post(users["participant"], plan, "My second thought")
+    gone = post(users["participant"], plan, "Taken back")
+    services.delete_comment(users["participant"], gone)
+    post(users["moderator"], plan, "Not mine")
+
+    html = client_as("participant").get("/account").get_data(as_text=True)
+    mine = html.split('id="my-comments-title"', 1)[1].split("</section>", 1)[0]
+
+    assert "You wrote 2 comments." in mine
+    assert mine.index("My second thought") < mine.index("My first thought")
+    assert f'/plans/{plan.id}/comments/{newer.id}#comment-{newer.id}' in mine and f"#comment-{older.id}" in mine
+    assert "Taken back" not in mine and "Not mine" not in mine
+
+
+def test_my_account_lists_my_comments_in_the_same_queries_however_many(client_as, users, plan):
+    client = client_as("participant")
+
+    def queries() -> int:
+        with count_queries() as counted:
+            assert client.get("/account").status_code == 200
+        return counted.count
+
+    post(users["participant"], plan, "One")
+    first = queries()
+    for n in range(12):
+        post(users["participant"], plan, f"More {n}")
+    assert queries() == first

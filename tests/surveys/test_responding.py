@@ -33,7 +33,7 @@ from engage.surveys.response_views import BROWSER_COOKIE
 from tests.plans.factories import make_plan
 from tests.support.queries import count_queries
 from tests.support.web import post_form
-from tests.surveys.factories import every_kind_of_question, make_school, make_survey, question_of
+from tests.surveys.factories import add_response, every_kind_of_question, make_school, make_survey, question_of
 
 K = QuestionKind
 _TOKEN = re.compile(r'name="submission_token" type="hidden" value="([^"]+)"')
@@ -786,3 +786,18 @@ def test_the_survey_page_runs_the_same_queries_however_many_questions(client_as,
     few = queries(survey_with(1))
     assert queries(survey_with(8)) == few
 
+
+
+def test_my_account_lists_the_surveys_i_answered_and_only_those(client_as, users):
+    answered = make_survey("Answered survey", questions=[], anonymity=SurveyAnonymity.ANONYMOUS)
+    make_survey("Not answered survey", questions=[])
+    someone_elses = make_survey("Someone else's survey", questions=[])
+    add_response(answered, {}, respondent=users["participant"])
+    add_response(someone_elses, {}, respondent=users["host"])
+
+    html = client_as("participant").get("/account").get_data(as_text=True)
+    mine = html.split('id="my-surveys-title"', 1)[1].split("</section>", 1)[0]
+
+    assert f'href="/surveys/{answered.id}"' in mine and "Answered survey" in mine
+    assert "Your answers are anonymous" in mine
+    assert "Not answered survey" not in mine and "Someone else" not in mine
