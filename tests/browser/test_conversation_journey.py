@@ -107,11 +107,15 @@ def test_a_parent_finds_a_spanish_session_with_childcare_signs_up_on_a_phone_and
     expect(page.locator("html")).to_have_attribute("lang", "es")
     menu_link(page, translated("Conversations")).click()
     expect(heading(page)).to_have_text(translated("Community conversations"))
-    expect(main(page).get_by_role("link", name=ENGLISH_TITLE)).to_be_visible()
+    expect(main(page).get_by_role("link", name=ENGLISH_TITLE, exact=True)).to_be_visible()
     check(page)
 
-    # Spanish, with childcare: only the matching session is left.
-    filters = page.get_by_role("form", name=translated("Find a conversation"))
+    # Spanish, with childcare: only the matching session is left. The filters are folded under the
+    # results' count until opened.
+    folded = page.locator("details.conversation-filters")
+    expect(folded).not_to_have_attribute("open", "")
+    folded.get_by_text(translated("Filter by date, school, language and more")).click()
+    filters = folded.get_by_role("form")
     filters.get_by_label(translated("Language spoken")).select_option("es")
     filters.get_by_label(translated("Childcare offered")).check()
     filters.get_by_role("button", name=translated("Show conversations")).click()
@@ -122,10 +126,12 @@ def test_a_parent_finds_a_spanish_session_with_childcare_signs_up_on_a_phone_and
     expect(main(page).get_by_role("link", name=ENGLISH_TITLE)).to_have_count(0)
     expect(filters.get_by_label(translated("Language spoken"))).to_have_value("es")
     expect(filters.get_by_label(translated("Childcare offered"))).to_be_checked()
+    expect(folded.locator("summary")).to_have_text(translated("Filters: %(num)d on", num=2))
     check(page)
 
-    # The session's page, with the sign-up form.
-    main(page).get_by_role("link", name=MATCH_TITLE).click()
+    # The session's page, at its sign-up form, from the "Sign up" beside its title.
+    main(page).get_by_role("link", name=re.compile(rf"^{translated('Sign up')}\s*: {re.escape(MATCH_TITLE)}$")).click()
+    expect(page).to_have_url(re.compile(r"#sign-up$"))
     expect(heading(page)).to_have_text(MATCH_TITLE)
     form = page.locator("form.signup-form")
     expect(form).to_be_visible()
