@@ -14,7 +14,7 @@ handing it the thing as `about`. Templates show the parts with the macros of
 templates/_macros/slots.html and run no query of their own.
 
 Pages and their slots:
-  "home" (actor): "highlights".
+  "home" (actor): "have_your_say" (list items: what is open to take part in now), "highlights".
   "account" (actor): "activity" (what the person takes part in).
   "themes" (actor: the plans whose feedback leaders group into themes): "up" (above the title).
   "dashboard" (actor, analysis: a plan's themes, for leaders): "links" (list items).
@@ -25,7 +25,7 @@ Pages and their slots:
       (about each comment).
   "plan" (actor, plan, version: a published version of a plan): "links" (under the
       feedback notice), "section" (by section key), "action" (by action key, under its
-      title), "action_end" (by action key), "end", "theme_title" (about each theme whose
+      title), "action_end" (by action key; about: the action as the page shows it), "end", "theme_title" (about each theme whose
       response the plan shows: the title, when a component shows more about the theme).
   "compare" (actor, plan, old, new: two versions compared): "intro", "section",
       "action" (by key).

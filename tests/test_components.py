@@ -80,9 +80,9 @@ def test_a_page_gathers_every_component_s_parts_and_leaves_out_none(app, with_te
     from engage import slots
 
     with app.test_request_context():
-        # The conversations' part; the test component's None is left out.
+        # The comments', surveys' and conversations' parts; the test component's None is left out.
         assert [part.template for part in slots.fill("account", actor=None)["activity"]] == [
-            "conversations/_account_slot.html"]
+            "comments/_account_slot.html", "surveys/_account_slot.html", "conversations/_account_slot.html"]
         filled = slots.fill("comments", actor=None, plan=SimpleNamespace(id=1))
     assert [part.template for part in filled.each("comment", 7)] == ["a.html"]
     assert [part.template for part in filled.each("comment", 8)] == ["b.html"]

@@ -29,8 +29,7 @@ def plan(actor, plan, version) -> dict:
         "action_end": {action["key"]: Part("comments/_plan_action_slot.html",
                                            {"plan_id": plan.id, "section_key": section["key"],
                                             "action_key": action["key"], "taking": taking,
-                                            "count": counts[section["key"], action["key"]],
-                                            "action": action})
+                                            "count": counts[section["key"], action["key"]]})
                        for section in sections for action in section.get("actions", [])},
     }
 

@@ -12,5 +12,6 @@ def home(actor) -> dict:
     listings = services.plans_taking_comments()
     if not listings:
         return {"have_your_say": None}
-    titles = plan_titles({listing.plan.id: listing.latest.snapshot["title"] for listing in listings})
+    titles = plan_titles({listing.plan.id: listing.latest.snapshot.get("title") or listing.plan.title
+                         for listing in listings})
     return {"have_your_say": Part("plans/_home_slot.html", {"listings": listings, "titles": titles})}

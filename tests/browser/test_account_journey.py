@@ -124,7 +124,7 @@ def test_the_first_tab_reaches_the_skip_link_and_enter_moves_focus_to_the_main_c
     page.keyboard.press("Enter")
     expect(page.get_by_role("main")).to_be_focused()
     page.keyboard.press("Tab")
-    expect(page.get_by_role("main").get_by_role("link", name="Create an account")).to_be_focused()
+    expect(page.get_by_role("main").get_by_role("link", name="sign in", exact=True)).to_be_focused()
 
 
 def test_signing_in_on_a_phone_needs_only_the_keyboard(phone_page, users):
