@@ -41,8 +41,8 @@ threshold is privacy.SMALL_GROUP_THRESHOLD):
    choice are the respondent counts of the views they open, hidden exactly
    when those views are.
 3. Inside a shown view. A question answered by 1 to 9 people shows no
-   numbers (nor its text answers). An option chosen by 1 to 9 people shows
-   "fewer than 10" and no percentage; where the options of a question split
+   numbers (nor its text answers). In a view of a group (any filter on), an
+   option chosen by 1 to 9 people is hidden, with no percentage; where the options of a question split
    its answers (single choice, agreement scale, rating, relationship,
    language) more options are hidden until the hidden ones can't be worked
    out from the total (complementary suppression). Every count shown, the
@@ -52,8 +52,15 @@ threshold is privacy.SMALL_GROUP_THRESHOLD):
    view is hidden is hidden. A mean is shown only when none of its
    distribution is hidden (with two unknowns, the mean and the total would
    give both away). The typed words for "Other" are listed only when the
-   Other count is shown. Charts never draw a hidden count: its bar is hatched
-   and labelled "fewer than 10".
+   Other count is shown. With no filter (the whole survey), the options of
+   every question but the profile ones are shown as counted, however few
+   chose them: such a count describes no group of people, and what protects
+   a group is that each filtered view's counts differ from these by 0 or at
+   least 10, which is checked against the counts themselves whether shown or
+   not. The profile questions' options are group sizes, so they keep every
+   rule. A hidden count is never stated as a number or a bound (it may be
+   hidden by complementary suppression, far from small): it reads "hidden to
+   protect a small group", and charts draw no bar for it.
 
 Known limits: how many people skipped a question (respondents minus those who
 answered) is shown, as response rates usually are. Counts hidden by
@@ -670,9 +677,15 @@ def _count_options(result: QuestionResult, view: _ViewCounts, coarser: list[_Vie
         labels[NO_LONGER_OFFERED] = _("Options no longer offered")
     else:
         del cells[NO_LONGER_OFFERED]
-    differenced = {key for key, n in cells.items() if not differs_safely(n, [c.get(key, 0) for c in coarser_cells])}
-    differenced.update(key for key in hidden_groups if cells.get(key))
-    shown = suppressed_counts(cells, hide=differenced, complement=question.kind in PARTITION_KINDS)
+    if not coarser and question.kind not in PROFILE_DIMENSIONS:
+        # The whole survey, no group picked out: how many chose an option says nothing about any
+        # group of people (rule 3's exception). Group views still compare against these counts.
+        shown = dict(cells)
+    else:
+        differenced = {key for key, n in cells.items()
+                       if not differs_safely(n, [c.get(key, 0) for c in coarser_cells])}
+        differenced.update(key for key in hidden_groups if cells.get(key))
+        shown = suppressed_counts(cells, hide=differenced, complement=question.kind in PARTITION_KINDS)
     result.options = [
         OptionResult(key, labels[key], count, count / answered if count is not None and answered else None)
         for key, count in shown.items()

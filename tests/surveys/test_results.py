@@ -108,15 +108,15 @@ def test_the_page_shows_each_count_in_a_chart_and_a_table(client_as, survey):
                                    q(survey, QuestionKind.LIKERT): "4" if i < 15 else "2"})
     html = client_as("leader").get(f"/surveys/{survey.id}/results").get_data(as_text=True)
     assert respondents_on_page(html) == 30
-    assert '<svg class="chart chart-bars"' in html
+    assert '<div class="chart chart-bars"' in html
     # The chart is an image whose name gives every answer's count and share: what a screen reader reads.
     assert 'role="img" aria-label="Option A: 18 (60%); Option B: 12 (40%); Option C: 0 (0%)"' in html
     # The same numbers in a table, folded under the chart so the page is not every number twice.
     assert '<details class="results-numbers">' in html
     assert '<th scope="row">Option A</th>' in html and '<td class="number">18</td>' in html
     assert "<caption" in html and 'scope="col"' in html
-    # The agreement scale: one stacked bar with a legend, the numbers in the table too.
-    assert 'class="chart chart-stacked"' in html and 'class="chart-legend"' in html
+    # The agreement scale has the same chart as every question: a bar per point, in the scale's order.
+    assert "chart-stacked" not in html and html.count('class="chart chart-bars"') == 2
     assert "Average: 3.0" in html
     assert "style=" not in html
 
@@ -177,28 +177,41 @@ def test_other_answers_list_what_people_typed(users, survey):
 # Suppression inside a view (rule 3) ----------------------------------------------------
 
 
-def test_small_option_counts_show_fewer_than_10_and_take_a_complement_with_them(users, survey, client_as):
+def test_in_a_group_s_view_small_option_counts_are_hidden_and_take_a_complement_with_them(
+        users, survey, client_as):
     single = q(survey, QuestionKind.SINGLE_CHOICE)
-    respond(survey, 40, lambda i: {single: "a" if i < 25 else ("b" if i < 37 else "c")})
-    found = view(users, survey)
+    respond(survey, 40, lambda i: {single: "a" if i < 25 else ("b" if i < 37 else "c")}, language="en")
+    found = view(users, survey, language="en")
     # c (3 people) is hidden; b (12) too, or 40 - 25 - 12 would give c away.
     assert counts(found, survey, QuestionKind.SINGLE_CHOICE) == {"a": 25, "b": None, "c": None}
     assert shares(found, survey, QuestionKind.SINGLE_CHOICE) == {"a": 25 / 40, "b": None, "c": None}
-    html = client_as("leader").get(f"/surveys/{survey.id}/results").get_data(as_text=True)
-    assert "Option C: fewer than 10" in html and "fill=\"url(#question-" in html
-    assert '<td class="number">fewer than 10</td>' in html
+    html = client_as("leader").get(f"/surveys/{survey.id}/results?language=en").get_data(as_text=True)
+    # Never a figure that may be false (b, 12 people, is no "fewer than 10"), and no bar for it.
+    assert ": fewer than 10" not in html and ">fewer than 10<" not in html
+    chart = html.split('aria-label="Option A: 25', 1)[1].split("</div>\n</div>", 1)[0]
+    assert "Option B: <strong>hidden to protect a small group</strong>" in chart
+    assert chart.count('class="chart-bar-line"') == 1  # option A's only
+    assert '<td class="number">hidden to protect a small group</td>' in html
+
+
+def test_the_whole_survey_shows_every_option_as_counted_however_few_chose_it(users, survey):
+    single = q(survey, QuestionKind.SINGLE_CHOICE)
+    respond(survey, 40, lambda i: {single: "a" if i < 25 else ("b" if i < 37 else "c")})
+    # No group is picked out: 3 people chose c, and that says nothing about any group.
+    assert counts(view(users, survey), survey, QuestionKind.SINGLE_CHOICE) == {"a": 25, "b": 12, "c": 3}
 
 
 def test_multiple_choice_hides_only_the_small_options(users, survey):
     multi = q(survey, QuestionKind.MULTIPLE_CHOICE)
     respond(survey, 30, lambda i: {multi: ["a", "b"] if i < 4 else ["a"]})
-    assert counts(view(users, survey), survey, QuestionKind.MULTIPLE_CHOICE) == {"a": 30, "b": None, "c": 0, "other": 0}
+    assert counts(view(users, survey, language="en"), survey, QuestionKind.MULTIPLE_CHOICE) == {
+        "a": 30, "b": None, "c": 0, "other": 0}
 
 
 def test_other_texts_are_not_listed_when_the_other_count_is_hidden(users, survey):
     multi = q(survey, QuestionKind.MULTIPLE_CHOICE)
     respond(survey, 30, lambda i: {multi: [("other", "My own words")] if i < 3 else ["a"]})
-    result = result_of(view(users, survey), survey, QuestionKind.MULTIPLE_CHOICE)
+    result = result_of(view(users, survey, language="en"), survey, QuestionKind.MULTIPLE_CHOICE)
     assert {o.key: o.count for o in result.options}["other"] is None and result.texts is None
 
 
@@ -213,8 +226,10 @@ def test_a_question_answered_by_fewer_than_10_shows_no_numbers_or_texts(users, s
 def test_a_mean_is_hidden_when_part_of_its_distribution_is(users, survey):
     likert = q(survey, QuestionKind.LIKERT)
     respond(survey, 30, lambda i: {likert: "5" if i < 26 else "1"})
-    result = result_of(view(users, survey), survey, QuestionKind.LIKERT)
+    result = result_of(view(users, survey, language="en"), survey, QuestionKind.LIKERT)
     assert result.any_suppressed and result.mean is None
+    # The whole survey hides none of it, so its mean is shown.
+    assert result_of(view(users, survey), survey, QuestionKind.LIKERT).mean == (26 * 5 + 4 * 1) / 30
 
 
 def test_counts_that_differ_from_the_wider_view_by_fewer_than_10_are_hidden(users, survey):
@@ -283,11 +298,13 @@ def test_the_differencing_attack_across_two_filters_reveals_no_one(users, survey
         assert relationships == {"parent": parents, "student": 0, "staff": 0, "community": 0}
     assert counts(view(users, survey), survey, QuestionKind.PROFILE_RELATIONSHIP) == {
         "parent": 69, "student": 21, "staff": 0, "community": 0}
-    # And no view shows the student's answer.
+    # And no view of a group shows the student's answer; the whole survey says one person chose c,
+    # which, with parents' view hiding its c, leaves 21 students who might have.
     for school, relationship in product([None, x.id, y.id], [None, "parent", "student"]):
         found = view(users, survey, school_id=school, relationship=relationship)
-        if not found.hidden:
+        if not found.hidden and (school, relationship) != (None, None):
             assert counts(found, survey, QuestionKind.SINGLE_CHOICE)["c"] is None
+    assert counts(view(users, survey), survey, QuestionKind.SINGLE_CHOICE)["c"] == 1
 
 
 def test_the_differencing_rules_as_a_pure_function():

@@ -328,7 +328,7 @@ def test_theme_page_shows_breakdowns_trend_quotes_and_every_item(leader, analyse
     for caption in ("By channel", "By part of the plan", "By connection to the district", "By preferred language",
                     "By school (people may name more than one)", "Items each week"):
         assert f">{caption}</caption>" in html
-    assert "fewer than 10" in html, "6 people who did not say are a small group"
+    assert "hidden to protect a small group" in html, "6 people who did not say are a small group"
     assert 'id="quotes-title"' in html and 'class="theme-item-text"' in html
     assert 'name="rename-label"' in html and 'name="response-heard"' in html
     assert 'name="merge-into"' in html and 'name="split-n_parts"' in html
