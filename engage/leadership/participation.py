@@ -112,6 +112,12 @@ class Breakdown:
     rows: list[GroupRow]
     with_enrollment: bool
 
+    @property
+    def largest_gaps_first(self) -> list[GroupRow]:
+        """The groups with a gap to enrollment, the furthest from their share of students first."""
+        return sorted((row for row in self.rows if row.gap is not None and not row.not_shared),
+                      key=lambda row: (-abs(row.gap), str(row.label)))
+
 
 @dataclass(frozen=True)
 class MonthRow:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import html as html_lib
 
 import pytest
@@ -83,7 +85,28 @@ def test_summary_cards_tables_and_definitions(client_as):
     assert '<caption id="by-language-caption">' in text
     assert '<th scope="col" class="number">All channels</th>' in text
     assert 'class="table-wrap" tabindex="0" role="region" aria-labelledby="by-school-caption"' in text
-    assert '<span class="stat">32</span> All channels' in text
+    assert '<span class="stat">32</span> people heard from, each counted once' in text
+    assert "Plan comments: <strong>12</strong>" in text and "Survey responses: <strong>20</strong>" in text
+
+
+def test_each_group_s_share_is_drawn_beside_its_share_of_students_the_largest_gaps_first(client_as):
+    plan = commented_plan()
+    add_commenters(10, plan, language="es")
+    add_commenters(30, plan, language="en")
+    add_commenters(10, plan, language="vi")
+    # Shares of students: en 50%, es 40%, vi 10%; of people heard from: en 60%, es 20%, vi 20%.
+    set_figures(YEAR, {("language", "en"): 500, ("language", "es"): 400, ("language", "vi"): 100})
+
+    text = page(client_as("leader"))
+    chart = text.split('id="by-language-title"', 1)[1].split('class="gap-chart"', 1)[1].split("</ol>", 1)[0]
+
+    labels = re.findall(r"<strong>([^<]+)</strong>:\s*([^<]+?)\s*</p>", chart)
+    assert labels == [("Spanish", "20.0 points below its share of students"),
+                      ("English", "10.0 points above its share of students"),
+                      ("Vietnamese", "10.0 points above its share of students")]
+    assert "People: 20.0%" in chart and "Students: 40.0%" in chart
+    # Every figure stays in a table, folded under the chart.
+    assert '<details class="participation-figures">' in text.split('id="by-language-title"', 1)[1]
 
 
 def test_page_in_spanish_with_spanish_numbers(client_as):
