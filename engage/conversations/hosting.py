@@ -168,11 +168,33 @@ def require_host_tools(actor) -> None:
         raise PermissionDenied(Permission.HOST)
 
 
+class HostStage:
+    """Where a session is in a host's work, which follows the clock as well as the status."""
+
+    BEFORE = "before"  # getting ready: materials; reminders go out the day before
+    TODAY = "today"  # the day itself, or under way: checking people in
+    AFTER = "after"  # it has ended, marked as held or not: writing down what was heard
+    CANCELLED = "cancelled"
+
+
+def host_stage(session: ConversationSession, now: datetime | None = None) -> str:
+    now = now or utcnow()
+    if session.status == SessionStatus.CANCELLED:
+        return HostStage.CANCELLED
+    if session.status == SessionStatus.COMPLETED or now >= as_utc(session.ends_at):
+        return HostStage.AFTER
+    if now >= as_utc(session.starts_at) or utc_to_local(now).date() == utc_to_local(session.starts_at).date():
+        return HostStage.TODAY
+    return HostStage.BEFORE
+
+
 @dataclass(frozen=True)
 class ManagedSession:
     session: ConversationSession
     waitlisted: int
     note_status: str | None  # None: no notes yet
+    stage: str  # a HostStage
+    under_way: bool  # started and not ended
 
 
 def sessions_to_manage(actor, *, now: datetime | None = None) -> tuple[list[ManagedSession], list[ManagedSession]]:
@@ -196,7 +218,8 @@ def sessions_to_manage(actor, *, now: datetime | None = None) -> tuple[list[Mana
     upcoming, past = [], []
     for session in sessions:
         row = ManagedSession(session, waitlisted.get(session.id, 0),
-                             session.note.status if session.note is not None else None)
+                             session.note.status if session.note is not None else None, host_stage(session, now),
+                             as_utc(session.starts_at) <= now < as_utc(session.ends_at))
         (upcoming if as_utc(session.ends_at) >= now else past).append(row)
     past.reverse()
     return upcoming, past

@@ -260,8 +260,12 @@ def test_a_host_checks_people_in_adds_a_walk_in_and_submits_notes_that_reach_the
     expect(card.get_by_role("heading", level=3)).to_have_text(SESSION_TITLE)
     assert_accessible(page)
 
+    # Under way: it says so, and its one main action is checking people in; the rest is folded.
+    expect(card.locator(".host-status .badge")).to_have_text("Happening now")
+    expect(card.get_by_role("link", name=for_whom("Roster", SESSION_TITLE))).to_be_hidden()
+
     # Check-in: nobody is here yet.
-    card.get_by_role("link", name=for_whom("Check-in", SESSION_TITLE)).click()
+    card.get_by_role("link", name=for_whom("Check people in", SESSION_TITLE)).click()
     expect(heading(page)).to_contain_text("Check-in")
     here_count = page.locator(".checkin-count .stat")
     expect(here_count).to_have_text("0")

@@ -554,10 +554,45 @@ def test_the_manage_page_shows_seats_waitlist_and_notes(client_as, users):
     html = client_as("host").get("/conversations/manage").get_data(as_text=True)
     card = html[html.index(f'id="session-{session.id}"'):]
     card = card[:card.index("</li>\n")] if "</li>\n" in card else card
-    assert "2 of 2" in card
-    assert "<dt>Waitlist</dt><dd>2</dd>" in card
-    assert "<dt>Notes</dt><dd>Draft</dd>" in card
+    assert "2 of 2 places taken · 2 on the waitlist" in card
     assert "Full" in card
+
+
+def _card(html: str, session) -> str:
+    card = html[html.index(f'id="session-{session.id}"'):]
+    return card[:card.index("\n</li>\n")]
+
+
+def _main_action(card: str) -> list[str]:
+    return re.findall(r'<a class="button" href="([^"]+)">([^<]+)<', card)
+
+
+def test_each_session_shows_the_one_main_action_for_where_it_is_and_a_status_that_follows_the_clock(
+        client_as, users):
+    org = host_org(users)
+    coming = make_session("Next week", organization=org, starts_in=timedelta(days=7))
+    under_way = make_session("Under way", organization=org, starts_in=timedelta(minutes=-30))
+    ended = make_session("Two days ago", organization=org, starts_in=timedelta(days=-2))  # never marked as held
+    held = make_session("Held last week", organization=org, starts_in=timedelta(days=-7),
+                        status=SessionStatus.COMPLETED)
+    db.session.add(ConversationNote(session_id=held.id, status=NoteStatus.SUBMITTED))
+    db.session.commit()
+
+    html = client_as("host").get("/conversations/manage").get_data(as_text=True)
+
+    assert _main_action(_card(html, coming)) == [(f"/conversations/{coming.id}/toolkit/guide",
+                                                  "Get ready: guide and printouts")]
+    assert "Taking sign-ups" in _card(html, coming)
+    assert _main_action(_card(html, under_way)) == [(f"/conversations/{under_way.id}/check-in", "Check people in")]
+    assert "Happening now" in _card(html, under_way)
+    assert _main_action(_card(html, ended)) == [(f"/conversations/{ended.id}/notes", "Write what you heard")]
+    assert ">Ended<" in _card(html, ended) and "Started" not in _card(html, ended)
+    assert "Mark as held" in _card(html, ended)
+    assert _main_action(_card(html, held)) == [] and ">Held<" in _card(html, held)
+    assert "Notes: Submitted" in _card(html, held)
+    # The other tools are one tap away, folded.
+    for session in (coming, under_way, ended, held):
+        assert '<details class="host-more">' in _card(html, session)
 
 
 def test_the_manage_page_links_to_every_tool(client_as, users):
