@@ -86,6 +86,9 @@ class Component:
     settings: Mapping[str, Any] = field(default_factory=dict)
     # Page name -> the function that fills its slots (see `engage.slots`).
     slots: Mapping[str, str] = field(default_factory=dict)
+    # (permission, endpoint): where holders of the permission start after signing in, when they
+    # came from the home page or from nowhere in particular (a leader's home).
+    landing: tuple[str, str] | None = None
     # "module:attribute" of each `TranslatableKind` of content it writes for the public
     # (see `engage.translation.sources`).
     translatable: tuple[str, ...] = ()
@@ -158,3 +161,12 @@ def _from_environment(name: str, default: Any) -> Any:
     if isinstance(default, bool):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return type(default)(value)
+
+
+def landing_endpoint(components: Sequence[Component], user) -> str | None:
+    """The page this person starts on after signing in: the first component's landing whose
+    permission they hold (None: the home page)."""
+    from .permissions import can
+
+    return next((component.landing[1] for component in components
+                 if component.landing and can(user, component.landing[0])), None)

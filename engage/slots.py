@@ -14,6 +14,8 @@ handing it the thing as `about`. Templates show the parts with the macros of
 templates/_macros/slots.html and run no query of their own.
 
 Pages and their slots:
+  "attention" (actor, since: the leader's last visit): "items" (list items: what needs a leader's
+      attention, each a link to where to act on it).
   "home" (actor): "have_your_say" (list items: what is open to take part in now), "highlights".
   "account" (actor): "activity" (what the person takes part in).
   "themes" (actor: the plans whose feedback leaders group into themes): "up" (above the title).

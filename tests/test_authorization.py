@@ -37,6 +37,7 @@ ROUTES = [
     ("GET", "/account", SIGNED_IN),
     ("GET", "/account/profile", SIGNED_IN),
     ("GET", "/host/", HOSTS),
+    ("GET", "/leadership/", LEADERSHIP),
     ("GET", "/leadership/participation", LEADERSHIP),
     ("GET", "/leadership/participation.csv", LEADERSHIP),
     ("GET", "/leadership/enrollment", ADMIN),

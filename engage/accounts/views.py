@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import slots
+from ..components import landing_endpoint
 from ..errors import render_error
 from ..extensions import limit_from_config, limiter, login_manager
 from ..forms import choices
@@ -127,6 +128,16 @@ def resend_verification():
     return redirect(url_for("accounts.account"))
 
 
+def _after_sign_in(user) -> str:
+    """Back to where the person was; from the home page (or nowhere), to their own start page
+    if their work has one (a leader's home)."""
+    destination = safe_next_url()
+    if destination == url_for("main.home"):
+        landing = landing_endpoint(current_app.extensions["engage.components"], user)
+        return url_for(landing) if landing else destination
+    return destination
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(limit_from_config("RATELIMIT_LOGIN"), methods=["POST"], deduct_when=_did_not_sign_in,
                on_breach=_sign_in_paused)
@@ -141,7 +152,7 @@ def login():
         if attempt.outcome == attempts.SignInOutcome.SIGNED_IN:
             login_user(attempt.user, remember=attempt.remember)
             flash(_("Welcome, %(name)s. You are signed in.", name=attempt.user.display_name), "success")
-            return redirect(safe_next_url())
+            return redirect(_after_sign_in(attempt.user))
         if attempt.outcome == attempts.SignInOutcome.CHECK_EMAIL:
             return render_template("accounts/sign_in_link_sent.html", email=form.email.data.strip(),
                                    minutes=attempts.sign_in_link_minutes())
@@ -164,7 +175,7 @@ def sign_in_with_link(token: str):
         return render_template("accounts/sign_in_with_link.html", email=link.user.email)
     login_user(link.user, remember=link.remember)
     flash(_("Welcome, %(name)s. You are signed in.", name=link.user.display_name), "success")
-    return redirect(url_for("main.home"))
+    return redirect(_after_sign_in(link.user))
 
 
 @bp.post("/logout")

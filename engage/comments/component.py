@@ -10,7 +10,7 @@ component = Component(
     layer="sources",
     blueprint=":bp",
     models=("models",),
-    slots={"plan": "slots:plan", "account": "slots:account"},
+    slots={"plan": "slots:plan", "account": "slots:account", "attention": "slots:attention"},
     menu=(MenuEntry(_l("Moderation"), "comments.moderation_queue", 70, current=("comments.moderation_queue",),
                     permission=Permission.MODERATE),),
     settings={

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -417,3 +417,29 @@ def my_comments(user, *, limit: int = 10) -> MyComments:
     recent = db.session.scalars(mine.options(joinedload(Comment.plan))
                                 .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)).all()
     return MyComments(list(recent), total)
+
+
+@dataclass(frozen=True)
+class NewComments:
+    plan_id: int
+    plan_title: str
+    count: int
+
+
+def new_comments_since(since: datetime) -> list[NewComments]:
+    """Comments posted since then and still shown, per plan, the most first (one query)."""
+    rows = db.session.execute(
+        select(Comment.plan_id, Plan.title, func.count())
+        .join(Plan, Plan.id == Comment.plan_id)
+        .where(Comment.created_at >= since, Comment.status == CommentStatus.VISIBLE, Comment.official.is_(False))
+        .group_by(Comment.plan_id, Plan.title)
+        .order_by(func.count().desc(), Comment.plan_id)
+    )
+    return [NewComments(plan_id, title, count) for plan_id, title, count in rows]
+
+
+def reported_comment_count(moderator) -> int:
+    """Comments with a report no moderator has decided on yet."""
+    require(moderator, Permission.MODERATE)
+    return db.session.scalar(select(func.count(func.distinct(CommentFlag.comment_id)))
+                             .where(CommentFlag.resolved_at.is_(None))) or 0

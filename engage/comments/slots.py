@@ -6,7 +6,8 @@ from collections import Counter
 
 from ..plans import services as plans
 from ..slots import Part
-from .services import comment_counts, my_comments
+from ..permissions import Permission, can
+from .services import comment_counts, my_comments, new_comments_since, reported_comment_count
 
 
 def plan(actor, plan, version) -> dict:
@@ -37,3 +38,11 @@ def plan(actor, plan, version) -> dict:
 def account(actor) -> dict:
     """On my account: the comments I wrote, newest first."""
     return {"activity": Part("comments/_account_slot.html", {"mine": my_comments(actor)})}
+
+
+def attention(actor, since) -> dict:
+    """A leader's home: comments waiting for a moderator, and new comments on each plan."""
+    reported = reported_comment_count(actor) if can(actor, Permission.MODERATE) else 0
+    new = new_comments_since(since)
+    return {"items": Part("comments/_attention_slot.html", {"reported": reported, "new": new})
+            if reported or new else None}

@@ -12,8 +12,11 @@ component = Component(
     url_prefix="/leadership",
     models=("models",),
     audit_labels="audit_labels",
-    slots={"themes": "slots:themes"},
+    slots={"themes": "slots:themes", "attention": "slots:attention"},
+    landing=(Permission.VIEW_PARTICIPATION, "leadership.home"),
     menu=(
+        MenuEntry(_l("What needs attention"), "leadership.home", 5, current=("leadership.home",),
+                  permission=Permission.VIEW_PARTICIPATION),
         MenuEntry(_l("Who we are hearing from"), "leadership.participation", 80,
                   current=("leadership.participation",), permission=Permission.VIEW_PARTICIPATION),
         MenuEntry(_l("Enrollment"), "leadership.enrollment", 120, current=("leadership.enrollment",),

@@ -52,3 +52,12 @@ class EnrollmentFigure(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     school: Mapped[School | None] = relationship()
+
+
+class AttentionVisit(db.Model):
+    """When a leader last opened their home ("what needs attention"), so it can say what is new since."""
+
+    __tablename__ = "attention_visits"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

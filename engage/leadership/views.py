@@ -13,7 +13,8 @@ from ..forms import database_id
 from ..orgs.services import list_schools
 from ..permissions import Permission, require
 from ..i18n import district_today
-from . import bp, enrollment, exports, participation
+from .. import slots
+from . import attention, bp, enrollment, exports, participation
 from .forms import EnrollmentImportForm, enrollment_form_class
 from .models import EnrollmentDimension
 
@@ -24,6 +25,15 @@ _enrollment_limit = limiter.limit(limit_from_config("RATELIMIT_ENROLLMENT"), met
 def _filters() -> dict:
     """The page's filters from the query string; anything unreadable is left out."""
     return {"plan_id": database_id(request.args.get("plan")), "school_year": request.args.get("year") or None}
+
+
+@bp.route("/", endpoint="home")
+@login_required
+def home():
+    last = attention.last_visit(current_user)
+    attention.record_visit(current_user)  # first: its commit would expire what the page reads
+    return render_template("leadership/home.html", last_visit=last, page_slots=slots.fill(
+        "attention", actor=current_user, since=attention.since_for(last)))
 
 
 @bp.route("/participation", endpoint="participation")

@@ -14,7 +14,7 @@ component = Component(
     jobs=("jobs",),
     commands=("cli:themes_cli",),
     translatable=("translatable:RESPONSES",),
-    slots={"plan": "slots:plan"},
+    slots={"plan": "slots:plan", "attention": "slots:attention"},
     audit_labels="audit_labels",
     menu=(MenuEntry(_l("Themes"), "themes.index", 90, current=("themes.",), permission=Permission.MANAGE_THEMES),),
     settings={

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..permissions import Permission, can
 from ..slots import Part
-from .services import published_responses
+from .services import published_responses, themes_awaiting_response
 from .translatable import response_texts
 
 
@@ -15,3 +16,9 @@ def plan(actor, plan, version) -> dict:
     return {"links": Part("themes/_plan_links_slot.html"),
             "end": Part("themes/_plan_end_slot.html", {"responses": responses, "plan_id": plan.id,
                                                        "response_text": response_texts(responses)})}
+
+
+def attention(actor, since) -> dict:
+    """A leader's home: the plans whose themes still have no published response."""
+    awaiting = themes_awaiting_response(actor) if can(actor, Permission.MANAGE_THEMES) else []
+    return {"items": Part("themes/_attention_slot.html", {"awaiting": awaiting}) if awaiting else None}

@@ -34,6 +34,6 @@ component = Component(
         # Following an action or plan by email, per network address (each may send a confirmation email).
         "RATELIMIT_TRACKER_SUBSCRIBE": "10 per hour",
     },
-    slots={"plan": "slots:plan"},
+    slots={"plan": "slots:plan", "attention": "slots:attention"},
     translatable=("translatable:UPDATES",),
 )

@@ -196,6 +196,19 @@ def _actions_query():
     )
 
 
+def overdue_action_counts(plan_ids: list[int], today: date | None = None) -> dict[int, int]:
+    """How many actions of each of these plans are past an indicator's deadline and not done
+    (a constant number of queries however many plans)."""
+    if not plan_ids:
+        return {}
+    actions = list(db.session.scalars(_actions_query().where(PlanSection.plan_id.in_(plan_ids))))
+    overdue: dict[int, int] = {}
+    for tracked in track_actions(actions, today):
+        if tracked.overdue:
+            overdue[tracked.section.plan_id] = overdue.get(tracked.section.plan_id, 0) + 1
+    return overdue
+
+
 def plan_actions(plan_id: int, today: date | None = None) -> list[TrackedAction]:
     """Every action of the plan in order, with its section, progress (not started if none yet),
     indicators, each indicator's latest value and whether it is overdue. Constant query count."""

@@ -53,7 +53,7 @@ PUBLIC = ["/", "/privacy", "/password/forgot"]
 SIGNED_OUT_ONLY = ["/login", "/register"]
 ACCOUNT = ["/account", "/account/profile", "/account/email", "/account/password"]
 HOSTING = ["/host/"]
-LEADERSHIP = ["/leadership/participation"]
+LEADERSHIP = ["/leadership/", "/leadership/participation"]
 # The translators' pages: what to translate, a plan's parts, and its first part beside its source.
 TRANSLATING = ["/translate/?language=es", "/translate/es/plan:{plan}", "/translate/es/plan:{plan}/part/plan",
                "/translate/es/plan:{plan}/part/section:{section}"]
@@ -137,7 +137,7 @@ OUTCOME_PAGES = {
 }
 # Who we are hearing from, with enrollment to compare against, and the enrollment form.
 LEADERSHIP_PAGES = {
-    "leader": ["/leadership/participation?plan={plan}"],
+    "leader": ["/leadership/", "/leadership/participation?plan={plan}"],
     "admin": ["/leadership/enrollment"],
 }
 FORBIDDEN = {"participant": "/host/", "host": "/leadership/participation", "moderator": "/host/",
