@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..plans import services as plans
+from ..plans.translation import plan_titles
 from ..slots import Part
 from ..permissions import Permission, can
 from .services import comment_counts, my_comments, new_comments_since, reported_comment_count
@@ -44,5 +45,6 @@ def attention(actor, since) -> dict:
     """A leader's home: comments waiting for a moderator, and new comments on each plan."""
     reported = reported_comment_count(actor) if can(actor, Permission.MODERATE) else 0
     new = new_comments_since(since)
-    return {"items": Part("comments/_attention_slot.html", {"reported": reported, "new": new})
+    titles = plan_titles({plan.plan_id: plan.plan_title for plan in new})
+    return {"items": Part("comments/_attention_slot.html", {"reported": reported, "new": new, "titles": titles})
             if reported or new else None}

@@ -1078,6 +1078,7 @@ def published_responses(plan_id: int) -> list[Theme]:
 @dataclass(frozen=True)
 class AwaitingResponse:
     analysis_id: int
+    plan_id: int
     plan_title: str
     count: int  # active themes with no published response
 
@@ -1087,12 +1088,12 @@ def themes_awaiting_response(actor) -> list[AwaitingResponse]:
     (one query): what leaders still owe the people who gave the feedback."""
     require_manage_themes(actor)
     rows = db.session.execute(
-        select(ThemeAnalysis.id, Plan.title, func.count(Theme.id))
+        select(ThemeAnalysis.id, Plan.id, Plan.title, func.count(Theme.id))
         .join(Theme, Theme.analysis_id == ThemeAnalysis.id)
         .join(Plan, Plan.id == ThemeAnalysis.plan_id)
         .where(ThemeAnalysis.is_default.is_(True), Theme.status == ThemeStatus.ACTIVE,
                Theme.response_published_at.is_(None))
-        .group_by(ThemeAnalysis.id, Plan.title)
+        .group_by(ThemeAnalysis.id, Plan.id, Plan.title)
         .order_by(func.count(Theme.id).desc(), ThemeAnalysis.id)
     )
-    return [AwaitingResponse(analysis_id, title, count) for analysis_id, title, count in rows]
+    return [AwaitingResponse(*row) for row in rows]

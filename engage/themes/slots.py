@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..permissions import Permission, can
+from ..plans.translation import plan_titles
 from ..slots import Part
 from .services import published_responses, themes_awaiting_response
 from .translatable import response_texts
@@ -21,4 +22,7 @@ def plan(actor, plan, version) -> dict:
 def attention(actor, since) -> dict:
     """A leader's home: the plans whose themes still have no published response."""
     awaiting = themes_awaiting_response(actor) if can(actor, Permission.MANAGE_THEMES) else []
-    return {"items": Part("themes/_attention_slot.html", {"awaiting": awaiting}) if awaiting else None}
+    if not awaiting:
+        return {"items": None}
+    titles = plan_titles({plan.plan_id: plan.plan_title for plan in awaiting})
+    return {"items": Part("themes/_attention_slot.html", {"awaiting": awaiting, "titles": titles})}
