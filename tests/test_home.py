@@ -82,3 +82,16 @@ def test_the_home_page_runs_the_same_queries_however_much_is_open(client, app):
         make_survey(f"Survey {n}", questions=[])
 
     assert queries() == first
+
+
+def test_a_spanish_reader_finds_the_plans_by_their_spanish_titles_on_the_home_and_plans_pages(client, users):
+    from tests.translation.factories import translate_plan
+
+    plan = _open_plan("Family Engagement Plan", closes_in_days=3)
+    translate_plan(users["translator"], plan, "es", {"title": "Plan de participación familiar"})
+
+    home = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    listing = client.get("/plans/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+
+    assert home.count(">Plan de participación familiar</a>") == 2  # "Have your say" and the list of plans
+    assert ">Plan de participación familiar</a>" in listing and "Family Engagement Plan</a>" not in listing

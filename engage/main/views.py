@@ -3,12 +3,14 @@ from flask_login import current_user
 
 from .. import slots
 from ..plans.services import list_published_plans
+from ..plans.translation import listing_titles
 from . import bp
 
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", plans=list_published_plans(),
+    plans = list_published_plans()
+    return render_template("main/home.html", plans=plans, plan_titles=listing_titles(plans),
                            page_slots=slots.fill("home", actor=current_user))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..slots import Part
 from . import services
-from .translation import plan_titles
+from .translation import listing_titles
 
 
 def home(actor) -> dict:
@@ -12,6 +12,4 @@ def home(actor) -> dict:
     listings = services.plans_taking_comments()
     if not listings:
         return {"have_your_say": None}
-    titles = plan_titles({listing.plan.id: listing.latest.snapshot.get("title") or listing.plan.title
-                         for listing in listings})
-    return {"have_your_say": Part("plans/_home_slot.html", {"listings": listings, "titles": titles})}
+    return {"have_your_say": Part("plans/_home_slot.html", {"listings": listings, "titles": listing_titles(listings)})}

@@ -132,6 +132,13 @@ def plan_titles(titles: dict[int, str], reader: str | None = None) -> dict[int, 
     return {plan_id: localizer.text(plan_scope(plan_id), "title", title) for plan_id, title in titles.items()}
 
 
+def listing_titles(listings) -> dict[int, LocalizedText]:
+    """The titles of published plans (`services.PlanListing`s) as their latest versions read, in the
+    reader's language: one query."""
+    return plan_titles({listing.plan.id: listing.latest.snapshot.get("title") or listing.plan.title
+                        for listing in listings})
+
+
 def find_part(snapshot: dict | None, section_key: str | None, action_key: str | None) -> tuple[dict | None, dict | None]:
     """The (section, action) of a snapshot with these keys (an action is found by its key alone,
     wherever it moved); None where not found."""

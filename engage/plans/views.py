@@ -16,7 +16,7 @@ from . import bp, services
 from .diff import diff_snapshots
 from .forms import SCHOOL_YEAR_MONTHS, ActionForm, PlanForm, PublishForm, SectionForm
 from .models import PlanStatus
-from .translation import localized, localized_pair, note_path, plan_scope
+from .translation import listing_titles, localized, localized_pair, note_path, plan_scope
 
 
 def month_names(width: str = "wide") -> dict[int, str]:
@@ -32,7 +32,8 @@ def _plan_or_404(plan_id: int):
 
 @bp.route("/")
 def index():
-    return render_template("plans/index.html", listings=services.list_published_plans())
+    listings = services.list_published_plans()
+    return render_template("plans/index.html", listings=listings, titles=listing_titles(listings))
 
 
 @bp.route("/<id:plan_id>")
