@@ -486,3 +486,22 @@ def test_anonymous_text_answers_are_not_listed_in_the_order_they_came(users):
     words = ["pear", "apple", "fig", "kiwi", "date", "lime", "plum", "cherry", "grape", "melon", "banana", "mango"]
     respond(survey, len(words), lambda i: {short: words[i]})
     assert result_of(view(users, survey), survey, QuestionKind.SHORT_TEXT).texts.texts == sorted(words)
+
+
+def test_exact_whole_survey_counts_do_not_pin_a_small_group_s_count_by_subtracting_the_other_groups(users, survey):
+    # The attack: whole-survey counts are exact now; subtract every other language group's count of
+    # option c from it, and what is left would be the 12 Spanish speakers' 3, were any of those shown.
+    single = q(survey, QuestionKind.SINGLE_CHOICE)
+    respond(survey, 40, lambda i: {single: "c" if i < 20 else "a"}, language="en")
+    respond(survey, 12, lambda i: {single: "c" if i < 3 else "a"}, language="es")
+    respond(survey, 30, lambda i: {single: "c" if i < 17 else "b"}, language="fr")
+
+    everyone = counts(view(users, survey), survey, QuestionKind.SINGLE_CHOICE)
+    by_language = {language: counts(view(users, survey, language=language), survey, QuestionKind.SINGLE_CHOICE)
+                   for language in ("en", "es", "fr")}
+
+    assert everyone["c"] == 40
+    assert by_language["es"]["c"] is None
+    unknown = [language for language, shown in by_language.items() if shown["c"] is None]
+    # At least two groups' counts of c stay hidden, so the whole-survey count only bounds their sum.
+    assert len(unknown) >= 2
