@@ -67,6 +67,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     REDIS_URL = os.environ.get("REDIS_URL")
+    # How long a page stored for people who are not signed in may be served (engage/page_cache.py):
+    # it is made again at once when data it shows changes; this bounds only what the clock changes
+    # ("happening now"). 0 turns the page cache off.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
     # Background jobs (emails, reminders): Huey on Redis when REDIS_URL is set,
     # else on this SQLite file. QUEUE_IMMEDIATE runs each job at once, in the
     # process that asks for it (tests; or a site with no consumer running).

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
 
-from . import caching, components, queue
+from . import caching, components, page_cache, queue
 from .extensions import csrf, db, limiter, login_manager, migrate, talisman
 from .urls import IdConverter
 
@@ -110,6 +110,7 @@ def _init_extensions(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
     app.after_request(_keep_personal_responses_out_of_caches)
+    page_cache.init_app(app)
 
 
 @migrate.configure

@@ -16,22 +16,28 @@ come back meaning other data. A value is stored only when the tokens did not
 move while it was computed; a write that commits meanwhile makes the next
 request compute again.
 
-Writes that do not go through the ORM session (a database console, a
-cascade on delete from a table no scope watches) are not seen: scopes must
-watch the tables whose changes reach the data, and `bump` exists for
-anything else.
+Every table is also a scope of its own, `table_scope(name)`, changed by every
+write to it and by the deletes that cascade to it in the database: the page
+cache (engage.page_cache) records the tables a page reads (`record_reads`)
+and keeps the page under their versions.
+
+Writes that do not go through the ORM session (a database console) are not
+seen: scopes must watch the tables whose changes reach the data, and `bump`
+exists for anything else.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
+from functools import cache as memoize
 from typing import TypeVar
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 from flask_caching import Cache
-from sqlalchemy import String, event, select
+from sqlalchemy import String, TableClause, event, inspect, select
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.sql import visitors
 
 from .extensions import db, dialect_insert
 
@@ -39,6 +45,7 @@ cache = Cache()
 
 T = TypeVar("T")
 _PENDING = "engage.caching.changed_scopes"
+_READS = "engage_caching_reads"  # in flask.g while a request records what it reads
 #: table name -> the scopes whose reads it feeds
 _SCOPES_BY_TABLE: dict[str, set[str]] = {}
 
@@ -68,6 +75,33 @@ def watch(scope: str, *models) -> None:
         _SCOPES_BY_TABLE.setdefault(table.name, set()).add(scope)
 
 
+def table_scope(table_name: str) -> str:
+    return f"table:{table_name}"
+
+
+def all_versions() -> dict[str, str]:
+    """Every scope's current token, by scope, in one query."""
+    return dict(db.session.execute(select(DataVersion.scope, DataVersion.token)).all())
+
+
+def record_reads() -> None:
+    """From now until `recorded_reads()`, note the scopes this request reads: the tables of its
+    ORM queries, and the scopes of its `cached_read`s."""
+    setattr(g, _READS, set())
+
+
+def recorded_reads() -> set[str] | None:
+    """The scopes read since `record_reads()` (None if it was not called), and stop recording."""
+    return g.pop(_READS, None)
+
+
+def _note_reads(scopes: Iterable[str]) -> None:
+    if has_request_context():
+        reads = g.get(_READS)
+        if reads is not None:
+            reads.update(scopes)
+
+
 def versions(scopes: Iterable[str]) -> tuple[str, ...]:
     """The scopes' current tokens, in the order given ("" for a scope never changed), in one query."""
     scopes = list(scopes)
@@ -81,6 +115,7 @@ def cached_read(key: str, scopes: Iterable[str], compute: Callable[[], T],
     """`compute()`'s value for `key` at the scopes' current versions: from the cache when it holds
     one, else computed now, and kept if `keep(value)` and the scopes did not change meanwhile."""
     scopes = list(scopes)
+    _note_reads(scopes)
     before = versions(scopes)
     versioned_key = ":".join([key, *before])
     value = cache.get(versioned_key)
@@ -98,23 +133,54 @@ def bump(session: Session, scopes: Iterable[str]) -> None:
 
 def _note_tables(session: Session, tables: Iterable[str]) -> None:
     for table in tables:
-        scopes = _SCOPES_BY_TABLE.get(table)
-        if scopes:
-            bump(session, scopes)
+        if not table or table == DataVersion.__tablename__:
+            continue
+        bump(session, _SCOPES_BY_TABLE.get(table, set()) | {table_scope(name) for name in _changed_with(table)})
+
+
+@memoize
+def _changed_with(table_name: str) -> frozenset[str]:
+    """The table, and the tables whose rows the database changes when its rows go (ON DELETE
+    CASCADE or SET NULL), and theirs."""
+    changed, waiting = {table_name}, [table_name]
+    while waiting:
+        parent = waiting.pop()
+        for table in db.metadata.tables.values():
+            if table.name not in changed and any(
+                    key.column.table.name == parent and (key.ondelete or "").upper() in ("CASCADE", "SET NULL")
+                    for key in table.foreign_keys):
+                changed.add(table.name)
+                waiting.append(table.name)
+    return frozenset(changed)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_tables_read(state: ORMExecuteState) -> None:
+    if state.is_select and has_request_context() and g.get(_READS) is not None:
+        _note_reads(table_scope(element.name) for element in visitors.iterate(state.statement)
+                    if isinstance(element, TableClause) and element.name)
 
 
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _flush_context) -> None:
     # After a flush the session still lists what it wrote as new, dirty and deleted.
-    _note_tables(session, {getattr(obj, "__tablename__", "") for group in (session.new, session.dirty,
-                                                                           session.deleted) for obj in group})
+    _note_tables(session, {table for group in (session.new, session.dirty, session.deleted) for obj in group
+                           for table in _tables_written_with(type(obj))})
+
+
+@memoize
+def _tables_written_with(model: type) -> tuple[str, ...]:
+    """A model's tables, and the association tables its relationships write (`secondary`)."""
+    mapper = inspect(model)
+    return tuple({table.name for table in mapper.tables}
+                 | {rel.secondary.name for rel in mapper.relationships if rel.secondary is not None})
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if table is not None and table.name != DataVersion.__tablename__:
+        if table is not None:
             _note_tables(state.session, [table.name])
 
 

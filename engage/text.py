@@ -10,6 +10,8 @@ that can come out is the markup made here.
 from __future__ import annotations
 
 import re
+import threading
+from functools import lru_cache
 
 import bleach
 from markupsafe import Markup, escape
@@ -33,15 +35,22 @@ def _only_addresses_written_as_such(attrs, new=False):
     return attrs
 
 
-_linker = bleach.linkifier.Linker(callbacks=[_only_addresses_written_as_such, _nofollow], parse_email=False)
+# bleach's cleaners and linkers keep their parser's state while they work: one per thread
+# (gunicorn's threads render pages at the same time).
+_per_thread = threading.local()
 
 
 def _finish(html: str) -> Markup:
-    cleaned = bleach.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-                           protocols=_ALLOWED_PROTOCOLS, strip=True)
-    return Markup(_linker.linkify(cleaned))
+    if not hasattr(_per_thread, "cleaner"):
+        _per_thread.cleaner = bleach.sanitizer.Cleaner(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                                                       protocols=_ALLOWED_PROTOCOLS, strip=True)
+        _per_thread.linker = bleach.linkifier.Linker(callbacks=[_only_addresses_written_as_such, _nofollow],
+                                                     parse_email=False)
+    return Markup(_per_thread.linker.linkify(_per_thread.cleaner.clean(html)))
 
 
+# Both are pure functions of the text, and pages show the same texts again and again.
+@lru_cache(maxsize=8192)
 def plain_text_to_html(text: str | None) -> Markup:
     """Paragraphs and line breaks kept, links clickable, nothing else."""
     paragraphs = [p for p in re.split(r"\n\s*\n", (text or "").strip().replace("\r\n", "\n")) if p.strip()]
@@ -49,6 +58,7 @@ def plain_text_to_html(text: str | None) -> Markup:
     return _finish(html)
 
 
+@lru_cache(maxsize=8192)
 def formatted_text_to_html(text: str | None) -> Markup:
     """Plan text: paragraphs, "- " bullets and **bold**, links clickable."""
     blocks: list[str] = []

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import slots
 from ..extensions import limit_from_config, limiter, person_id_for_limits
+from ..page_cache import public_page
 from ..permissions import Permission, PermissionDenied, can
 from ..plans import services as plans
 from ..plans.translation import find_part, read_latest
@@ -61,6 +62,7 @@ def _render_index(plan, form, status=200):
 
 
 @bp.route("/plans/<id:plan_id>/comments")
+@public_page
 def index(plan_id: int):
     return _render_index(_plan_or_404(plan_id), CommentForm(formdata=None))
 
@@ -101,6 +103,7 @@ def create(plan_id: int):
 
 
 @bp.route("/plans/<id:plan_id>/comments/<id:comment_id>")
+@public_page
 def thread(plan_id: int, comment_id: int):
     plan = _plan_or_404(plan_id)
     found = services.thread_for(comment_id)

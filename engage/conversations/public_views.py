@@ -8,14 +8,15 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..orgs.services import list_schools
+from ..page_cache import public_page
 from ..vocabulary import LANGUAGE_CHOICES
 from . import bp, listing
 from .jobs import calendar_invitation
 from .models import SessionStatus
 from .registration import signup_state
 from .services import get_session
-from .translatable import session_texts
 from .signup_forms import SessionFilterForm, signup_form
+from .translatable import session_texts
 
 PAST = "past"
 
@@ -40,6 +41,7 @@ def _page() -> int:
 
 
 @bp.route("/")
+@public_page
 def list_sessions():
     form = _filter_form()
     filters = form.filters()
@@ -53,6 +55,7 @@ def list_sessions():
 
 
 @bp.route("/calendar")
+@public_page
 def calendar():
     form = _filter_form()
     filters = form.filters()
@@ -98,6 +101,7 @@ def session_page(session_id: int):
 
 
 @bp.route("/<id:session_id>/calendar.ics")
+@public_page
 def session_ics(session_id: int):
     session = session_or_404(session_id)
     content = calendar_invitation(session, for_registrant=False,

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..forms import database_id
+from ..page_cache import public_page
 from ..plans.translation import localized, plan_scope
 from ..themes.translatable import response_texts
 from ..translation.services import Localizer
@@ -28,6 +29,7 @@ edit_limit = limiter.limit(limit_from_config("RATELIMIT_OUTCOMES_EDIT"), methods
 # --------------------------------------------------------------------------
 
 @bp.route("/plans/<id:plan_id>/heard/<id:theme_id>")
+@public_page
 def theme_summary(plan_id: int, theme_id: int):
     theme = services.public_theme(plan_id, theme_id)
     if theme is None:

@@ -10,6 +10,7 @@ from .. import slots
 from ..forms import choices
 from ..i18n import local_to_utc, utc_to_local
 from ..orgs.services import list_schools
+from ..page_cache import public_page
 from ..permissions import Permission, can, require
 from ..translation.services import Localizer
 from . import bp, services
@@ -31,12 +32,14 @@ def _plan_or_404(plan_id: int):
 
 
 @bp.route("/")
+@public_page
 def index():
     listings = services.list_published_plans()
     return render_template("plans/index.html", listings=listings, titles=listing_titles(listings))
 
 
 @bp.route("/<id:plan_id>")
+@public_page
 def show(plan_id: int):
     plan = _plan_or_404(plan_id)
     number = request.args.get("version", type=int)
@@ -63,6 +66,7 @@ def show(plan_id: int):
 
 
 @bp.route("/<id:plan_id>/compare")
+@public_page
 def compare(plan_id: int):
     plan = _plan_or_404(plan_id)
     if not plan.versions:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..i18n import utc_to_local
+from ..page_cache import public_page
 from ..urls import external_url
 from . import bp, feed, listing, services
 from .models import ProgressStatus
@@ -70,12 +71,14 @@ def _public_action_or_404(action_id: int):
 
 
 @bp.route("/")
+@public_page
 def index():
     plans = listing.public_plans()
     return render_template("tracker/index.html", plans=plans, counts=listing.status_counts_by_plan(plans))
 
 
 @bp.route("/plans/<id:plan_id>")
+@public_page
 def show_plan(plan_id: int):
     public = _public_plan_or_404(plan_id)
     rows = listing.public_rows(public, services.plan_actions(plan_id))
@@ -103,6 +106,7 @@ def _page_number() -> int:
 
 
 @bp.route("/actions/<id:action_id>")
+@public_page
 def show_action(action_id: int):
     action, public = _public_action_or_404(action_id)
     row = listing.action_row(public, services.track_actions([action])[0])
@@ -130,6 +134,7 @@ def _atom(document: bytes) -> Response:
 
 
 @bp.route("/plans/<id:plan_id>/feed.atom")
+@public_page
 def plan_feed(plan_id: int):
     public = _public_plan_or_404(plan_id)
     updates = [u for u in services.recent_updates(plan_id, limit=FEED_LENGTH) if u.action.key in public.actions]
@@ -147,6 +152,7 @@ def plan_feed(plan_id: int):
 
 
 @bp.route("/actions/<id:action_id>/feed.atom")
+@public_page
 def action_feed(action_id: int):
     action, public = _public_action_or_404(action_id)
     text = listing.action_text(public, action)
