@@ -1,8 +1,5 @@
 """Flask extensions, created once and bound to the app in create_app."""
 
-import json
-import threading
-
 from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -29,24 +26,7 @@ class Base(DeclarativeBase):
     )
 
 
-_per_thread = threading.local()
-
-
-def json_loads_in_this_thread(text: str | bytes):
-    """`json.loads` with this thread's own decoder, for the database's JSON columns.
-
-    `json.loads` shares one decoder, whose C scanner keeps a scratch dictionary between
-    calls; when another thread runs in the middle of a long decode (a garbage collection
-    can hand it the GIL), both use it at once and the process crashes (SIGSEGV, seen
-    under gunicorn's threads reading plan versions).
-    """
-    decoder = getattr(_per_thread, "json_decoder", None)
-    if decoder is None:
-        decoder = _per_thread.json_decoder = json.JSONDecoder()
-    return decoder.decode(text if isinstance(text, str) else bytes(text).decode())
-
-
-db = SQLAlchemy(model_class=Base, engine_options={"json_deserializer": json_loads_in_this_thread})
+db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
