@@ -63,6 +63,7 @@ update-messages: extract-messages
 	$(BIN)/pybabel update --no-fuzzy-matching -i engage/translations/messages.pot -d engage/translations
 
 bench: install
+	$(BIN)/python bench/serving.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/plan_page.py
 	$(BIN)/python bench/survey_results.py

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
 
-from . import caching, components, page_cache, queue
+from . import caching, components, page_cache, queue, static_files
 from .extensions import csrf, db, limiter, login_manager, migrate, talisman
 from .urls import IdConverter
 
@@ -71,6 +71,7 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     i18n.init_app(app)
     templating.init_app(app)
     cli.register_commands(app)
+    static_files.init_app(app)
     return app
 
 
