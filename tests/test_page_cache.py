@@ -18,9 +18,10 @@ from engage.plans.models import Plan, PlanStatus
 from engage.tracker.models import ProgressStatus, TrackerSubscription
 from tests.plans.factories import make_plan
 from tests.support.comments import comment_form
+from tests.support.people import make_user
 from tests.support.progress import actions_of, add_update, published_plan
 from tests.support.queries import count_queries
-from tests.support.web import csrf_token, post_form
+from tests.support.web import post_form
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
@@ -179,14 +180,10 @@ def test_a_browser_that_has_the_page_gets_not_modified(plan, client):
     assert again.status_code == 304
     assert again.headers["Cache-Control"] == "private, no-cache"
 
-    comments.post_comment(make_commenter(), plan, body="Changed since", submission_token="changed-1")
+    commenter = make_user(email="commenter@example.org", name="Cam")
+    comments.post_comment(commenter, plan, body="Changed since", submission_token="changed-1")
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
-
-
-def make_commenter():
-    from tests.support.people import make_user
-    return make_user(email="commenter@example.org", name="Cam")
 
 
 def test_deleting_rows_by_cascade_gives_the_cascaded_tables_new_versions(plan, users):
