@@ -6,7 +6,8 @@ it existed) and on.
     .venv/bin/python bench/serving.py --size large --seconds 30
     .venv/bin/python bench/serving.py --quick          # a small district, 3 s per page (CI)
 
-It creates a scratch database on the PostgreSQL server SERVER_URL names (default: the local one),
+It creates a scratch database on the PostgreSQL server SERVER_URL names (default: the local one;
+dropped afterwards),
 builds a district in it (bench/district.py, without the theme run), then serves hello world and
 Engage in turn with gunicorn (2 workers x 4 threads; Engage with production settings and Redis for
 its cache and limits). wrk (1 thread, 16 connections; `apt-get install wrk`) loads one page at a
@@ -31,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-import psycopg
 import redis
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -40,13 +40,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from district import PASSWORD, build_district  # noqa: E402
 from harness import bench_app  # noqa: E402
+from signup_race import postgres_database  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from engage.extensions import db  # noqa: E402
+from engage.plans.models import Plan  # noqa: E402
 
 HOST = "127.0.0.1"
 PORT = 8190
 REDIS_URL = "redis://127.0.0.1:6379/13"
-SCRATCH_DATABASE = "engage_bench_http"
 FAMILY = "person1@example.org"
 
 
@@ -81,37 +83,11 @@ def pages(plan_id: int) -> list[Page]:
     ]
 
 
-# The scratch database and its district ---------------------------------------------
+# The district ------------------------------------------------------------------------
 
 
-def scratch_url(server_url: str) -> str:
-    return server_url.rsplit("/", 1)[0] + "/" + SCRATCH_DATABASE
-
-
-def recreate_database(server_url: str) -> None:
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {SCRATCH_DATABASE}")
-
-
-def database_exists(server_url: str) -> bool:
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH_DATABASE]).fetchone() \
-            is not None
-
-
-def district_plan_id(database_url: str) -> int:
-    with psycopg.connect(database_url.replace("+psycopg", "")) as connection:
-        return connection.execute("SELECT min(id) FROM plans").fetchone()[0]
-
-
-def drop_database(server_url: str) -> None:
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
-
-
-def build(database_url: str, size: str) -> None:
-    """Build the district in the scratch database."""
+def build(database_url: str, size: str) -> int:
+    """Build the district in the (empty) database; return the district plan's id."""
     os.environ["DATABASE_URL"] = database_url
     with tempfile.TemporaryDirectory() as tmp:
         app = bench_app(tmp)
@@ -121,7 +97,9 @@ def build(database_url: str, size: str) -> None:
             print(f"district ({size}): {counts['users']:,} accounts, {counts['comments']:,} comments, "
                   f"{counts['survey_responses']:,} survey responses, built in "
                   f"{time.perf_counter() - started:.0f} s", flush=True)
+            plan_id = db.session.scalar(select(Plan.id).order_by(Plan.id).limit(1))  # the district's, built first
             db.engine.dispose()
+    return plan_id
 
 
 # Serving and loading ----------------------------------------------------------------
@@ -252,27 +230,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small district, 3 s per page")
     parser.add_argument("--server", default=os.environ.get("SERVER_URL", "postgresql://postgres@127.0.0.1:5432/test"),
                         help="a database on the PostgreSQL server to create the scratch database from")
-    parser.add_argument("--keep", action="store_true",
-                        help=f"keep the scratch database ({SCRATCH_DATABASE}) afterwards, and use it if it is there")
     args = parser.parse_args()
     if args.quick:
         args.size, args.seconds = "small", 3
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
 
-    database_url = scratch_url(args.server)
-    if not (args.keep and database_exists(args.server)):
-        recreate_database(args.server)
-        build(database_url, args.size)
-    plan_id = district_plan_id(database_url)
-    try:
+    with postgres_database(args.server) as database_url:
+        plan_id = build(database_url, args.size)
         hello_before = hello_world(args.seconds)
         uncached = load_pages(database_url, plan_id, args.seconds, page_cache_seconds=0)
         cached = load_pages(database_url, plan_id, args.seconds, page_cache_seconds=60)
         hello_after = hello_world(args.seconds)
-    finally:
-        if not args.keep:
-            drop_database(args.server)
 
     hello = max(hello_before, hello_after, key=lambda figures: figures.requests_per_second)
     print(f"gunicorn: 2 workers x 4 threads; wrk: 1 thread, 16 connections, {args.seconds} s per page; "

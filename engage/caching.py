@@ -95,11 +95,14 @@ def recorded_reads() -> set[str] | None:
     return g.pop(_READS, None)
 
 
+def _reads_recorded() -> set[str] | None:
+    return g.get(_READS) if has_request_context() else None
+
+
 def _note_reads(scopes: Iterable[str]) -> None:
-    if has_request_context():
-        reads = g.get(_READS)
-        if reads is not None:
-            reads.update(scopes)
+    reads = _reads_recorded()
+    if reads is not None:
+        reads.update(scopes)
 
 
 def versions(scopes: Iterable[str]) -> tuple[str, ...]:
@@ -156,9 +159,10 @@ def _changed_with(table_name: str) -> frozenset[str]:
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_tables_read(state: ORMExecuteState) -> None:
-    if state.is_select and has_request_context() and g.get(_READS) is not None:
-        _note_reads(table_scope(element.name) for element in visitors.iterate(state.statement)
-                    if isinstance(element, TableClause) and element.name)
+    reads = _reads_recorded()
+    if reads is not None and state.is_select:
+        reads.update(table_scope(element.name) for element in visitors.iterate(state.statement)
+                     if isinstance(element, TableClause) and element.name)
 
 
 @event.listens_for(Session, "after_flush")

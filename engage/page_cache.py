@@ -39,7 +39,6 @@ from . import caching
 F = TypeVar("F", bound=Callable)
 
 _MARK = "_engage_public_page"
-_CSRF_FIELD = "csrf_token"  # where Flask-WTF keeps the request's token in g (WTF_CSRF_FIELD_NAME)
 #: the headers a stored page keeps (the others are made again for each response)
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
 
@@ -79,6 +78,15 @@ def _placeholder() -> str:
     return current_app.extensions["page_cache_placeholder"]
 
 
+def _csrf_field() -> str:
+    """Where Flask-WTF keeps the request's CSRF token in g."""
+    return current_app.config["WTF_CSRF_FIELD_NAME"]
+
+
+def _tokens(versions: dict[str, str], scopes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(versions.get(scope, "") for scope in scopes)
+
+
 def _cacheable() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     return (
@@ -102,20 +110,19 @@ def _serve_stored_page() -> Response | None:
     # Every version, in one query: a page that must be made again costs the same queries whether
     # or not an older copy was found.
     current = caching.all_versions()
-    if stored is not None and tuple(current.get(scope, "") for scope in stored.scopes) == stored.tokens:
-        g.page_cache_served = True
+    if stored is not None and _tokens(current, stored.scopes) == stored.tokens:
         return _for_this_visitor(Response(stored.body, headers=list(stored.headers)), stored.etag)
     g.page_cache_rendering = _Rendering(key, current)
     caching.record_reads()
     # Flask-WTF makes a request's CSRF token once and keeps it in g: every form and the language
     # switcher of this page get the placeholder, and the session is not touched.
-    setattr(g, _CSRF_FIELD, _placeholder())
+    setattr(g, _csrf_field(), _placeholder())
     return None
 
 
 def _store_page(response: Response) -> Response:
     rendering: _Rendering | None = g.pop("page_cache_rendering", None)
-    if rendering is None or g.get("page_cache_served"):
+    if rendering is None:  # not cacheable, or served from the cache
         return response
     scopes = tuple(sorted(caching.recorded_reads() or ()))
     # Not a page for everybody: an error, a stream, a flashed message.
@@ -126,7 +133,7 @@ def _store_page(response: Response) -> Response:
                         tuple((name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS),
                         hashlib.sha256(body).hexdigest()[:32])
     # Kept only if no table it read changed while it was made.
-    if stored.tokens == tuple(rendering.versions_before.get(scope, "") for scope in scopes):
+    if stored.tokens == _tokens(rendering.versions_before, scopes):
         caching.cache.set(rendering.key, stored, timeout=current_app.config["PAGE_CACHE_SECONDS"])
     return _for_this_visitor(response, stored.etag)
 
@@ -142,8 +149,8 @@ def _for_this_visitor(response: Response, etag: str) -> Response:
 
 
 def _with_visitor_token(response: Response) -> Response:
-    if g.get(_CSRF_FIELD) == _placeholder():
-        g.pop(_CSRF_FIELD)
+    if g.get(_csrf_field()) == _placeholder():
+        g.pop(_csrf_field())
     if response.is_streamed:
         return response
     placeholder = _placeholder().encode()
