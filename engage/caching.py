@@ -198,8 +198,9 @@ def _forget_rolled_back(session: Session, previous_transaction) -> None:
 def _new_versions(session: Session) -> None:
     session.flush()  # what commit would flush next may belong to a scope too
     scopes = session.info.pop(_PENDING, None)
-    # Sorted: two transactions lock the rows in one order, so they cannot deadlock.
-    for scope in sorted(scopes or ()):
-        token = secrets.token_hex(16)
-        session.execute(dialect_insert(DataVersion).values(scope=scope, token=token)
-                        .on_conflict_do_update(index_elements=["scope"], set_={"token": token}))
+    if not scopes:
+        return
+    # One statement for them all; sorted, so two transactions lock the rows in one order and cannot deadlock.
+    upsert = dialect_insert(DataVersion).values([{"scope": scope, "token": secrets.token_hex(16)}
+                                                 for scope in sorted(scopes)])
+    session.execute(upsert.on_conflict_do_update(index_elements=["scope"], set_={"token": upsert.excluded.token}))
