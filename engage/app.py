@@ -56,12 +56,13 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     _check_configuration(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    app.url_map.converters["id"] = IdConverter
+    _init_extensions(app)
+    # Around the page cache's middleware (installed with the extensions): stored pages are found by
+    # the address the visitor asked for.
     if app.config["TRUSTED_PROXY_COUNT"]:
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-
-    app.url_map.converters["id"] = IdConverter
-    _init_extensions(app)
     _configure_sqlite(app)
     components.install(app, components.load(app.config["COMPONENTS"]))
 

@@ -24,18 +24,29 @@ and keeps the page under their versions.
 Writes that do not go through the ORM session (a database console) are not
 seen: scopes must watch the tables whose changes reach the data, and `bump`
 exists for anything else.
+
+With Redis, the versions are also mirrored there (`VersionMirror`), so a
+cache hit asks Redis alone, not the database. Each version carries a counter
+that the database raises under the row's lock, so it grows in commit order;
+after its commit a transaction raises the mirror's entries to its counters,
+and the mirror only moves forward, whatever order app servers' writes reach
+it in. The mirror is read from the database again each minute (and whenever
+Redis lost it), so a change whose mirroring failed, Redis being unreachable
+for a moment, shows within a minute.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from functools import cache as memoize
 from typing import TypeVar
 
-from flask import Flask, g, has_request_context
+import redis
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
-from sqlalchemy import String, TableClause, event, inspect, select
+from sqlalchemy import BigInteger, String, TableClause, event, inspect, select
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 from sqlalchemy.sql import visitors
 
@@ -45,6 +56,8 @@ cache = Cache()
 
 T = TypeVar("T")
 _PENDING = "engage.caching.changed_scopes"
+_COMMITTING = "engage.caching.committed_versions"
+_MIRROR = "engage_versions_mirror"  # in app.extensions, when REDIS_URL is set
 _READS = "engage_caching_reads"  # in flask.g while a request records what it reads
 #: table name -> the scopes whose reads it feeds
 _SCOPES_BY_TABLE: dict[str, set[str]] = {}
@@ -56,7 +69,66 @@ class DataVersion(db.Model):
     __tablename__ = "data_versions"
 
     scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger, default=1, server_default="1")  # its changes, so far
     token: Mapped[str] = mapped_column(String(32))
+
+
+def _version(counter: int, token: str) -> str:
+    return f"{counter}:{token}"
+
+
+class VersionMirror:
+    """The scopes' versions, mirrored in Redis: a field per scope, and a mark that the mirror holds
+    them all (it was read from the database within the minute)."""
+
+    LIFETIME_SECONDS = 60
+    _COMPLETE = "~complete"
+    # Raises each scope's entry to the counter given, never lowers it; when filling the mirror from
+    # the database, marks it complete for LIFETIME_SECONDS.
+    _RAISE = """
+    for i = 2, #ARGV, 3 do
+      local old = redis.call('HGET', KEYS[1], ARGV[i])
+      if (not old) or tonumber(string.match(old, '^%d+')) < tonumber(ARGV[i + 1]) then
+        redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1] .. ':' .. ARGV[i + 2])
+      end
+    end
+    if tonumber(ARGV[1]) > 0 then
+      redis.call('HSET', KEYS[1], '~complete', '1')
+      redis.call('EXPIRE', KEYS[1], ARGV[1])
+    end
+    """
+
+    def __init__(self, url: str, key: str) -> None:
+        self.key = key
+        self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._raise = self.redis.register_script(self._RAISE)
+
+    def read(self, scopes: list[str] | None = None) -> dict[str, str]:
+        """The scopes' versions (every scope's, if None); read from the database (and the mirror
+        filled) when Redis does not hold them all, or is out of reach."""
+        try:
+            if scopes is None:
+                mirrored = self.redis.hgetall(self.key)
+            else:
+                mirrored = dict(zip([self._COMPLETE, *scopes], self.redis.hmget(self.key, [self._COMPLETE, *scopes])))
+        except redis.RedisError as error:
+            logging.getLogger(__name__).warning("Versions read from the database: Redis failed (%s)", error)
+            return _versions_in_database()
+        if mirrored.pop(self._COMPLETE, None):
+            return {scope if isinstance(scope, str) else scope.decode(): version.decode()
+                    for scope, version in mirrored.items() if version is not None}
+        rows = db.session.execute(select(DataVersion.scope, DataVersion.counter, DataVersion.token)).all()
+        self.raise_to(rows, complete=True)
+        return {scope: _version(counter, token) for scope, counter, token in rows}
+
+    def raise_to(self, rows: Iterable[tuple[str, int, str]], complete: bool = False) -> None:
+        arguments = [self.LIFETIME_SECONDS if complete else 0]
+        for scope, counter, token in rows:
+            arguments += [scope, counter, token]
+        try:
+            self._raise(keys=[self.key], args=arguments)
+        except redis.RedisError as error:
+            logging.getLogger(__name__).warning("Versions not mirrored in Redis (%s)", error)
 
 
 def init_app(app: Flask) -> None:
@@ -66,6 +138,12 @@ def init_app(app: Flask) -> None:
     for name, value in {**defaults, "CACHE_KEY_PREFIX": "engage:cache:", "CACHE_DEFAULT_TIMEOUT": 3600}.items():
         app.config.setdefault(name, value)
     cache.init_app(app)
+    if redis_url:
+        app.extensions[_MIRROR] = VersionMirror(redis_url, app.config["CACHE_KEY_PREFIX"] + "versions")
+
+
+def _mirror() -> VersionMirror | None:
+    return current_app.extensions.get(_MIRROR) if has_app_context() else None
 
 
 def watch(scope: str, *models) -> None:
@@ -80,8 +158,14 @@ def table_scope(table_name: str) -> str:
 
 
 def all_versions() -> dict[str, str]:
-    """Every scope's current token, by scope, in one query."""
-    return dict(db.session.execute(select(DataVersion.scope, DataVersion.token)).all())
+    """Every scope's current version, by scope: from Redis, or in one query."""
+    mirror = _mirror()
+    return mirror.read() if mirror else _versions_in_database()
+
+
+def _versions_in_database() -> dict[str, str]:
+    return {scope: _version(counter, token) for scope, counter, token in
+            db.session.execute(select(DataVersion.scope, DataVersion.counter, DataVersion.token))}
 
 
 def record_reads() -> None:
@@ -106,10 +190,14 @@ def _note_reads(scopes: Iterable[str]) -> None:
 
 
 def versions(scopes: Iterable[str]) -> tuple[str, ...]:
-    """The scopes' current tokens, in the order given ("" for a scope never changed), in one query."""
+    """The scopes' current versions, in the order given ("" for a scope never changed)."""
     scopes = list(scopes)
-    found = dict(db.session.execute(select(DataVersion.scope, DataVersion.token)
-                                    .where(DataVersion.scope.in_(scopes))).all())
+    mirror = _mirror()
+    if mirror is None:
+        found = {scope: _version(counter, token) for scope, counter, token in db.session.execute(
+            select(DataVersion.scope, DataVersion.counter, DataVersion.token).where(DataVersion.scope.in_(scopes)))}
+    else:
+        found = mirror.read(scopes)
     return tuple(found.get(scope, "") for scope in scopes)
 
 
@@ -192,6 +280,7 @@ def _note_statement(state: ORMExecuteState) -> None:
 def _forget_rolled_back(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint inside it
         session.info.pop(_PENDING, None)
+        session.info.pop(_COMMITTING, None)
 
 
 @event.listens_for(Session, "before_commit")
@@ -200,7 +289,18 @@ def _new_versions(session: Session) -> None:
     scopes = session.info.pop(_PENDING, None)
     if not scopes:
         return
-    # One statement for them all; sorted, so two transactions lock the rows in one order and cannot deadlock.
-    upsert = dialect_insert(DataVersion).values([{"scope": scope, "token": secrets.token_hex(16)}
+    # One statement for them all; sorted, so two transactions lock the rows in one order and cannot
+    # deadlock. The counter is raised under the row's lock: it grows in the order of the commits.
+    upsert = dialect_insert(DataVersion).values([{"scope": scope, "counter": 1, "token": secrets.token_hex(16)}
                                                  for scope in sorted(scopes)])
-    session.execute(upsert.on_conflict_do_update(index_elements=["scope"], set_={"token": upsert.excluded.token}))
+    session.info[_COMMITTING] = session.execute(upsert.on_conflict_do_update(
+        index_elements=["scope"], set_={"counter": DataVersion.counter + 1, "token": upsert.excluded.token},
+    ).returning(DataVersion.scope, DataVersion.counter, DataVersion.token)).all()
+
+
+@event.listens_for(Session, "after_commit")
+def _mirror_new_versions(session: Session) -> None:
+    committed = session.info.pop(_COMMITTING, None)
+    mirror = _mirror()
+    if committed and mirror:
+        mirror.raise_to(committed)

@@ -29,6 +29,11 @@ def supported_locales() -> list[str]:
 def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in supported_locales():
         return current_user.locale
+    return visitor_locale()
+
+
+def visitor_locale() -> str:
+    """The language of someone not signed in: the switcher's choice, else the browser's preference."""
     chosen = session.get(SESSION_LOCALE_KEY)
     if chosen in supported_locales():
         return chosen

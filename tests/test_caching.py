@@ -3,6 +3,8 @@ so a cached value is never read after what it was computed from changed."""
 
 from __future__ import annotations
 
+import pytest
+import redis
 from sqlalchemy import delete, insert, select, update
 
 from datetime import timedelta
@@ -15,6 +17,7 @@ from engage.models import utcnow
 from engage.plans import services as plans
 from engage.themes.models import ThemeAnalysis
 from tests.plans.factories import make_plan
+from tests.support.environment import redis_test_url, require_or_skip
 
 FEEDBACK = "feedback"
 
@@ -139,3 +142,45 @@ def test_separate_app_servers_share_the_cache_and_never_read_a_stale_value(app_s
     assert app_servers(APP_SERVER_SCRIPT, "read") == ["0 1"]  # the second server reads the first's cache
     assert app_servers(APP_SERVER_SCRIPT, "write") == ["1 1"]
     assert app_servers(APP_SERVER_SCRIPT, "read") == ["1 1"]
+
+
+@pytest.fixture
+def mirror(app):
+    """The versions' mirror on this test process's Redis database, emptied before and after."""
+    url = redis_test_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.exceptions.ConnectionError:
+        require_or_skip("Redis is not running at 127.0.0.1:6379")
+    mirror = caching.VersionMirror(url, "test:versions")
+    app.extensions["engage_versions_mirror"] = mirror
+    yield mirror
+    del app.extensions["engage_versions_mirror"]
+    mirror.redis.flushdb()
+
+
+def test_the_mirror_holds_what_each_commit_wrote_and_only_moves_forward(users, mirror):
+    plan = open_plan(users["leader"])
+    make_comment(plan, users["participant"], "The buses are late")
+    assert mirror.read() == caching._versions_in_database()  # filled from the database: it was empty
+    make_comment(plan, users["participant"], "More interpreters")
+    in_database = caching._versions_in_database()
+    assert mirror.read([FEEDBACK]) == {FEEDBACK: in_database[FEEDBACK]}
+
+    counter, token = in_database[FEEDBACK].split(":")
+    mirror.raise_to([(FEEDBACK, int(counter) - 1, "older")])  # a commit that came before, mirrored late
+    assert mirror.read([FEEDBACK])[FEEDBACK] == in_database[FEEDBACK]
+    mirror.raise_to([(FEEDBACK, int(counter) + 1, "newer")])
+    assert mirror.read([FEEDBACK])[FEEDBACK] == f"{int(counter) + 1}:newer"
+
+
+def test_a_lost_mirror_is_filled_again_and_redis_out_of_reach_falls_back_to_the_database(app, users, mirror):
+    plan = open_plan(users["leader"])
+    make_comment(plan, users["participant"], "The buses are late")
+    mirror.redis.flushdb()  # Redis restarted empty, or the mirror's minute ran out
+    assert caching.versions([FEEDBACK]) == (caching._versions_in_database()[FEEDBACK],)
+    assert mirror.redis.hget(mirror.key, FEEDBACK) is not None
+
+    app.extensions["engage_versions_mirror"] = caching.VersionMirror("redis://127.0.0.1:1/0", "test:versions")
+    assert caching.versions([FEEDBACK]) == (caching._versions_in_database()[FEEDBACK],)
+    make_comment(plan, users["participant"], "Written while Redis is away")  # the commit still goes through

@@ -4,12 +4,16 @@ people make shows on the very next request (engage/page_cache.py)."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
+import redis
+from flask import request_started
 from sqlalchemy import func, select
 
-from engage import caching
+from config import TestingConfig
+from engage import caching, create_app, queue
 from engage.comments import services as comments
 from engage.extensions import db
 from engage.models import utcnow
@@ -18,6 +22,7 @@ from engage.plans.models import Plan, PlanStatus
 from engage.tracker.models import ProgressStatus, TrackerSubscription
 from tests.plans.factories import make_plan
 from tests.support.comments import comment_form
+from tests.support.environment import redis_test_url, require_or_skip
 from tests.support.people import make_user
 from tests.support.progress import actions_of, add_update, published_plan
 from tests.support.queries import count_queries
@@ -201,3 +206,109 @@ def test_the_page_cache_can_be_turned_off(app, plan, client):
         assert queries_for(client, f"/plans/{plan.id}") > 1
     finally:
         app.config["PAGE_CACHE_SECONDS"] = 60
+
+
+class Rendered:
+    """Counts the requests Flask itself handled (a stored page is served before it)."""
+
+    def __init__(self, app) -> None:
+        self.count = 0
+        request_started.connect(self._started, app, weak=False)
+        self._app = app
+
+    def _started(self, _sender, **_extra) -> None:
+        self.count += 1
+
+    def close(self) -> None:
+        request_started.disconnect(self._started, self._app)
+
+
+@pytest.fixture
+def rendered(app):
+    counter = Rendered(app)
+    yield counter
+    counter.close()
+
+
+def test_a_stored_page_is_served_before_flask_with_the_headers_flask_gave_it(app, plan, rendered):
+    path = f"/plans/{plan.id}"
+    made = app.test_client().get(path)
+    assert rendered.count == 1
+    served = app.test_client().get(path)
+    assert rendered.count == 1
+    assert served.get_data() != b"" and TOKEN.search(served.get_data(as_text=True))
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                   "Content-Type", "ETag"):
+        assert served.headers[header] == made.headers[header], header
+    assert served.headers["Cache-Control"] == "no-store"  # it sets the visitor's first session cookie
+    assert "session=" in served.headers["Set-Cookie"]
+
+    head = app.test_client().head(path)
+    assert head.status_code == 200 and head.get_data() == b"" and rendered.count == 1
+    again = app.test_client().get(path, headers={"If-None-Match": made.headers["ETag"]})
+    assert again.status_code == 304 and rendered.count == 1
+
+
+def test_a_visitor_who_may_be_signed_in_is_never_served_a_stored_page(app, plan, users, rendered):
+    path = f"/plans/{plan.id}"
+    text(app.test_client(), path)
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", "1|not-a-real-one")
+    assert "Sign out" not in text(remembered, path)  # the cookie does not sign anyone in
+    assert rendered.count == 2
+
+
+def test_a_stored_page_lives_page_cache_seconds_at_most(app, plan, rendered):
+    path = f"/plans/{plan.id}"
+    app.config["PAGE_CACHE_SECONDS"] = 1
+    try:
+        text(app.test_client(), path)
+        text(app.test_client(), path)
+        assert rendered.count == 1
+        time.sleep(1.1)
+        text(app.test_client(), path)
+        assert rendered.count == 2
+    finally:
+        app.config["PAGE_CACHE_SECONDS"] = 60
+
+
+@pytest.fixture
+def two_app_servers(app, database_url):
+    """Two apps on the suite's database sharing one Redis, as two app servers do: pages and the
+    versions of the data are in Redis, each keeps its own copies of pages."""
+    url = redis_test_url()
+    store = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        store.flushdb()
+    except redis.exceptions.ConnectionError:
+        require_or_skip("Redis is not running at 127.0.0.1:6379")
+    servers = [create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": url})
+               for _server in range(2)]
+    yield servers
+    store.flushdb()
+    for server in servers:
+        with server.app_context():
+            db.engine.dispose()
+    queue.init_app(app)  # the queue the rest of the suite uses
+
+
+def test_app_servers_sharing_redis_show_a_change_made_on_either_at_once(two_app_servers, users):
+    first, second = two_app_servers
+    rendered = Rendered(second)
+    try:
+        with first.app_context():
+            plan = open_plan(db.session.merge(users["leader"]))
+            path = f"/plans/{plan.id}/comments"
+            assert "The buses come late" not in text(first.test_client(), path)
+        assert "No comments yet" in text(second.test_client(), path)  # stored by the first
+        assert rendered.count == 0
+
+        with first.app_context():
+            comments.post_comment(db.session.merge(users["participant"]), db.session.merge(plan),
+                                  body="The buses come late", submission_token="late-1")
+        assert "The buses come late" in text(second.test_client(), path)
+        assert rendered.count == 1
+        assert "The buses come late" in text(second.test_client(), path)
+        assert rendered.count == 1
+    finally:
+        rendered.close()
