@@ -11,6 +11,7 @@ component = Component(
     blueprint=":bp",
     url_prefix="/leadership",
     models=("models",),
+    jobs=("participation",),
     audit_labels="audit_labels",
     slots={"themes": "slots:themes", "attention": "slots:attention"},
     landing=(Permission.VIEW_PARTICIPATION, "leadership.home"),

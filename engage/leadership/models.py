@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -61,3 +61,16 @@ class AttentionVisit(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ParticipationCounts(db.Model):
+    """Everyone heard from, counted once per person (before any count is hidden): for all plans
+    ("all") or one ("plan:<id>"), with the versions of the data they were counted from
+    (engage.leadership.participation keeps them current)."""
+
+    __tablename__ = "participation_counts"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    counts: Mapped[dict] = mapped_column(JSON)
+    data_versions: Mapped[str] = mapped_column(Text)
+    counted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

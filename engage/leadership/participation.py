@@ -16,7 +16,14 @@ Every count shown goes through engage.privacy (see _suppress_table): small group
 suppression per column (months too); a cell hidden when it does not differ safely from a count
 its people are all part of: its row's all-channel count, the totals, and with a plan filter the same
 cells without the filter (differencing). Rates, shares and gaps are worked out from shown counts only.
-Everything is read in a fixed number of queries.
+
+Counting reads every participation, too many to read for each view in a large district, so the
+counts (before anything is hidden) are kept in a summary table, for all plans and for each plan,
+with the versions of the tables they were counted from (`count_everyone`, a queue job). The page
+reads two rows; when the data changed since, it asks for a new count and shows the last one with
+the time it was made (a queue that runs jobs at once has counted again before the page is made).
+A job every five minutes counts again if anything changed. The rules that hide counts run on
+every view, on the counts as read.
 """
 
 from __future__ import annotations
@@ -28,22 +35,26 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, union
+from huey import crontab
+from sqlalchemy import delete, select, union
 
 from ..accounts.models import ParticipantProfile, profile_schools
 from ..accounts.vocabulary import RELATIONSHIP_CHOICES
 from ..comments.models import Comment, CommentStatus
 from ..conversations.models import ConversationSession, Registration, RegistrationStatus
-from ..extensions import db
+from .. import caching
+from ..extensions import db, dialect_insert
 from ..i18n import select_timezone
+from ..models import utcnow
 from ..orgs.models import School
 from ..permissions import Permission, require
 from ..plans.models import Plan
 from ..privacy import differs_safely, is_small, suppressed_counts
+from ..queue import job, periodic_job
 from ..surveys.models import Survey, SurveyResponse, SurveyStatus, survey_response_schools
 from ..vocabulary import LANGUAGE_CHOICES
 from . import enrollment
-from .models import TWO_OR_MORE, EnrollmentDimension
+from .models import TWO_OR_MORE, EnrollmentDimension, ParticipationCounts
 
 COMMENTS, SURVEYS, SIGNUPS, ATTENDANCE = "comments", "surveys", "signups", "attendance"
 CHANNELS = (COMMENTS, SURVEYS, SIGNUPS, ATTENDANCE)
@@ -147,6 +158,8 @@ class HearingFrom:
     months: list[MonthRow]
     lowest: dict[str, list[LowGroup]] = field(default_factory=dict)
     has_enrollment: bool = False
+    counted_at: datetime | None = None
+    counting: bool = False  # newer participation is being counted (the queue's job has not run yet)
 
     @property
     def has_participants(self) -> bool:
@@ -182,16 +195,9 @@ def _hearing_from(plan_id: int | None, school_year: str | None) -> HearingFrom:
     if school_year not in years:
         school_year = years[0] if years else None
     figures = enrollment.enrollment_for_year(school_year) if school_year else {}
-    schools = [(school.id, school.name) for school in
-               db.session.scalars(select(School).where(School.active).order_by(School.name))]
-
-    participations = load_participations()
-    baseline = count_people(participations, schools)
-    if plan_id is None:
-        counted, compared = baseline, None
-    else:
-        counted = count_people([p for p in participations if p.plan_id == plan_id], schools)
-        compared = baseline
+    schools = _active_schools()
+    summary = _summary(plan_id, schools)
+    counted, compared = (summary.everyone, None) if plan_id is None else (summary.plan, summary.everyone)
 
     # Every group's and month's people are among the totals', with and without the plan filter.
     everyone = [counted.totals, compared.totals] if compared else [counted.totals]
@@ -210,7 +216,8 @@ def _hearing_from(plan_id: int | None, school_year: str | None) -> HearingFrom:
     return HearingFrom(
         plan_id=plan_id, plan_title=plan_titles.get(plan_id), school_year=school_year, school_years=years,
         plans=plans, totals=totals, breakdowns=breakdowns, months=months,
-        lowest=_lowest(breakdowns), has_enrollment=bool(figures),
+        lowest=_lowest(breakdowns), has_enrollment=bool(figures), counted_at=summary.counted_at,
+        counting=summary.behind,
     )
 
 
@@ -292,6 +299,110 @@ def load_participations() -> list[Participation]:
     return found
 
 
+# The summary table ----------------------------------------------------------------------------
+
+EVERY_PLAN = "all"
+
+
+def _plan_scope(plan_id: int) -> str:
+    return f"plan:{plan_id}"
+
+
+def _counted_tables() -> list[str]:
+    """The tables participations and their facts are read from."""
+    return [table.name for table in (Comment.__table__, SurveyResponse.__table__, Survey.__table__,
+                                     survey_response_schools, Registration.__table__, ConversationSession.__table__,
+                                     ParticipantProfile.__table__, profile_schools, School.__table__)]
+
+
+def _data_versions() -> str:
+    return " ".join(caching.versions(caching.table_scope(name) for name in _counted_tables()))
+
+
+def _active_schools() -> list[tuple[int, str]]:
+    return [(school.id, school.name) for school in
+            db.session.scalars(select(School).where(School.active).order_by(School.name))]
+
+
+def count_everyone() -> int:
+    """Count everyone heard from, for all plans and for each plan, into the summary table; returns
+    the rows written."""
+    versions = _data_versions()  # read first: a change while counting leaves the counts behind, never wrong
+    schools = _active_schools()
+    participations = load_participations()
+    by_plan: dict[int, list[Participation]] = defaultdict(list)
+    for participation in participations:
+        if participation.plan_id is not None:
+            by_plan[participation.plan_id].append(participation)
+    counted = {EVERY_PLAN: count_people(participations, schools),
+               **{_plan_scope(plan_id): count_people(found, schools) for plan_id, found in by_plan.items()}}
+    now = utcnow()
+    upsert = dialect_insert(ParticipationCounts).values([
+        {"scope": scope, "counts": counts.as_json(), "data_versions": versions, "counted_at": now}
+        for scope, counts in counted.items()])
+    db.session.execute(upsert.on_conflict_do_update(index_elements=["scope"], set_={
+        "counts": upsert.excluded.counts, "data_versions": upsert.excluded.data_versions,
+        "counted_at": upsert.excluded.counted_at}))
+    db.session.execute(delete(ParticipationCounts).where(ParticipationCounts.scope.not_in(list(counted))))
+    db.session.commit()
+    return len(counted)
+
+
+@job()
+def count_everyone_job() -> None:
+    caching.cache.delete(_COUNT_ASKED)  # from now on, a change asks for another count
+    count_everyone()
+
+
+@periodic_job(crontab(minute="*/5"))
+def keep_everyone_counted() -> None:
+    row = db.session.get(ParticipationCounts, EVERY_PLAN)
+    if row is None or row.data_versions != _data_versions():
+        count_everyone()
+
+
+_COUNT_ASKED = "participation:count-asked"
+
+
+def _ask_for_a_count() -> None:
+    """Queue a count, unless one is waiting already."""
+    if caching.cache.add(_COUNT_ASKED, True, timeout=600):
+        count_everyone_job()
+
+
+@dataclass(frozen=True)
+class _Summary:
+    everyone: PeopleCounts
+    plan: PeopleCounts | None
+    counted_at: datetime | None
+    behind: bool
+
+
+def _summary(plan_id: int | None, schools: list[tuple[int, str]]) -> _Summary:
+    """The counts for all plans and the plan, from the summary table (counted now if it has none)."""
+    scopes = [EVERY_PLAN] + ([_plan_scope(plan_id)] if plan_id is not None else [])
+
+    def read() -> dict[str, ParticipationCounts]:
+        return {row.scope: row for row in db.session.scalars(
+            select(ParticipationCounts).where(ParticipationCounts.scope.in_(scopes))
+            .execution_options(populate_existing=True))}  # as a job may just have counted, in its own session
+
+    rows = read()
+    current = _data_versions()
+    if EVERY_PLAN not in rows or rows[EVERY_PLAN].data_versions != current:
+        _ask_for_a_count()
+        rows = read()  # a queue that runs jobs at once has counted
+        if EVERY_PLAN not in rows:  # never counted, and the queue's worker has not come to it yet
+            count_everyone()
+            rows = read()
+    everyone = rows[EVERY_PLAN]
+    plan = rows.get(_plan_scope(plan_id)) if plan_id is not None else None
+    return _Summary(
+        everyone=PeopleCounts.from_json(everyone.counts),
+        plan=PeopleCounts.from_json(plan.counts) if plan else (count_people([], schools) if plan_id else None),
+        counted_at=everyone.counted_at, behind=everyone.data_versions != current)
+
+
 # Counting (no database) ----------------------------------------------------------------------
 
 
@@ -300,6 +411,18 @@ class PeopleCounts:
     totals: dict[str, int]
     groups: dict[str, dict]  # dimension -> group key -> column -> people
     months: dict[date, dict[str, int]]
+
+    def as_json(self) -> dict:
+        return {"totals": self.totals,
+                "groups": {dimension: [[key, columns] for key, columns in groups.items()]
+                           for dimension, groups in self.groups.items()},
+                "months": [[month.isoformat(), columns] for month, columns in self.months.items()]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> PeopleCounts:
+        return cls(totals=data["totals"],
+                   groups={dimension: {key: columns for key, columns in rows} for dimension, rows in data["groups"].items()},
+                   months={date.fromisoformat(month): columns for month, columns in data["months"]})
 
 
 def _race_group(races: set[str]) -> str | None:
