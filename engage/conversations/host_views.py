@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..csv_export import download
 from ..orgs.services import list_schools
 from . import bp, hosting
 from .host_forms import (FORMAT_LABELS, LANGUAGE_LABELS, NOTE_LABELS, STATUS_LABELS, CancelSessionForm, SessionForm,
@@ -166,12 +167,7 @@ def roster(session_id: int):
 @login_required
 def roster_csv(session_id: int):
     session = _session_or_404(session_id)
-    made = hosting.export_roster(current_user, session)
-    return Response(
-        made.content.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"', "Cache-Control": "no-store"},
-    )
+    return download(hosting.export_roster(current_user, session))
 
 
 @bp.post("/<id:session_id>/registrations/<id:registration_id>/remove")

@@ -11,8 +11,6 @@ through registration.cancel_session.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -27,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
+from ..csv_export import CsvExport, csv_text, safe_cell
 from ..extensions import db
 from ..i18n import content_language, utc_to_local
 from ..models import as_utc, utcnow
@@ -663,23 +662,6 @@ def remove_registration(actor, session: ConversationSession, registration_id: in
 
 # Export --------------------------------------------------------------------------
 
-FORMULA_STARTS = frozenset("=+-@\t\r")
-BYTE_ORDER_MARK = "\ufeff"
-
-
-def safe_cell(value) -> str:
-    """The value as text a spreadsheet shows, never runs."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in FORMULA_STARTS else text
-
-
-@dataclass(frozen=True)
-class CsvExport:
-    filename: str
-    content: str  # the whole file, byte order mark first
-    rows: int
-
-
 def roster_columns() -> list[str]:
     return [_("Status"), _("Waitlist position"), _("Name"), _("Email"), _("Phone"), _("Party size"),
             _("Interpretation language"), _("Children needing childcare"), _("Accessibility needs"),
@@ -696,25 +678,22 @@ def export_roster(actor, session: ConversationSession) -> CsvExport:
     statuses = {"confirmed": _("Confirmed"), "waitlisted": _("Waitlisted"), "walk_in": _("Walk-in"),
                 "cancelled": _("Cancelled")}
     languages = {code: str(label) for code, label in LANGUAGE_CHOICES}
-    out = io.StringIO()
-    out.write(BYTE_ORDER_MARK)
-    writer = csv.writer(out)
-    writer.writerow(roster_columns())
+    rows = []
     for entry in listing.everyone:
         registration = entry.registration
         status = "walk_in" if registration.walk_in and registration.is_active else registration.status
         checked_in = utc_to_local(registration.checked_in_at)
-        writer.writerow([safe_cell(value) for value in (
+        rows.append([safe_cell(value) for value in (
             statuses[status], entry.waitlist_position or "", registration.name, registration.email or "",
             registration.phone, registration.party_size,
             languages.get(registration.interpretation_language, registration.interpretation_language or ""),
             registration.childcare_count, registration.accessibility_needs,
             checked_in.strftime("%Y-%m-%d %H:%M") if checked_in else "",
         )])
-    rows = len(listing.everyone)
-    audit.record(actor, "conversation.roster_exported", "conversation_session", session.id, rows=rows)
+    audit.record(actor, "conversation.roster_exported", "conversation_session", session.id, rows=len(rows))
     db.session.commit()
-    return CsvExport(filename=f"conversation-{session.id}-roster.csv", content=out.getvalue(), rows=rows)
+    return CsvExport(filename=f"conversation-{session.id}-roster.csv", rows=len(rows),
+                     text=csv_text(roster_columns(), rows))
 
 
 # Check-in ------------------------------------------------------------------------

@@ -6,14 +6,9 @@ it as UTF-8, cells a spreadsheet would run as a formula quoted, and an audit row
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask_babel import force_locale
-
 from ..audit import services as audit
 from ..extensions import db
-from ..csv_export import BYTE_ORDER_MARK, CsvExport, safe_cell
+from ..csv_export import CsvExport, csv_text, safe_cell
 from ..themes.exports import plan_slug
 from ..i18n import district_today
 from .participation import CHANNEL_LABELS, COLUMNS, HearingFrom, hearing_from
@@ -38,23 +33,17 @@ def _enrolled(row) -> str | int:
     return "" if row.enrolled is None else row.enrolled
 
 
-def participation_csv(report: HearingFrom) -> str:
-    out = io.StringIO()
-    out.write(BYTE_ORDER_MARK)
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    with force_locale("en"):
-        writer.writerow(["Everyone", "All people heard from", *(_count(report.totals[c]) for c in COLUMNS),
-                         "", "", "", "", ""])
-        for breakdown in report.breakdowns:
-            for row in breakdown.rows:
-                writer.writerow([safe_cell(str(breakdown.title)), safe_cell(str(row.label)),
-                                 *(_count(row.counts[c]) for c in COLUMNS), _enrolled(row), _number(row.rate),
-                                 _number(row.participant_share), _number(row.enrollment_share), _number(row.gap)])
-        for month in report.months:
-            writer.writerow(["By month", month.month.strftime("%Y-%m"), *(_count(month.counts[c]) for c in COLUMNS),
-                             "", "", "", "", ""])
-    return out.getvalue()
+def participation_rows(report: HearingFrom):
+    """The file's rows (made in English: csv_text's language)."""
+    yield ["Everyone", "All people heard from", *(_count(report.totals[c]) for c in COLUMNS), "", "", "", "", ""]
+    for breakdown in report.breakdowns:
+        for row in breakdown.rows:
+            yield [safe_cell(str(breakdown.title)), safe_cell(str(row.label)),
+                   *(_count(row.counts[c]) for c in COLUMNS), _enrolled(row), _number(row.rate),
+                   _number(row.participant_share), _number(row.enrollment_share), _number(row.gap)]
+    for month in report.months:
+        yield ["By month", month.month.strftime("%Y-%m"), *(_count(month.counts[c]) for c in COLUMNS),
+               "", "", "", "", ""]
 
 
 def export_filename(report: HearingFrom) -> str:
@@ -69,9 +58,9 @@ def export_filename(report: HearingFrom) -> str:
 def export_participation(actor, *, plan_id: int | None = None, school_year: str | None = None) -> CsvExport:
     """The page's shown values as CSV, with an audit row. Same permission as the page."""
     report = hearing_from(actor, plan_id=plan_id, school_year=school_year)
-    content = participation_csv(report)
     audit.record(actor, "participation.exported", "participation", None, plan_id=report.plan_id,
                  school_year=report.school_year)
     db.session.commit()
-    rows = content.count("\n") - 1
-    return CsvExport(filename=export_filename(report), content=content, rows=rows)
+    rows = 1 + sum(len(breakdown.rows) for breakdown in report.breakdowns) + len(report.months)
+    return CsvExport(filename=export_filename(report), rows=rows,
+                     text=csv_text(HEADER, participation_rows(report), language="en"))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from ..csv_export import download
 from ..extensions import limit_from_config, limiter, person_id_for_limits
 from ..forms import database_id
 from ..orgs.services import list_schools
@@ -47,10 +48,7 @@ def participation_page():
 @bp.route("/participation.csv", endpoint="participation_csv")
 @login_required
 def participation_csv():
-    made = exports.export_participation(current_user, **_filters())
-    return Response(made.content.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{made.filename}"',
-                             "Cache-Control": "no-store"})
+    return download(exports.export_participation(current_user, **_filters()))
 
 
 # Enrollment (admins) ----------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """A survey's responses as a CSV file, for leaders and administrators.
 
 One row per response in the filter group (less those whose facts are
-withheld, see Privacy), in a fixed number of queries
-however many responses there are (the schools, the group sizes, the
-responses, their answers, their schools). The file is in English whoever
+withheld, see Privacy). The file is sent as it is made: the responses and
+their schools are read first (the group sizes, the responses, their
+schools), then the answers of 1,000 responses at a time, so memory does not
+grow with the answers. The file is in English whoever
 downloads it (prompts, option labels and headings), so files from different
 people line up; it starts with a byte order mark so Excel reads Spanish
 answers correctly.
@@ -31,18 +32,15 @@ Privacy:
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit import services as audit
-from ..csv_export import BYTE_ORDER_MARK, FORMULA_STARTS, CsvExport, safe_cell
+from ..csv_export import FORMULA_STARTS, CsvExport, csv_text, safe_cell
 from ..extensions import db
 from ..models import as_utc
 from ..i18n import content_language, select_timezone
@@ -77,48 +75,32 @@ def export_responses(actor, survey: Survey, *, relationship: str | None = None, 
     _sizes, hidden = results.check_filters(survey, filters, shown)
     if hidden:
         raise ExportRefused(filters, results.describe_filters(filters, dict(schools)))
-    with force_locale("en"):
-        content, rows = _build_csv(survey, filters, schools, shown)
+    header, in_file, write_rows = _plan_file(survey, filters, schools, shown)
+    rows = len(in_file)
     audit.record(actor, "survey.exported", "survey", survey.id, rows=rows, anonymous=survey.is_anonymous,
                  **{name: value for name, value in (("relationship", filters.relationship),
                                                     ("school_id", filters.school_id),
                                                     ("language", filters.language)) if value is not None})
     db.session.commit()
-    return CsvExport(filename=f"survey-{survey.id}-responses.csv", content=content, rows=rows)
+    return CsvExport(filename=f"survey-{survey.id}-responses.csv", rows=rows, text=csv_text(header, write_rows(), language="en"))
 
 
-def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tuple[int, str]],
-               shown: disclosure.Disclosure) -> tuple[str, int]:
+#: Responses whose answers are read at once while the file is sent: memory stays the same however
+#: many answers a survey has (the responses themselves are listed first, a few numbers each).
+ANSWERS_READ_PER_QUERY = 1000
+
+
+def _plan_file(survey: Survey, filters: results.ResultFilters, schools: list[tuple[int, str]],
+               shown: disclosure.Disclosure):
+    """The file's header, its responses (in file order, with the facts each may show), and a function
+    making its rows as they are sent (answers read ANSWERS_READ_PER_QUERY responses at a time)."""
     anonymous = survey.is_anonymous
     questions = [q for q in survey.questions if q.kind != QuestionKind.SECTION]
     columns = {q.id: position for position, q in enumerate(questions)}
     # The whole survey, so that a filtered file is the whole file's rows for the group (see the docstring).
     conditions = results.respondent_conditions(survey, results.ResultFilters())
     responses = _responses(conditions, anonymous)
-    row_of = {response[0]: position for position, response in enumerate(responses)}
-
-    # Each response's answers by column: an option key, (key, text) for text
-    # and "Other", or a list of those. Plain rows straight from the
-    # connection: no ORM objects for 200,000 answers.
     connection = db.session.connection()
-    given: list[list] = [[None] * len(questions) for _ in responses]
-    for response_id, question_id, option_key, text in connection.execute(
-        select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.option_key, SurveyAnswer.text)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(*conditions)
-    ).all():
-        column, row = columns.get(question_id), row_of.get(response_id)
-        if column is None or row is None:
-            continue
-        answer = option_key if text is None else (option_key, text)
-        slots = given[row]
-        before = slots[column]
-        if before is None:
-            slots[column] = answer
-        elif type(before) is list:
-            before.append(answer)
-        else:
-            slots[column] = [before, answer]
     school_names = dict(schools)
     named_schools: dict[int, list[str]] = defaultdict(list)
     school_ids: dict[int, set[int]] = defaultdict(set)
@@ -130,52 +112,78 @@ def _build_csv(survey: Survey, filters: results.ResultFilters, schools: list[tup
         named_schools[response_id].append(school_names.get(school_id, NO_LONGER_OFFERED))
         school_ids[response_id].add(school_id)
 
-    relationships, languages = results.relationship_labels(), results.language_labels()
-    formatters = [_answer_formatter(q, schools) for q in questions]
-    profile_columns = {columns[q.id]: results.PROFILE_DIMENSIONS[q.kind] for q in questions
-                       if q.kind in QuestionKind.PROFILE_KINDS}
-    district_zone = ZoneInfo(select_timezone())
-
-    # Each row: its fixed columns, the facts people can be picked out by, and the answers.
-    built = []
-    for response, slots in zip(responses, given, strict=True):
-        response_id, submitted_at, relationship, language = response[:4]
-        cells = [format_cell(value) for format_cell, value in zip(formatters, slots, strict=True)]
-        attributes = [relationships.get(relationship, relationship or ""), languages.get(language, language or ""),
-                      "; ".join(sorted(named_schools.get(response_id, ())))]
-        if anonymous:
-            fixed = [as_utc(submitted_at).date().isoformat()]
-        else:
-            respondent_id, name, email = response[5:]
-            fixed = [as_utc(submitted_at).astimezone(district_zone).strftime("%Y-%m-%d %H:%M"),
-                     respondent_id or "", name or "", email or ""]
+    # The rows of the group, by the facts they show (see the docstring).
+    in_file = []
+    wanted = set(filters.active())
+    for response in responses:
+        response_id, _submitted_at, relationship, language = response[:4]
+        facts_shown = shown.mixes[response.facts_key].shown
         in_group = (filters.matches(relationship, language)
                     and (filters.school_id is None or filters.school_id in school_ids.get(response_id, ())))
-        mix = shown.mixes[response.facts_key]
-        built.append((fixed, attributes, cells, mix.shown, in_group))
+        if not wanted or (in_group and facts_shown >= wanted):
+            in_file.append((response, facts_shown))
 
-    if filters.active():
-        wanted = set(filters.active())
-        built = [row for row in built if row[4] and row[3] >= wanted]  # in the group by the facts it shows
     header = ["Response", "Submitted"]
     if not anonymous:
         header += ["Account number", "Name", "Email"]
     header += ["Relationship to the district", "Language", "Schools", *(q.prompt for q in questions)]
+    header = [safe_cell(value) for value in header]
 
-    out = io.StringIO()
-    out.write(BYTE_ORDER_MARK)
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(value) for value in header])
-    for number, (fixed, attributes, cells, facts_shown, _in_group) in enumerate(built, start=1):
-        attributes = [value if fact in facts_shown else WITHHELD
-                      for value, fact in zip(attributes, ("relationship", "language", "school_id"), strict=True)]
-        for i, fact in profile_columns.items():
-            if fact not in facts_shown:
-                cells[i] = WITHHELD
-        row = [*fixed, *attributes, *cells]
-        writer.writerow([number, *(safe_cell(value) if value and str(value)[0] in FORMULA_STARTS else value
-                                   for value in row)])
-    return out.getvalue(), len(built)
+    def answers_of(response_ids: list[int]) -> dict[int, list]:
+        """Each response's answers by column: an option key, (key, text) for text and "Other", or a
+        list of those. Plain rows straight from the connection: no ORM objects."""
+        given: dict[int, list] = {response_id: [None] * len(questions) for response_id in response_ids}
+        # A connection of its own: the file is sent after the export's audit row was committed.
+        for response_id, question_id, option_key, text in db.session.connection().execute(
+            select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.option_key, SurveyAnswer.text)
+            .where(SurveyAnswer.response_id.in_(response_ids))
+        ):
+            column = columns.get(question_id)
+            if column is None:
+                continue
+            answer = option_key if text is None else (option_key, text)
+            slots = given[response_id]
+            before = slots[column]
+            if before is None:
+                slots[column] = answer
+            elif type(before) is list:
+                before.append(answer)
+            else:
+                slots[column] = [before, answer]
+        return given
+
+    def write_rows():
+        relationships, languages = results.relationship_labels(), results.language_labels()
+        formatters = [_answer_formatter(q, schools) for q in questions]
+        profile_columns = {columns[q.id]: results.PROFILE_DIMENSIONS[q.kind] for q in questions
+                           if q.kind in QuestionKind.PROFILE_KINDS}
+        district_zone = ZoneInfo(select_timezone())
+        for first in range(0, len(in_file), ANSWERS_READ_PER_QUERY):
+            part = in_file[first:first + ANSWERS_READ_PER_QUERY]
+            given = answers_of([response[0] for response, _facts in part])
+            for number, (response, facts_shown) in enumerate(part, start=first + 1):
+                response_id, submitted_at, relationship, language = response[:4]
+                cells = [format_cell(value) for format_cell, value in
+                         zip(formatters, given[response_id], strict=True)]
+                attributes = [relationships.get(relationship, relationship or ""),
+                              languages.get(language, language or ""),
+                              "; ".join(sorted(named_schools.get(response_id, ())))]
+                if anonymous:
+                    fixed = [as_utc(submitted_at).date().isoformat()]
+                else:
+                    respondent_id, name, email = response[5:]
+                    fixed = [as_utc(submitted_at).astimezone(district_zone).strftime("%Y-%m-%d %H:%M"),
+                             respondent_id or "", name or "", email or ""]
+                attributes = [value if fact in facts_shown else WITHHELD
+                              for value, fact in zip(attributes, ("relationship", "language", "school_id"),
+                                                     strict=True)]
+                for i, fact in profile_columns.items():
+                    if fact not in facts_shown:
+                        cells[i] = WITHHELD
+                yield [number, *(safe_cell(value) if value and str(value)[0] in FORMULA_STARTS else value
+                                 for value in (*fixed, *attributes, *cells))]
+
+    return header, in_file, write_rows
 
 
 def _responses(conditions: list, anonymous: bool) -> list:

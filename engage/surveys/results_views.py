@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
+from ..csv_export import download
 from ..models import utcnow
 from . import bp, export, results
 from .export import ExportRefused
@@ -66,9 +67,4 @@ def export_csv(survey_id: int):
     except ExportRefused as refused:
         return render_template("surveys/results/export_refused.html", survey=survey,
                                active_filters=refused.described, filter_args=refused.filters.as_args())
-    return Response(
-        made.content.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"',
-                 "Cache-Control": "no-store"},
-    )
+    return download(made)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import render_template
 from flask_login import current_user, login_required
 
+from ..csv_export import download
 from . import exports, services
 from .blueprint import bp
 
@@ -14,13 +15,7 @@ from .blueprint import bp
 def export_csv(analysis_id: int):
     services.require_manage_themes(current_user)
     analysis = services.get_analysis(current_user, analysis_id)
-    made = exports.export_items(current_user, analysis)
-    return Response(
-        made.content.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"',
-                 "Cache-Control": "no-store"},
-    )
+    return download(exports.export_items(current_user, analysis))
 
 
 @bp.route("/analyses/<id:analysis_id>/report")

@@ -18,8 +18,6 @@ Privacy:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -27,12 +25,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import services as audit
-from ..csv_export import BYTE_ORDER_MARK, CsvExport, safe_cell
+from ..csv_export import CsvExport, csv_text, safe_cell
 from ..extensions import db
 from ..feedback.services import FeedbackSource
 from ..i18n import select_timezone
@@ -94,11 +91,11 @@ def export_items(actor, analysis: ThemeAnalysis) -> CsvExport:
     # As the dashboard does: feedback since the last run goes to its nearest theme first.
     themed = services.current_themed_items(analysis)
     plan = load_full_plan(analysis.plan_id)
-    with force_locale("en"):
-        content, rows = _build_csv(analysis, plan, themed)
-    audit.record(actor, "themes.exported", "theme_analysis", analysis.id, plan_id=analysis.plan_id, rows=rows)
+    rows = _csv_rows(analysis, plan, themed)  # English, whoever downloads it: see the module docstring
+    audit.record(actor, "themes.exported", "theme_analysis", analysis.id, plan_id=analysis.plan_id, rows=len(themed))
     db.session.commit()
-    return CsvExport(filename=export_filename(plan, analysis, district_today()), content=content, rows=rows)
+    return CsvExport(filename=export_filename(plan, analysis, district_today()), rows=len(themed),
+                     text=csv_text([safe_cell(heading) for heading in CSV_HEADER], rows, language="en"))
 
 
 def _plan_parts(plan: Plan | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -128,17 +125,14 @@ def _anonymous_surveys(survey_ids: set[int]) -> set[int]:
         select(Survey.id).where(Survey.id.in_(survey_ids), Survey.anonymity == SurveyAnonymity.ANONYMOUS)))
 
 
-def _build_csv(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services.ThemedItem]) -> tuple[str, int]:
+def _csv_rows(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services.ThemedItem]):
+    """The file's rows, made as they are sent."""
     themes = {theme.id: theme for theme in analysis.themes}
     sections, actions = _plan_parts(plan)
     anonymous = _anonymous_surveys({t.item.survey_id for t in themed if t.item.survey_id is not None})
     languages = {code: str(label) for code, label in LANGUAGE_CHOICES}
     zone = ZoneInfo(select_timezone())
 
-    out = io.StringIO()
-    out.write(BYTE_ORDER_MARK)
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(heading) for heading in CSV_HEADER])
     for entry in themed:
         item = entry.item
         theme = themes.get(entry.theme_id) if entry.theme_id is not None else None
@@ -168,8 +162,7 @@ def _build_csv(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services
             item.support_count,
             item.text,
         ]
-        writer.writerow([safe_cell(value) if isinstance(value, str) else value for value in row])
-    return out.getvalue(), len(themed)
+        yield [safe_cell(value) if isinstance(value, str) else value for value in row]
 
 
 def _part_label(part: tuple[int, int | None] | None, themes: dict) -> str:

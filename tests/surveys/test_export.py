@@ -222,3 +222,28 @@ def test_withheld_rows_are_never_fewer_than_10():
     assert withheld(Counter({common: 40, next_rarest: 12, rare: 3})) == {rare, next_rarest}
     assert withheld(Counter({common: 40, next_rarest: 12})) == set()
     assert withheld(Counter({common: 40, rare: 4, other: 7})) == {rare, other}
+
+
+def test_the_file_is_sent_as_it_is_made_reading_answers_a_part_at_a_time(client_as, users, monkeypatch):
+    from engage import csv_export
+    from engage.surveys import export
+    from tests.support.queries import count_queries
+
+    survey = make_survey()
+    single = q(survey, QuestionKind.SINGLE_CHOICE)
+    respond(survey, 12, lambda i: {single: "ab"[i % 2]})
+    leader = client_as("leader")
+    whole = rows_of(download(leader, survey))
+
+    monkeypatch.setattr(export, "ANSWERS_READ_PER_QUERY", 5)
+    monkeypatch.setattr(csv_export, "ROWS_PER_PIECE", 5)
+    with count_queries() as counted:
+        response = leader.get(f"/surveys/{survey.id}/export.csv", buffered=False)
+        assert response.is_streamed
+        pieces = iter(response.response)
+        first = next(pieces)
+        before_the_rest = counted.count
+        rest = b"".join(pieces)
+    assert counted.count == before_the_rest + 2  # the answers of responses 6-10, then 11-12, read as they are sent
+    streamed = list(csv.DictReader(io.StringIO((first + rest).decode("utf-8-sig"))))
+    assert streamed == whole and [row[single.prompt] for row in streamed[:2]] == ["Option A", "Option B"]
