@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from flask import g, request_started
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from config import TestingConfig
@@ -68,9 +69,19 @@ def _fresh_request_globals(sender, **_extra):
         g.pop(name)
 
 
+class WholeResponseClient(FlaskClient):
+    """Reads each response whole as it comes, as a server sends it: a streamed file (a CSV export)
+    left unread would keep its request's context open until it is collected, in another test.
+    `buffered=False` reads a stream piece by piece."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = WholeResponseClient
     request_started.connect(_fresh_request_globals, app, weak=False)
     with app.app_context():
         upgrade()
