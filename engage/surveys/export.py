@@ -36,6 +36,7 @@ import random
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -152,12 +153,16 @@ def _plan_file(survey: Survey, filters: results.ResultFilters, schools: list[tup
                 slots[column] = [before, answer]
         return given
 
-    def write_rows():
+    # Everything the rows need from the ORM, read now: the rows are made after the request's session
+    # is gone (download() sends them once the view has returned).
+    with force_locale("en"):
         relationships, languages = results.relationship_labels(), results.language_labels()
         formatters = [_answer_formatter(q, schools) for q in questions]
-        profile_columns = {columns[q.id]: results.PROFILE_DIMENSIONS[q.kind] for q in questions
-                           if q.kind in QuestionKind.PROFILE_KINDS}
-        district_zone = ZoneInfo(select_timezone())
+    profile_columns = {columns[q.id]: results.PROFILE_DIMENSIONS[q.kind] for q in questions
+                       if q.kind in QuestionKind.PROFILE_KINDS}
+    district_zone = ZoneInfo(select_timezone())
+
+    def write_rows():
         for first in range(0, len(in_file), ANSWERS_READ_PER_QUERY):
             part = in_file[first:first + ANSWERS_READ_PER_QUERY]
             given = answers_of([response[0] for response, _facts in part])

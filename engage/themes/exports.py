@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -91,11 +92,14 @@ def export_items(actor, analysis: ThemeAnalysis) -> CsvExport:
     # As the dashboard does: feedback since the last run goes to its nearest theme first.
     themed = services.current_themed_items(analysis)
     plan = load_full_plan(analysis.plan_id)
-    rows = _csv_rows(analysis, plan, themed)  # English, whoever downloads it: see the module docstring
+    # Made now, from the ORM objects the request's session holds (the file is sent after the session is
+    # gone); in English, whoever downloads it: see the module docstring.
+    with force_locale("en"):
+        rows = list(_csv_rows(analysis, plan, themed))
     audit.record(actor, "themes.exported", "theme_analysis", analysis.id, plan_id=analysis.plan_id, rows=len(themed))
     db.session.commit()
     return CsvExport(filename=export_filename(plan, analysis, district_today()), rows=len(themed),
-                     text=csv_text([safe_cell(heading) for heading in CSV_HEADER], rows, language="en"))
+                     text=csv_text([safe_cell(heading) for heading in CSV_HEADER], rows))
 
 
 def _plan_parts(plan: Plan | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -126,7 +130,7 @@ def _anonymous_surveys(survey_ids: set[int]) -> set[int]:
 
 
 def _csv_rows(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services.ThemedItem]):
-    """The file's rows, made as they are sent."""
+    """The file's rows."""
     themes = {theme.id: theme for theme in analysis.themes}
     sections, actions = _plan_parts(plan)
     anonymous = _anonymous_surveys({t.item.survey_id for t in themed if t.item.survey_id is not None})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 from tests.support.people import PASSWORD
 
@@ -25,3 +26,23 @@ def post_form(client, path: str, data: dict | None = None, *, form_page: str | N
 
 def log_in(client, email: str, password: str = PASSWORD, **extra):
     return post_form(client, "/login", {"email": email, "password": password, **extra}, form_page="/login")
+
+
+def as_a_server_would(request):
+    """`request()` in a thread of its own, holding no app context (the suite's tests hold one, a
+    server's threads do not): what a streamed response reads after its view returned must not
+    come from the view's database session, which is gone by then."""
+    outcome: list = []
+
+    def run():
+        try:
+            outcome.append(request())
+        except BaseException as error:  # noqa: BLE001 - raised again in the test's thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
