@@ -26,7 +26,6 @@ ROWS_PER_PIECE = 500
 @dataclass(frozen=True)
 class CsvExport:
     filename: str
-    rows: int
     text: Iterable[str]  # the file in pieces, byte order mark first, made as they are sent
 
 
@@ -37,6 +36,9 @@ def csv_text(header: list, rows: Iterable[list], *, language: str | None = None)
     writer = csv.writer(out)
     out.write(BYTE_ORDER_MARK)
     writer.writerow(header)
+    yield out.getvalue()  # the download starts before the rows are made
+    out.seek(0)
+    out.truncate()
     with force_locale(language) if language else nullcontext():
         for count, row in enumerate(rows, start=1):
             writer.writerow(row)

@@ -692,7 +692,7 @@ def export_roster(actor, session: ConversationSession) -> CsvExport:
         )])
     audit.record(actor, "conversation.roster_exported", "conversation_session", session.id, rows=len(rows))
     db.session.commit()
-    return CsvExport(filename=f"conversation-{session.id}-roster.csv", rows=len(rows),
+    return CsvExport(filename=f"conversation-{session.id}-roster.csv",
                      text=csv_text(roster_columns(), rows))
 
 

@@ -61,6 +61,5 @@ def export_participation(actor, *, plan_id: int | None = None, school_year: str 
     audit.record(actor, "participation.exported", "participation", None, plan_id=report.plan_id,
                  school_year=report.school_year)
     db.session.commit()
-    rows = 1 + sum(len(breakdown.rows) for breakdown in report.breakdowns) + len(report.months)
-    return CsvExport(filename=export_filename(report), rows=rows,
+    return CsvExport(filename=export_filename(report),
                      text=csv_text(HEADER, participation_rows(report), language="en"))

@@ -83,7 +83,7 @@ def export_responses(actor, survey: Survey, *, relationship: str | None = None, 
                                                     ("school_id", filters.school_id),
                                                     ("language", filters.language)) if value is not None})
     db.session.commit()
-    return CsvExport(filename=f"survey-{survey.id}-responses.csv", rows=rows, text=csv_text(header, write_rows(), language="en"))
+    return CsvExport(filename=f"survey-{survey.id}-responses.csv", text=csv_text(header, write_rows(), language="en"))
 
 
 #: Responses whose answers are read at once while the file is sent: memory stays the same however

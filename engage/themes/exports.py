@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..accounts.models import User
 from ..audit import services as audit
 from ..csv_export import CsvExport, csv_text, safe_cell
 from ..extensions import db
@@ -87,19 +87,28 @@ def export_filename(plan: Plan, analysis: ThemeAnalysis, today: date) -> str:
 
 
 def export_items(actor, analysis: ThemeAnalysis) -> CsvExport:
-    """Every item in the analysis's scope with its theme, as CSV, with an audit row. Leaders only."""
+    """Every item in the analysis's scope with its theme, as CSV, with an audit row. Leaders only.
+
+    The file starts at once; its rows follow once the items are placed (as the dashboard places
+    them), and the audit row is written then, with their number."""
     services.require_manage_themes(actor)
-    # As the dashboard does: feedback since the last run goes to its nearest theme first.
-    themed = services.current_themed_items(analysis)
-    plan = load_full_plan(analysis.plan_id)
-    # Made now, from the ORM objects the request's session holds (the file is sent after the session is
-    # gone); in English, whoever downloads it: see the module docstring.
-    with force_locale("en"):
-        rows = list(_csv_rows(analysis, plan, themed))
-    audit.record(actor, "themes.exported", "theme_analysis", analysis.id, plan_id=analysis.plan_id, rows=len(themed))
-    db.session.commit()
-    return CsvExport(filename=export_filename(plan, analysis, district_today()), rows=len(themed),
-                     text=csv_text([safe_cell(heading) for heading in CSV_HEADER], rows))
+    actor_id, analysis_id = actor.id, analysis.id
+    filename = export_filename(db.session.get(Plan, analysis.plan_id), analysis, district_today())
+
+    def rows():
+        # Read again: the file is made after the view has returned and its session is gone.
+        analysis = db.session.get(ThemeAnalysis, analysis_id)
+        # As the dashboard does: feedback since the last run goes to its nearest theme first.
+        themed = services.current_themed_items(analysis)
+        made = list(_csv_rows(analysis, load_full_plan(analysis.plan_id), themed))
+        audit.record(db.session.get(User, actor_id), "themes.exported", "theme_analysis", analysis_id,
+                     plan_id=analysis.plan_id, rows=len(made))
+        db.session.commit()
+        yield from made
+
+    # In English, whoever downloads it: see the module docstring.
+    return CsvExport(filename=filename, text=csv_text([safe_cell(heading) for heading in CSV_HEADER], rows(),
+                                                      language="en"))
 
 
 def _plan_parts(plan: Plan | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -132,6 +141,7 @@ def _anonymous_surveys(survey_ids: set[int]) -> set[int]:
 def _csv_rows(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services.ThemedItem]):
     """The file's rows."""
     themes = {theme.id: theme for theme in analysis.themes}
+    labels = {theme.id: theme.label for theme in themes.values()}  # each in the reader's language, once
     sections, actions = _plan_parts(plan)
     anonymous = _anonymous_surveys({t.item.survey_id for t in themed if t.item.survey_id is not None})
     languages = {code: str(label) for code, label in LANGUAGE_CHOICES}
@@ -146,7 +156,7 @@ def _csv_rows(analysis: ThemeAnalysis, plan: Plan | None, themed: list[services.
         elif theme is None:
             key, label = "", OTHER_LABEL
         else:
-            key, label = theme.key, theme.label
+            key, label = theme.key, labels[theme.id]
             part = _part_label(entry.part, themes)
         hidden_id = item.source == FeedbackSource.SURVEY_ANSWER and item.survey_id in anonymous
         row = [

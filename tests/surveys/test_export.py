@@ -246,6 +246,7 @@ def test_the_file_is_sent_as_it_is_made_reading_answers_a_part_at_a_time(client_
         first = next(pieces)
         before_the_rest = counted.count
         rest = b"".join(pieces)
-    assert counted.count == before_the_rest + 2  # the answers of responses 6-10, then 11-12, read as they are sent
+    assert first.decode("utf-8-sig").startswith("Response,")  # the header leaves first
+    assert counted.count == before_the_rest + 3  # the answers of responses 1-5, 6-10, 11-12, read as they are sent
     streamed = list(csv.DictReader(io.StringIO((first + rest).decode("utf-8-sig"))))
     assert streamed == whole and [row[single.prompt] for row in streamed[:2]] == ["Option A", "Option B"]
