@@ -65,6 +65,7 @@ update-messages: extract-messages
 bench: install
 	$(BIN)/python bench/serving.py
 	$(BIN)/python bench/load/run.py
+	$(BIN)/python bench/leader_pages.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/plan_page.py
 	$(BIN)/python bench/survey_results.py
