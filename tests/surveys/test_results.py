@@ -505,3 +505,18 @@ def test_exact_whole_survey_counts_do_not_pin_a_small_group_s_count_by_subtracti
     unknown = [language for language, shown in by_language.items() if shown["c"] is None]
     # At least two groups' counts of c stay hidden, so the whole-survey count only bounds their sum.
     assert len(unknown) >= 2
+
+
+def test_the_grouped_answers_are_kept_until_an_answer_changes_and_never_read_stale(users, survey):
+    single = q(survey, QuestionKind.SINGLE_CHOICE)
+    respond(survey, 12, {single: "a"}, relationship="parent")
+    for filters in ({}, {"relationship": "parent"}):
+        with count_queries() as first:
+            assert counts(view(users, survey, **filters), survey, QuestionKind.SINGLE_CHOICE)["a"] == 12
+        with count_queries() as again:
+            view(users, survey, **filters)
+        assert again.count < first.count  # the grouping is read from the cache
+
+    respond(survey, 10, {single: "a"}, relationship="parent")
+    for filters in ({}, {"relationship": "parent"}):
+        assert counts(view(users, survey, **filters), survey, QuestionKind.SINGLE_CHOICE)["a"] == 22
