@@ -29,8 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import redis
@@ -47,6 +49,7 @@ from sqlalchemy import select  # noqa: E402
 from engage.extensions import db  # noqa: E402
 from engage.plans.models import Plan  # noqa: E402
 
+T = TypeVar("T")
 HOST = "127.0.0.1"
 PORT = 8190
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -87,8 +90,9 @@ def pages(plan_id: int) -> list[Page]:
 # The district ------------------------------------------------------------------------
 
 
-def build(database_url: str, size: str) -> int:
-    """Build the district in the (empty) database; return the district plan's id."""
+def build(database_url: str, size: str, read: Callable[[], T] | None = None) -> T | int:
+    """Build the district in the (empty) database; return what `read()` reads from it then (by
+    default the district plan's id)."""
     os.environ["DATABASE_URL"] = database_url
     with tempfile.TemporaryDirectory() as tmp:
         app = bench_app(tmp)
@@ -98,9 +102,9 @@ def build(database_url: str, size: str) -> int:
             print(f"district ({size}): {counts['users']:,} accounts, {counts['comments']:,} comments, "
                   f"{counts['survey_responses']:,} survey responses, built in "
                   f"{time.perf_counter() - started:.0f} s", flush=True)
-            plan_id = db.session.scalar(select(Plan.id).order_by(Plan.id).limit(1))  # the district's, built first
+            found = read() if read else db.session.scalar(select(Plan.id).order_by(Plan.id).limit(1))  # built first
             db.engine.dispose()
-    return plan_id
+    return found
 
 
 # Serving and loading ----------------------------------------------------------------

@@ -17,9 +17,10 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from config import TestingConfig
-from engage import create_app
+from engage import create_app, queue
 from engage.accounts.models import User
 from engage.extensions import db, limiter
+from engage.queue import huey
 from engage.permissions import Role
 from tests.support.environment import postgres_test_database, redis_test_url, require_or_skip
 from tests.support.people import make_organization, make_user
@@ -137,3 +138,13 @@ def client_as(app, users):
     return make
 
 
+@pytest.fixture
+def queued_app(app, database_url, tmp_path):
+    """An app on the suite's database whose jobs wait in a real SQLite queue, for a worker."""
+    queued = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "QUEUE_IMMEDIATE": False,
+                                        "QUEUE_SQLITE_PATH": str(tmp_path / "queue.sqlite3")})
+    yield queued
+    with queued.app_context():
+        huey.flush()
+        db.engine.dispose()
+    queue.init_app(app)  # the queue the rest of the suite uses

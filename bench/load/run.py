@@ -26,7 +26,6 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,8 +37,8 @@ PROJECT_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(PROJECT_DIR))
 sys.path.insert(0, str(BENCH_DIR))
 
-from district import PASSWORD, build_district  # noqa: E402
-from harness import bench_app  # noqa: E402
+import serving  # noqa: E402
+from district import PASSWORD  # noqa: E402
 from serving import HOST, PORT, REDIS_URL, get, serve, stop  # noqa: E402
 from signup_race import postgres_database  # noqa: E402
 from sqlalchemy import func, or_, select  # noqa: E402
@@ -61,41 +60,34 @@ RAISED_LIMITS = {name: "1000000 per minute" for name in (
 
 def build(database_url: str, size: str, targets_file: Path) -> None:
     """The district, and what the journey loads (journey.py's ENGAGE_LOAD_TARGETS)."""
-    os.environ["DATABASE_URL"] = database_url
-    with tempfile.TemporaryDirectory() as tmp:
-        app = bench_app(tmp)
-        with app.app_context():
-            started = time.perf_counter()
-            counts = build_district(size, themes_run=False)
-            print(f"district ({size}): {counts['users']:,} accounts, {counts['comments']:,} comments, "
-                  f"{counts['survey_responses']:,} survey responses, built in {time.perf_counter() - started:.0f} s",
-                  flush=True)
-            plans = list(db.session.scalars(select(Plan.id).order_by(Plan.id).limit(3)))  # the district's first
-            comments = {str(plan): list(db.session.scalars(
-                select(Comment.id).where(Comment.plan_id == plan, Comment.parent_id.is_(None)).limit(300)))
-                for plan in plans}
-            now = utcnow()
-            surveys = list(db.session.scalars(select(Survey.id).where(
-                Survey.status == SurveyStatus.PUBLISHED, or_(Survey.opens_at.is_(None), Survey.opens_at <= now),
-                or_(Survey.closes_at.is_(None), Survey.closes_at > now))))
-            # People sign up for conversations still to come: a small district may have none left.
-            coming = db.session.scalars(select(ConversationSession).where(
-                ConversationSession.status != SessionStatus.CANCELLED).order_by(ConversationSession.starts_at.desc())
-                .limit(10)).all()
-            for days, session in enumerate(coming, start=7):
-                if session.starts_at <= now:
-                    session.starts_at, session.ends_at = now + timedelta(days=days), now + timedelta(days=days, hours=2)
-                    session.status, session.capacity = SessionStatus.SCHEDULED, session.capacity + 500
-            db.session.commit()
-            sessions = list(db.session.scalars(select(ConversationSession.id).where(
-                ConversationSession.status.in_((SessionStatus.SCHEDULED, SessionStatus.FULL)),  # full: the waitlist
-                ConversationSession.starts_at > now)))
-            families = db.session.scalar(select(func.count()).select_from(User).where(User.email.like("person%")))
-            db.engine.dispose()
-    plans = [plan for plan in plans if comments[str(plan)]]
-    targets_file.write_text(json.dumps({"plans": plans, "comments": comments, "surveys": surveys,
-                                        "sessions": random.Random(1).sample(sessions, min(len(sessions), 40)),
-                                        "families": families, "password": PASSWORD}))
+    targets = serving.build(database_url, size, read=read_targets)
+    targets_file.write_text(json.dumps({**targets, "password": PASSWORD}))
+
+
+def read_targets() -> dict:
+    now = utcnow()
+    plans = list(db.session.scalars(select(Plan.id).order_by(Plan.id).limit(3)))  # the district's first
+    comments = {str(plan): list(db.session.scalars(
+        select(Comment.id).where(Comment.plan_id == plan, Comment.parent_id.is_(None)).limit(300)))
+        for plan in plans}
+    surveys = list(db.session.scalars(select(Survey.id).where(
+        Survey.status == SurveyStatus.PUBLISHED, or_(Survey.opens_at.is_(None), Survey.opens_at <= now),
+        or_(Survey.closes_at.is_(None), Survey.closes_at > now))))
+    # People sign up for conversations still to come: a small district may have none left.
+    coming = db.session.scalars(select(ConversationSession).where(
+        ConversationSession.status != SessionStatus.CANCELLED).order_by(ConversationSession.starts_at.desc())
+        .limit(10)).all()
+    for days, session in enumerate(coming, start=7):
+        if session.starts_at <= now:
+            session.starts_at, session.ends_at = now + timedelta(days=days), now + timedelta(days=days, hours=2)
+            session.status, session.capacity = SessionStatus.SCHEDULED, session.capacity + 500
+    db.session.commit()
+    sessions = list(db.session.scalars(select(ConversationSession.id).where(
+        ConversationSession.status.in_((SessionStatus.SCHEDULED, SessionStatus.FULL)),  # full: the waitlist
+        ConversationSession.starts_at > now)))
+    families = db.session.scalar(select(func.count()).select_from(User).where(User.email.like("person%")))
+    return {"plans": [plan for plan in plans if comments[str(plan)]], "comments": comments, "surveys": surveys,
+            "sessions": random.Random(1).sample(sessions, min(len(sessions), 40)), "families": families}
 
 
 def baseline_checkout(commit: str, folder: Path) -> Path:

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from .. import caching
 from ..extensions import db
 from ..privacy import facts_to_show
 from .models import SurveyResponse, response_facts_key, survey_response_schools
@@ -93,8 +94,14 @@ class Disclosure:
 
 
 def disclosure_for(survey_id: int) -> Disclosure:
-    """The survey's disclosure, from two grouped queries."""
-    return disclosures_for([survey_id]).get(survey_id, Disclosure(survey_id, {}))
+    """The survey's disclosure, from two grouped queries, kept in the cache until a response (or its
+    schools) changes: the grouping reads every response (a quarter of a second at 12,000)."""
+    return caching.cached_read(
+        f"surveys:disclosure:{survey_id}", _SCOPES,
+        lambda: disclosures_for([survey_id]).get(survey_id, Disclosure(survey_id, {})))
+
+
+_SCOPES = tuple(caching.table_scope(table.name) for table in (SurveyResponse.__table__, survey_response_schools))
 
 
 def disclosures_for(survey_ids: Iterable[int]) -> dict[int, Disclosure]:

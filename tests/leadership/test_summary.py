@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
-from config import TestingConfig
-from engage import create_app, queue
+from engage import queue
 from engage.conversations.models import RegistrationStatus
 from engage.extensions import db
 from engage.leadership import participation
@@ -63,18 +61,6 @@ def test_what_people_do_is_counted_before_the_next_view(users):
     assert after.totals[participation.ALL] == before + 11
     assert after.breakdown(participation.LANGUAGE).rows  # the new group is counted
     assert participation._summary(None, participation._active_schools()).everyone == raw_counts()
-
-
-@pytest.fixture
-def queued_app(app, database_url, tmp_path):
-    """An app on the suite's database whose jobs wait in a real queue (SQLite) for a worker."""
-    queued = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "QUEUE_IMMEDIATE": False,
-                                        "QUEUE_SQLITE_PATH": str(tmp_path / "queue.sqlite3")})
-    yield queued
-    with queued.app_context():
-        queue.huey.flush()
-        db.engine.dispose()
-    queue.init_app(app)
 
 
 def test_with_a_real_queue_the_page_shows_the_last_count_until_the_worker_counts_again(users, queued_app):

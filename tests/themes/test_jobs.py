@@ -26,18 +26,6 @@ from tests.support.queue import pending_jobs, run_jobs_like_a_worker
 from tests.themes.factories import TOPICS, add_comments, make_feedback_plan
 
 
-@pytest.fixture
-def queued_app(app, database_url, tmp_path):
-    """An app on the suite's database whose jobs wait in a real SQLite queue."""
-    queued = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "QUEUE_IMMEDIATE": False,
-                                        "QUEUE_SQLITE_PATH": str(tmp_path / "queue.sqlite3")})
-    yield queued
-    with queued.app_context():
-        huey.flush()
-        db.engine.dispose()
-    queue.init_app(app)
-
-
 def stored_run(run_id: int) -> ThemeRun:
     db.session.expire_all()
     return db.session.get(ThemeRun, run_id)
