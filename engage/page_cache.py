@@ -104,7 +104,11 @@ class ServeStoredPages:
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and self.app.config["PAGE_CACHE_SECONDS"] > 0:
             # Its own app context (a server gives each request one; tests hold one open).
             with self.app.app_context(), self.app.request_context(environ):
-                response = _stored_response()
+                try:
+                    response = _stored_response()
+                except Exception:  # noqa: BLE001 - the cache is never why a page fails: Flask makes it
+                    logging.getLogger(__name__).exception("A stored page could not be served")
+                    response = None
             if response is not None:
                 return response(environ, start_response)
         sent: list = []

@@ -13,7 +13,7 @@ from flask import request_started
 from sqlalchemy import func, select
 
 from config import TestingConfig
-from engage import caching, create_app, queue
+from engage import caching, create_app, page_cache, queue
 from engage.comments import services as comments
 from engage.extensions import db
 from engage.models import utcnow
@@ -312,3 +312,15 @@ def test_app_servers_sharing_redis_show_a_change_made_on_either_at_once(two_app_
         assert rendered.count == 1
     finally:
         rendered.close()
+
+
+def test_a_stored_page_that_cannot_be_served_is_made_by_flask(app, plan, rendered, monkeypatch):
+    path = f"/plans/{plan.id}"
+    text(app.test_client(), path)
+
+    def broken(_stored):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(page_cache, "_current", broken)  # the check of a stored page's versions fails
+    assert "Bus Plan" in text(app.test_client(), path)
+    assert rendered.count == 2
