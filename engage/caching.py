@@ -108,16 +108,15 @@ class VersionMirror:
         filled) when Redis does not hold them all, or is out of reach."""
         try:
             if scopes is None:
-                mirrored = self.redis.hgetall(self.key)
+                mirrored = {scope.decode(): version for scope, version in self.redis.hgetall(self.key).items()}
             else:
                 mirrored = dict(zip([self._COMPLETE, *scopes], self.redis.hmget(self.key, [self._COMPLETE, *scopes])))
         except redis.RedisError as error:
             logging.getLogger(__name__).warning("Versions read from the database: Redis failed (%s)", error)
             return _versions_in_database()
         if mirrored.pop(self._COMPLETE, None):
-            return {scope if isinstance(scope, str) else scope.decode(): version.decode()
-                    for scope, version in mirrored.items() if version is not None}
-        rows = db.session.execute(select(DataVersion.scope, DataVersion.counter, DataVersion.token)).all()
+            return {scope: version.decode() for scope, version in mirrored.items() if version is not None}
+        rows = _version_rows()
         self.raise_to(rows, complete=True)
         return {scope: _version(counter, token) for scope, counter, token in rows}
 
@@ -163,9 +162,12 @@ def all_versions() -> dict[str, str]:
     return mirror.read() if mirror else _versions_in_database()
 
 
+def _version_rows() -> list[tuple[str, int, str]]:
+    return db.session.execute(select(DataVersion.scope, DataVersion.counter, DataVersion.token)).all()
+
+
 def _versions_in_database() -> dict[str, str]:
-    return {scope: _version(counter, token) for scope, counter, token in
-            db.session.execute(select(DataVersion.scope, DataVersion.counter, DataVersion.token))}
+    return {scope: _version(counter, token) for scope, counter, token in _version_rows()}
 
 
 def record_reads() -> None:

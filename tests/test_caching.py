@@ -18,6 +18,7 @@ from engage.plans import services as plans
 from engage.themes.models import ThemeAnalysis
 from tests.plans.factories import make_plan
 from tests.support.environment import redis_test_url, require_or_skip
+from tests.support.queries import count_queries
 
 FEEDBACK = "feedback"
 
@@ -163,6 +164,9 @@ def test_the_mirror_holds_what_each_commit_wrote_and_only_moves_forward(users, m
     plan = open_plan(users["leader"])
     make_comment(plan, users["participant"], "The buses are late")
     assert mirror.read() == caching._versions_in_database()  # filled from the database: it was empty
+    with count_queries() as counted:
+        assert mirror.read() == caching._versions_in_database()
+    assert counted.count == 1  # the comparison's: the mirror, now complete, answered alone
     make_comment(plan, users["participant"], "More interpreters")
     in_database = caching._versions_in_database()
     assert mirror.read([FEEDBACK]) == {FEEDBACK: in_database[FEEDBACK]}
